@@ -1,0 +1,20 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// handleHealthz answers 200 only when the database answers within 2 s.
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Health.Ping(ctx); err != nil {
+		s.Log.Warn("healthz: database does not answer", "err", err)
+		http.Error(w, "database unavailable\n", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
