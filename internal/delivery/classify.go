@@ -12,10 +12,10 @@ import (
 type verdict int
 
 const (
-	retry  verdict = iota // 4xx or transport failure (code 0): try again later
-	final                 // 5xx: this address will not take it
-	policy                // 5.7.x: the sender is misconfigured, not the address
-	invalid               // the message could not be built (a bad address): nothing was sent
+	retry   verdict = iota // 4xx or transport failure (code 0): try again later
+	final                  // 5xx: this address will not take it
+	policy                 // 5.7.x: the sender is misconfigured, not the address
+	invalid                // the message could not be built (a bad address): nothing was sent
 )
 
 // classify reads the reply code, never go-mail's IsTemp, which is false for

@@ -95,8 +95,12 @@ func (p *Pool) Run(ctx context.Context) error {
 func (p *Pool) claim(ctx context.Context, jobs chan<- Job) {
 	defer close(jobs)
 	for ctx.Err() == nil {
-		batch, err := p.Store.ClaimDeliveries(ctx, p.cfg.Batch, p.cfg.Lease)
-		if err != nil && ctx.Err() == nil {
+		// Not cancelled by shutdown: a claim cut off mid-query may have
+		// committed with its answer lost, leaving rows leased to nobody.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		batch, err := p.Store.ClaimDeliveries(cctx, p.cfg.Batch, p.cfg.Lease)
+		cancel()
+		if err != nil {
 			p.Log.Warn("claim deliveries", "err", err)
 		}
 		for i, j := range batch {
