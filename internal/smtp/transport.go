@@ -55,7 +55,8 @@ func (c *conn) Send(m *delivery.Message) (string, error) {
 	if err := c.cl.Send(msg); err != nil {
 		return "", replyError(err)
 	}
-	return msg.ServerResponse(), nil
+	// go-mail keeps the text after the code; the code is 250 by definition.
+	return "250 " + msg.ServerResponse(), nil
 }
 
 func (c *conn) Close() error { return c.cl.Close() }
