@@ -85,8 +85,10 @@ func newPage(in Issue, policy *bluemonday.Policy) (*page, error) {
 			Body: template.HTML(body), BodyText: strings.TrimSpace(text), URL: it.URL, Source: it.Source}
 		pi.Byline = byline(it)
 		p.Highlights = append(p.Highlights, pi)
-		if it.Closing {
-			p.Closing = pi // the store orders it last; later ones win
+		if it.Closing && i == len(in.Items)-1 {
+			// Only the last item can close the issue; the store orders
+			// closing items last, and any extra one reads as a normal item.
+			p.Closing = pi
 			continue
 		}
 		name := it.Section
