@@ -95,7 +95,9 @@ func TestCompileRenderFailureChangesNothing(t *testing.T) {
 	s := seedNewsletter(t, db, "", false, 0)
 	addItem(t, db, s, itemSpec{title: "A", section: "news", approved: time.Hour})
 	c := compiler(t, db)
-	c.Render = func(compile.Draft) (compile.Rendered, error) { return compile.Rendered{}, errors.New("template exploded") }
+	c.Render = func(compile.Draft) (compile.Rendered, error) {
+		return compile.Rendered{}, errors.New("template exploded")
+	}
 	if _, err := c.Compile(ctx, "weekly", nil, false); err == nil || !strings.Contains(err.Error(), "template exploded") {
 		t.Fatalf("err = %v", err)
 	}
