@@ -65,7 +65,11 @@ func (m *Main) Close() {
 func (m *Main) wire() error {
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB}
-		m.services = append(m.services, func(ctx context.Context) error { return m.serveHTTP(ctx, srv.Handler()) })
+		h, err := srv.Handler()
+		if err != nil {
+			return err
+		}
+		m.services = append(m.services, func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
 	}
 	return nil
 }
