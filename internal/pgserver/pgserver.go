@@ -40,7 +40,7 @@ type Options struct {
 type Server struct {
 	URL     string // postgres://postgres@127.0.0.1:PORT/postgres
 	Port    int
-	dir     string // temp dir to remove, "" when the data dir is kept
+	dir     string // run dir (socket, log, temporary data), removed by Stop
 	dataDir string
 	cmd     *exec.Cmd
 	done    chan error
@@ -83,6 +83,9 @@ func isExec(p string) bool {
 // port, and waits until it accepts connections.
 func Start(ctx context.Context, opt Options) (*Server, error) {
 	bin := opt.BinDir
+	if bin != "" && (!isExec(filepath.Join(bin, "initdb")) || !isExec(filepath.Join(bin, "postgres"))) {
+		return nil, ErrNoBinaries
+	}
 	if bin == "" {
 		var err error
 		if bin, err = FindBinDir(); err != nil {
@@ -90,15 +93,17 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 		}
 	}
 	s := &Server{}
-	if opt.DataDir == "" {
-		dir, err := os.MkdirTemp("", "bulletin-pg-")
-		if err != nil {
-			return nil, fmt.Errorf("pgserver: %w", err)
-		}
-		s.dir, s.dataDir = dir, filepath.Join(dir, "data")
-	} else {
+	// The run dir holds the socket and log, and the data too unless it is
+	// kept elsewhere; it is always removed by Stop.
+	dir, err := os.MkdirTemp("", "bulletin-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	s.dir, s.dataDir = dir, filepath.Join(dir, "data")
+	if opt.DataDir != "" {
 		abs, err := filepath.Abs(opt.DataDir)
 		if err != nil {
+			s.cleanup()
 			return nil, fmt.Errorf("pgserver: %w", err)
 		}
 		s.dataDir = abs
@@ -107,6 +112,10 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 	if err != nil {
 		s.cleanup()
 		return nil, err
+	}
+	if err := chown(s.dir, cred); err != nil {
+		s.cleanup()
+		return nil, fmt.Errorf("pgserver: chown %s: %w", s.dir, err)
 	}
 	if err := s.initdb(bin, cred); err != nil {
 		s.cleanup()
@@ -153,18 +162,18 @@ func (s *Server) initdb(bin string, cred *syscall.Credential) error {
 	if err := os.MkdirAll(s.dataDir, 0o700); err != nil {
 		return fmt.Errorf("pgserver: %w", err)
 	}
-	for _, p := range []string{s.dir, s.dataDir} {
-		if p != "" {
-			if err := chown(p, cred); err != nil {
-				return fmt.Errorf("pgserver: chown %s: %w", p, err)
-			}
-		}
+	if err := chown(s.dataDir, cred); err != nil {
+		return fmt.Errorf("pgserver: chown %s: %w", s.dataDir, err)
 	}
 	cmd := exec.Command(filepath.Join(bin, "initdb"), "-D", s.dataDir, "-A", "trust", "-U", "postgres",
 		"--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgserver: initdb: %w: %s", err, out)
+		hint := ""
+		if cred != nil && strings.Contains(string(out), "Permission denied") {
+			hint = " (as root the server runs as the postgres user, who must be able to reach " + s.dataDir + "; pick a folder under /tmp or /var/lib)"
+		}
+		return fmt.Errorf("pgserver: initdb%s: %w: %s", hint, err, out)
 	}
 	return nil
 }
@@ -180,7 +189,7 @@ func freePort() (int, error) {
 
 func (s *Server) start(ctx context.Context, port int) error {
 	bin, cred, fast := s.bin, s.cred, s.fast
-	sockDir := filepath.Dir(s.dataDir)
+	sockDir := s.dir
 	args := []string{"-D", s.dataDir, "-p", strconv.Itoa(port), "-k", sockDir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"}
 	if fast {

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"time"
+)
+
+// handleHealthz answers 200 only when the database answers within 2 s.
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Health.Ping(ctx); err != nil {
+		s.Log.Warn("healthz: database does not answer", "err", err)
+		http.Error(w, "database unavailable\n", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// static serves web/static/ (CSS) with a day of caching.
+func (s *Server) static() http.Handler {
+	sub, err := fs.Sub(s.Templates, "web/static")
+	if err != nil {
+		return http.NotFoundHandler()
+	}
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fsrv.ServeHTTP(w, r)
+	})
+}

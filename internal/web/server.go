@@ -1,0 +1,45 @@
+// Package web serves Bulletin over HTTP: the public archive and subscriber
+// pages, the admin UI and the JSON API. Every route is in routes.go. The
+// package declares the small interfaces it needs; main wires the store in.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+)
+
+// Pinger is what /healthz needs.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server holds the dependencies of every handler. Fields are set by main.
+type Server struct {
+	Log       *slog.Logger
+	BaseURL   string // public URL, no trailing slash
+	Templates fs.FS  // templates/ (web/… is used here)
+	Health    Pinger
+
+	pages *pages
+}
+
+// Handler parses the web templates and returns the root handler with every
+// route and middleware. A template that does not parse is an error here, so
+// the service fails at start.
+func (s *Server) Handler() (http.Handler, error) {
+	p, err := loadPages(s.Templates)
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
+	mux := http.NewServeMux()
+	s.routes(mux)
+	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
+	// RFC 8058 one-click unsubscribe, which mailbox providers POST from
+	// anywhere without cookies.
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
+}
