@@ -63,8 +63,16 @@ func (m *Main) Close() {
 // wire builds each enabled role's services. Roles that arrive later add
 // themselves here.
 func (m *Main) wire() error {
+	compiler, err := m.newCompiler() // every role: bad email templates stop start-up
+	if err != nil {
+		return err
+	}
+	if m.Config.Roles.Scheduler {
+		m.services = append(m.services, m.schedulerService(compiler))
+	}
 	if m.Config.Roles.Web {
-		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB}
+		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
+			Issues: m.DB, Compiler: compiler}
 		h, err := srv.Handler()
 		if err != nil {
 			return err
