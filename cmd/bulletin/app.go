@@ -33,6 +33,7 @@ type Main struct {
 
 	services []func(ctx context.Context) error
 	ready    chan struct{}
+	onClose  []func() // run by Close, e.g. to remove the demo's preview file
 }
 
 // Open connects to the database and applies pending migrations.
@@ -55,6 +56,9 @@ func (m *Main) Open(ctx context.Context) error {
 
 // Close releases the database.
 func (m *Main) Close() {
+	for _, f := range m.onClose {
+		f()
+	}
 	if m.DB != nil {
 		m.DB.Close()
 	}

@@ -123,6 +123,7 @@ func seedDemoIssue(ctx context.Context, m *Main) ([]string, error) {
 	if err := os.WriteFile(file, []byte(html), 0o644); err != nil {
 		return nil, fmt.Errorf("write preview: %w", err)
 	}
+	m.onClose = append(m.onClose, func() { _ = os.Remove(file) }) // the demo leaves nothing behind
 	base := m.Config.BaseURL
 	return []string{
 		fmt.Sprintf("Issue %d:      file://%s  (%q)", number, file, is.Subject),
