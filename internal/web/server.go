@@ -21,11 +21,27 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Issues    IssueStore    // api_issues.go
+	Compiler  IssueCompiler // api_issues.go
+
+	pages *pages
 }
 
-// Handler returns the root handler with every route and middleware.
-func (s *Server) Handler() http.Handler {
+// Handler parses the web templates and returns the root handler with every
+// route and middleware. A template that does not parse is an error here, so
+// the service fails at start.
+func (s *Server) Handler() (http.Handler, error) {
+	p, err := loadPages(s.Templates)
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverer(s.logRequests(mux))
+	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
+	// RFC 8058 one-click unsubscribe, which mailbox providers POST from
+	// anywhere without cookies.
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
 }

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// pages holds every web page template, each parsed together with
+// web/layout.html at start-up so that a broken template stops the service
+// at boot, not at the first request.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// pageFuncs are the helpers every page template may use.
+var pageFuncs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+}
+
+// loadPages parses web/layout.html with each other web/**/*.html file. A
+// page is named by its path under web/, e.g. "archive/issue.html".
+func loadPages(fsys fs.FS) (*pages, error) {
+	layout, err := fs.ReadFile(fsys, "web/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web templates: %w", err)
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	err = fs.WalkDir(fsys, "web", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".html" || name == "web/layout.html" {
+			return err
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		t, err := template.New("layout.html").Funcs(pageFuncs).Parse(string(layout))
+		if err != nil {
+			return fmt.Errorf("web/layout.html: %w", err)
+		}
+		if _, err := t.New(name).Parse(string(body)); err != nil {
+			return fmt.Errorf("%s: %w", name, err) // the error names the line
+		}
+		p.byName[strings.TrimPrefix(name, "web/")] = t
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web templates: %w", err)
+	}
+	return p, nil
+}
+
+// Page is what every page template receives; Data is the page's own.
+type Page struct {
+	Title string
+	User  any // *bulletin.User when logged in
+	Data  any
+}
+
+// page renders the named page inside the layout. Rendering goes to a buffer
+// first so that a template error becomes a clean 500, not half a page.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.Log.Error("unknown page template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if u := currentUser(r); u != nil && p.User == nil {
+		p.User = u
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Log.Error("render page", "name", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
