@@ -74,9 +74,13 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Scheduler {
 		m.services = append(m.services, m.schedulerService(compiler))
 	}
+	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
+	if err != nil {
+		return err
+	}
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
-			Issues: m.DB, Compiler: compiler}
+			Issues: m.DB, Compiler: compiler, Delivery: send.svc, Metrics: send.metrics}
 		h, err := srv.Handler()
 		if err != nil {
 			return err

@@ -77,5 +77,9 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return issue, nil
+	readers, err := seedDemoSubscribers(ctx, m) // demo_send.go: readers; the sender role mails issue 1
+	if err != nil {
+		return nil, err
+	}
+	return append(issue, readers...), nil
 }

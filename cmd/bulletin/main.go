@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"version": {"print the version", runVersion},
 		"compile": {"compile the next issue now; prints its number", runCompile},
 		"preview": {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
+		"send":    {"send an issue now and print its progress", runSend},
 	}
 }
 

@@ -10,6 +10,8 @@ package delivery
 import (
 	"context"
 	"time"
+
+	"bulletin/internal/bulletin"
 )
 
 // Job is one claimed delivery: the row and its recipient.
@@ -58,17 +60,8 @@ type Failure struct {
 	Hard         bool // a permanent refusal of the address: counts towards "bounced"
 }
 
-// Progress is an issue's delivery counts, send rate and estimate.
-type Progress struct {
-	Total   int     `json:"total"`
-	Pending int     `json:"pending"` // pending or in flight
-	Sent    int     `json:"sent"`
-	Failed  int     `json:"failed"`
-	Rate    float64 `json:"rate"`            // messages per second over the last minute
-	ETA     float64 `json:"eta_seconds"`     // seconds until nothing is pending at Rate; 0 when unknown
-	Paused  bool    `json:"paused"`          // stopped by the sender-configuration alarm
-	Alarm   string  `json:"alarm,omitempty"` // the last policy rejection, when any
-}
+// Progress is an issue's counts, send rate and estimate.
+type Progress = bulletin.Progress
 
 // Store is the database side of delivery.
 type Store interface {

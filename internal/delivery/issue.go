@@ -8,13 +8,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"bulletin/internal/bulletin"
 )
 
 // prepared is an issue ready to be personalised: loaded and scanned once,
 // shared by every worker.
 type prepared struct {
 	*Issue
-	p      *personalizer
+	p      *bulletin.Personalizer
 	listID string
 }
 
@@ -51,7 +53,7 @@ func (c *issueCache) forget(ids []int64) {
 }
 
 func prepare(iss *Issue) *prepared {
-	return &prepared{Issue: iss, p: newPersonalizer(iss.HTML, iss.Text), listID: listID(iss)}
+	return &prepared{Issue: iss, p: bulletin.NewPersonalizer(iss.HTML, iss.Text), listID: listID(iss)}
 }
 
 // listID is RFC 2919's "Name <slug.domain>", on the From domain.
@@ -77,7 +79,7 @@ type recipient struct{ Email, Name, Token string }
 func (p *prepared) message(cfg Config, r recipient, now time.Time) *Message {
 	unsub := cfg.BaseURL + "/unsubscribe/" + url.PathEscape(r.Token)
 	prefs := cfg.BaseURL + "/preferences/" + url.PathEscape(r.Token)
-	htmlBody, textBody := p.p.apply(unsub, prefs, r.Name)
+	htmlBody, textBody := p.p.Apply(bulletin.Personal{UnsubscribeURL: unsub, PreferencesURL: prefs, Name: r.Name})
 	mailto := cfg.Mailto
 	if mailto == "" {
 		mailto = p.FromEmail

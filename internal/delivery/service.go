@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -90,14 +89,19 @@ func (s *Service) SendTest(ctx context.Context, nl string, number int, email str
 	if err := s.Transport.Check(msg); err != nil {
 		return "", err
 	}
+	// The editor who asked can act on what the server said, so SMTP
+	// trouble is a user-facing error, not an internal one.
 	conn, err := s.Transport.Dial(ctx)
 	if err != nil {
-		return "", fmt.Errorf("test send: %w", err)
+		return "", bulletin.Errorf(bulletin.EUNPROCESSABLE, "cannot reach the SMTP server: %s", oneLine(err.Error(), 300))
 	}
 	defer conn.Close()
 	reply, err := conn.Send(msg)
 	if err != nil {
-		return "", fmt.Errorf("test send: %w", err)
+		if bulletin.ErrorCode(err) == bulletin.EINVALID {
+			return "", err
+		}
+		return "", bulletin.Errorf(bulletin.EUNPROCESSABLE, "the SMTP server did not take the test message: %s", oneLine(err.Error(), 300))
 	}
 	return reply, nil
 }
@@ -110,4 +114,9 @@ func (s *Service) Progress(ctx context.Context, nl string, number int) (*Progres
 	}
 	pr, err := s.Store.IssueProgress(ctx, iss.ID)
 	return pr, iss, err
+}
+
+// IssueProgress returns the progress of issue id.
+func (s *Service) IssueProgress(ctx context.Context, issueID int64) (*Progress, error) {
+	return s.Store.IssueProgress(ctx, issueID)
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"bulletin/internal/delivery"
+	"bulletin/internal/bulletin"
 )
 
 // IssueProgress counts an issue's deliveries and derives the send rate over
 // the last minute and the time left at that rate.
-func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*delivery.Progress, error) {
-	var p delivery.Progress
+func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*bulletin.Progress, error) {
+	var p bulletin.Progress
 	var lastMinute int
 	var paused *bool
 	var alarm *string

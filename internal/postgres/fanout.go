@@ -19,7 +19,7 @@ func (db *DB) FindSendIssue(ctx context.Context, nl string, number int) (*delive
 	var iss delivery.Issue
 	err := db.Pool.QueryRow(ctx, `SELECT `+sendIssueCols+`
 		FROM issues i JOIN newsletters n ON n.id = i.newsletter_id
-		WHERE n.slug = $1 AND i.number = $2`, nl, number).Scan(
+		WHERE (n.slug = $1 OR ($1 = '' AND n.is_default)) AND i.number = $2`, nl, number).Scan(
 		&iss.ID, &iss.Number, &iss.Status, &iss.NewsletterID, &iss.NewsletterSlug, &iss.NewsletterName,
 		&iss.FromName, &iss.FromEmail, &iss.ReplyTo)
 	if err != nil {

@@ -23,6 +23,8 @@ type Server struct {
 	Health    Pinger
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
+	Delivery  Sender        // api_delivery.go; nil: no send routes
+	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
 
 	pages *pages
 }
