@@ -48,6 +48,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}
+	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {
+		return err
+	}
 	m.Templates = templates.Overlay(m.Config.TemplatesDir)
 	m.ready = make(chan struct{})
 	return nil
@@ -64,7 +67,8 @@ func (m *Main) Close() {
 // themselves here.
 func (m *Main) wire() error {
 	if m.Config.Roles.Web {
-		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB}
+		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
+			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
 		h, err := srv.Handler()
 		if err != nil {
 			return err

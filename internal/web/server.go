@@ -22,6 +22,10 @@ type Server struct {
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
 
+	Tokens      TokenStore      // bearer auth of the JSON API
+	Items       ItemStore       // items API
+	Newsletters NewsletterStore // newsletters and sections API
+
 	pages *pages
 }
 
