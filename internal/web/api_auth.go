@@ -16,14 +16,15 @@ type TokenStore interface {
 }
 
 // bearerAuth puts the owner of an "Authorization: Bearer TOKEN" header in
-// the request context. A request without the header passes through
-// unchanged (a session may have set the user); a bad token is refused here
-// with 401, before any handler runs.
-func (s *Server) bearerAuth(next http.HandlerFunc) http.Handler {
+// the context of every /api/ request, so that all API handlers, whoever
+// wrote them, see the user through currentUser. A request without the
+// header passes through unchanged (a session may have set the user); a bad
+// token is refused here with 401, before any handler runs.
+func (s *Server) bearerAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
-		if h == "" {
-			next(w, r)
+		if h == "" || !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
 			return
 		}
 		scheme, token, _ := strings.Cut(h, " ")
@@ -32,7 +33,7 @@ func (s *Server) bearerAuth(next http.HandlerFunc) http.Handler {
 			s.unauthorized(w, r, bulletin.Errorf(bulletin.EUNAUTHORIZED, "Authorization must be: Bearer TOKEN"))
 			return
 		}
-		if len(token) > 256 {
+		if len(token) > 256 || s.Tokens == nil {
 			s.unauthorized(w, r, bulletin.Errorf(bulletin.EUNAUTHORIZED, "invalid or revoked API token"))
 			return
 		}
@@ -41,7 +42,7 @@ func (s *Server) bearerAuth(next http.HandlerFunc) http.Handler {
 			s.unauthorized(w, r, err)
 			return
 		}
-		next(w, r.WithContext(withUser(r.Context(), u)))
+		next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
 	})
 }
 

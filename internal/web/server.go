@@ -21,6 +21,8 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Issues    IssueStore    // api_issues.go
+	Compiler  IssueCompiler // api_issues.go
 
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
@@ -45,5 +47,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.bearerAuth(mux)))), nil
 }
