@@ -26,6 +26,10 @@ type Server struct {
 	Delivery  Sender        // api_delivery.go; nil: no send routes
 	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
 
+	Tokens      TokenStore      // bearer auth of the JSON API
+	Items       ItemStore       // items API
+	Newsletters NewsletterStore // newsletters and sections API
+
 	pages *pages
 }
 
@@ -45,5 +49,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.bearerAuth(mux)))), nil
 }
