@@ -17,7 +17,8 @@ func TestSendCommand(t *testing.T) {
 	url := pgtest.NewURL(t)
 	m := openTestMain(t, url)
 	if _, err := m.DB.Pool.Exec(ctx, `
-		INSERT INTO newsletters (slug, name, from_name, from_email, is_default) VALUES ('weekly', 'Weekly update', 'Editors', 'news@example.org', true);
+		INSERT INTO newsletters (slug, name, from_name, from_email, is_default) VALUES ('weekly', 'Weekly update', 'Editors', 'news@example.org', true)
+			ON CONFLICT (slug) DO UPDATE SET from_name = excluded.from_name, from_email = excluded.from_email;
 		INSERT INTO lists (slug, name) VALUES ('main', 'Main');
 		INSERT INTO newsletter_lists SELECT n.id, l.id FROM newsletters n, lists l;
 		INSERT INTO subscribers (email, token) SELECT 'r' || g || '@example.org', 'tok' || g FROM generate_series(1, 4) g;
