@@ -6,4 +6,15 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.Handle("GET /static/", s.static())
+	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
+		mux.HandleFunc("GET /{$}", a.handleRoot)
+		mux.HandleFunc("GET /archive/{$}", a.handleRoot)
+		mux.HandleFunc("GET /archive/{nl}/{$}", a.handleIndex)
+		mux.HandleFunc("GET /archive/{nl}/{yyyy}/{mm}/{$}", a.handleMonth)
+		mux.HandleFunc("GET /archive/{nl}/{number}", a.handleIssue)
+		mux.HandleFunc("GET /archive/{nl}/{number}/email", a.handleEmail)
+		mux.HandleFunc("GET /archive/{nl}/feed.atom", a.handleFeed)
+		mux.HandleFunc("GET /archive/{nl}/search", a.handleSearch)
+		mux.HandleFunc("GET /archive/{nl}/{rest...}", a.handleUnknown)
+	}
 }

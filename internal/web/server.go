@@ -21,6 +21,7 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Archive   ArchiveStore // the public archive; nil serves none
 
 	pages *pages
 }
