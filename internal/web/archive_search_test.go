@@ -101,10 +101,10 @@ func TestArchiveSearch(t *testing.T) {
 func TestMarkedSnippets(t *testing.T) {
 	S, E := bulletin.SnippetStart, bulletin.SnippetStop
 	for in, want := range map[string]string{
-		"plain & simple":                        "plain &amp; simple",
-		S + "budget" + E + " <b>x</b>":          "<mark>budget</mark> &lt;b&gt;x&lt;/b&gt;",
-		S + "open":                              "<mark>open</mark>",
-		E + "stray" + S + S + "twice" + E + E:   "stray<mark>twice</mark>",
+		"plain & simple":                         "plain &amp; simple",
+		S + "budget" + E + " <b>x</b>":           "<mark>budget</mark> &lt;b&gt;x&lt;/b&gt;",
+		S + "open":                               "<mark>open</mark>",
+		E + "stray" + S + S + "twice" + E + E:    "stray<mark>twice</mark>",
 		`"><script>` + S + "a" + E + `</script>`: "&#34;&gt;&lt;script&gt;<mark>a</mark>&lt;/script&gt;",
 	} {
 		if got := string(marked(in)); got != want {
