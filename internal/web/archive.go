@@ -47,10 +47,10 @@ func (s *Server) newArchive() *archive {
 	if s.Archive == nil {
 		return nil
 	}
-	return &archive{s: s, store: s.Archive, salt: templatesHash(s.Templates, s.BaseURL)}
+	return &archive{s: s, store: s.Archive, salt: archiveTemplatesHash(s.Templates, s.BaseURL)}
 }
 
-func templatesHash(fsys fs.FS, baseURL string) string {
+func archiveTemplatesHash(fsys fs.FS, baseURL string) string {
 	h := sha256.New()
 	h.Write([]byte(baseURL))
 	_ = fs.WalkDir(fsys, "web", func(name string, d fs.DirEntry, err error) error {
@@ -110,9 +110,9 @@ func (a *archive) newsletter(w http.ResponseWriter, r *http.Request) (*bulletin.
 	return nl, true
 }
 
-// location is the newsletter's time zone (its schedule's CRON_TZ), in which
+// archiveLocation is the newsletter's time zone (its schedule's CRON_TZ), in which
 // dates and months are shown; UTC when it has none or it is unknown here.
-func location(nl *bulletin.ArchiveNewsletter) *time.Location {
+func archiveLocation(nl *bulletin.ArchiveNewsletter) *time.Location {
 	for _, f := range strings.Fields(nl.Schedule) {
 		name, ok := strings.CutPrefix(f, "CRON_TZ=")
 		if !ok {
@@ -132,6 +132,6 @@ func archivePath(slug string) string { return "/archive/" + slug + "/" }
 // fail logs an unexpected error once and answers a plain 500.
 func (a *archive) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a.s.Log.Error("archive request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	publicHeaders(w)
+	archiveHeaders(w)
 	http.Error(w, "Something went wrong on our side. Please try again later.", http.StatusInternalServerError)
 }

@@ -15,16 +15,16 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// beacon records the paths requested from it: a payload that ran would
+// archiveBeacon records the paths requested from it: a payload that ran would
 // call it, and the stored email's last image proves the frame loaded.
-type beacon struct {
+type archiveBeacon struct {
 	mu    sync.Mutex
 	paths []string
 	*httptest.Server
 }
 
-func newBeacon(t *testing.T) *beacon {
-	b := &beacon{}
+func newArchiveBeacon(t *testing.T) *archiveBeacon {
+	b := &archiveBeacon{}
 	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.mu.Lock()
 		b.paths = append(b.paths, r.URL.Path)
@@ -35,9 +35,9 @@ func newBeacon(t *testing.T) *beacon {
 	return b
 }
 
-func (b *beacon) seen(prefix string) bool { return b.count(prefix) > 0 }
+func (b *archiveBeacon) seen(prefix string) bool { return b.count(prefix) > 0 }
 
-func (b *beacon) count(prefix string) int {
+func (b *archiveBeacon) count(prefix string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := 0
@@ -49,8 +49,8 @@ func (b *beacon) count(prefix string) int {
 	return n
 }
 
-// waitFor polls cond until it holds or the test's browser context ends.
-func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
+// archiveWaitFor polls cond until it holds or the test's browser context ends.
+func archiveWaitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
@@ -63,9 +63,9 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// newBrowser starts Debian's chromium for this test; the flags are the ones
+// newArchiveBrowser starts Debian's chromium for this test; the flags are the ones
 // a root CI machine needs.
-func newBrowser(t *testing.T) context.Context {
+func newArchiveBrowser(t *testing.T) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.Flag("no-sandbox", os.Getuid() == 0),
@@ -81,10 +81,10 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// contrastJS returns the lowest WCAG contrast ratio between the text colour
+// archiveContrastJS returns the lowest WCAG contrast ratio between the text colour
 // of the visible elements matching the selector and the background behind
 // them (the first non-transparent background up the tree).
-const contrastJS = `(() => {
+const archiveContrastJS = `(() => {
   const rgb = s => s.match(/[\d.]+/g).map(Number);
   const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
   const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
@@ -99,11 +99,11 @@ const contrastJS = `(() => {
 
 func TestArchiveInBrowser(t *testing.T) {
 	t.Parallel()
-	bc := newBeacon(t)
+	bc := newArchiveBeacon(t)
 	f := newArchiveFixture(t)
 	seedArchive(f, bc.URL)
 	ts := serve(t, &Server{Health: f.db, Archive: f.db})
-	browser := newBrowser(t)
+	browser := newArchiveBrowser(t)
 	shots := os.Getenv("ARCHIVE_SCREENSHOTS") // a folder to look at the pages; never committed
 
 	for _, width := range []int64{1280, 375} {
@@ -140,7 +140,7 @@ func TestArchiveInBrowser(t *testing.T) {
 				if over := eval(`document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
 					t.Errorf("%s at %d px: %v px wider than the window", page, width, over)
 				}
-				if c := eval(fmt.Sprintf(contrastJS, "body, a, p, li, h1, h2, h3, .meta, mark, label, button, .button")); c < 4.5 {
+				if c := eval(fmt.Sprintf(archiveContrastJS, "body, a, p, li, h1, h2, h3, .meta, mark, label, button, .button")); c < 4.5 {
 					t.Errorf("%s: lowest text contrast %.2f, want at least 4.5 (AA)", page, c)
 				}
 				if n := eval(`document.querySelectorAll('h1').length`); n != 1 {
@@ -202,7 +202,7 @@ func TestArchiveInBrowser(t *testing.T) {
 			if w := eval(`document.querySelector('iframe.email').getBoundingClientRect().width`); w < 300 || w > float64(width) {
 				t.Errorf("email frame is %v px wide in a %d px window", w, width)
 			}
-			waitFor(ctx, t, "the framed email's last image", func() bool { return bc.count("/ok.png") > loads })
+			archiveWaitFor(ctx, t, "the framed email's last image", func() bool { return bc.count("/ok.png") > loads })
 			check("issue")
 
 			// Search, from the header.

@@ -13,41 +13,41 @@ import (
 )
 
 // Atom 1.0 (RFC 4287), just the elements the feed uses.
-type atomFeed struct {
-	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	ID        string      `xml:"id"`
-	Title     string      `xml:"title"`
-	Subtitle  string      `xml:"subtitle,omitempty"`
-	Updated   string      `xml:"updated"`
-	Links     []atomLink  `xml:"link"`
-	Author    atomPerson  `xml:"author"`
-	Generator string      `xml:"generator"`
-	Entries   []atomEntry `xml:"entry"`
+type archiveAtomFeed struct {
+	XMLName   xml.Name           `xml:"http://www.w3.org/2005/Atom feed"`
+	ID        string             `xml:"id"`
+	Title     string             `xml:"title"`
+	Subtitle  string             `xml:"subtitle,omitempty"`
+	Updated   string             `xml:"updated"`
+	Links     []archiveAtomLink  `xml:"link"`
+	Author    archiveAtomPerson  `xml:"author"`
+	Generator string             `xml:"generator"`
+	Entries   []archiveAtomEntry `xml:"entry"`
 }
 
-type atomLink struct {
+type archiveAtomLink struct {
 	Rel  string `xml:"rel,attr"`
 	Type string `xml:"type,attr,omitempty"`
 	Href string `xml:"href,attr"`
 }
 
-type atomPerson struct {
+type archiveAtomPerson struct {
 	Name string `xml:"name"`
 }
 
-type atomText struct {
+type archiveAtomText struct {
 	Type string `xml:"type,attr"`
 	Body string `xml:",chardata"`
 }
 
-type atomEntry struct {
-	ID        string     `xml:"id"`
-	Title     string     `xml:"title"`
-	Published string     `xml:"published"`
-	Updated   string     `xml:"updated"`
-	Links     []atomLink `xml:"link"`
-	Summary   atomText   `xml:"summary"`
-	Content   atomText   `xml:"content"`
+type archiveAtomEntry struct {
+	ID        string            `xml:"id"`
+	Title     string            `xml:"title"`
+	Published string            `xml:"published"`
+	Updated   string            `xml:"updated"`
+	Links     []archiveAtomLink `xml:"link"`
+	Summary   archiveAtomText   `xml:"summary"`
+	Content   archiveAtomText   `xml:"content"`
 }
 
 // handleFeed serves the newest sent issues as Atom. Ids are tag: URIs made
@@ -70,7 +70,7 @@ func (a *archive) handleFeed(w http.ResponseWriter, r *http.Request) {
 		etag = a.etag("feed", nl.ID, nl.Name, nl.Description, issues[0].ID, issues[0].SentAt.UnixNano(), len(issues))
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if notModified(w, r, etag, updated, "public, max-age=300") {
+	if archiveNotModified(w, r, etag, updated, "public, max-age=300") {
 		return
 	}
 	body, err := xml.MarshalIndent(a.feed(nl, issues, updated), "", "  ")
@@ -85,7 +85,7 @@ func (a *archive) handleFeed(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-func (a *archive) feed(nl *bulletin.ArchiveNewsletter, issues []bulletin.ArchiveIssue, updated time.Time) *atomFeed {
+func (a *archive) feed(nl *bulletin.ArchiveNewsletter, issues []bulletin.ArchiveIssue, updated time.Time) *archiveAtomFeed {
 	host := "localhost"
 	if u, err := url.Parse(a.s.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
@@ -95,41 +95,41 @@ func (a *archive) feed(nl *bulletin.ArchiveNewsletter, issues []bulletin.Archive
 	if author == "" {
 		author = nl.Name
 	}
-	f := &atomFeed{
+	f := &archiveAtomFeed{
 		ID: tag, Title: nl.Name, Subtitle: nl.Description, Updated: updated.UTC().Format(time.RFC3339),
-		Links: []atomLink{
+		Links: []archiveAtomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: a.s.BaseURL + archivePath(nl.Slug) + "feed.atom"},
 			{Rel: "alternate", Type: "text/html", Href: a.s.BaseURL + archivePath(nl.Slug)},
 		},
-		Author:    atomPerson{Name: author},
+		Author:    archiveAtomPerson{Name: author},
 		Generator: "Bulletin",
 	}
-	loc := location(nl)
+	loc := archiveLocation(nl)
 	for _, is := range issues {
-		v := issueViewOf(nl, loc, is)
+		v := archiveIssueViewOf(nl, loc, is)
 		link := a.s.BaseURL + v.URL
 		when := is.SentAt.UTC().Format(time.RFC3339)
-		f.Entries = append(f.Entries, atomEntry{
+		f.Entries = append(f.Entries, archiveAtomEntry{
 			ID: tag + "/" + strconv.Itoa(is.Number), Title: v.Subject, Published: when, Updated: when,
-			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: link}},
-			Summary: atomText{Type: "text", Body: summary(is)},
-			Content: atomText{Type: "html", Body: highlightsHTML(v, link)},
+			Links:   []archiveAtomLink{{Rel: "alternate", Type: "text/html", Href: link}},
+			Summary: archiveAtomText{Type: "text", Body: archiveSummary(is)},
+			Content: archiveAtomText{Type: "html", Body: archiveHighlightsHTML(v, link)},
 		})
 	}
 	return f
 }
 
-func summary(is bulletin.ArchiveIssue) string {
+func archiveSummary(is bulletin.ArchiveIssue) string {
 	if is.Preheader != "" {
 		return is.Preheader
 	}
 	return strings.Join(is.Highlights, " · ")
 }
 
-// highlightsHTML is the entry content: the numbered highlights and a link
+// archiveHighlightsHTML is the entry content: the numbered highlights and a link
 // to the issue, every value escaped (the XML encoder escapes it once more,
 // as Atom's type="html" requires).
-func highlightsHTML(v issueView, link string) string {
+func archiveHighlightsHTML(v archiveIssueView, link string) string {
 	var b strings.Builder
 	b.WriteString("<p>" + html.EscapeString(v.Date) + "</p>")
 	if len(v.Highlights) > 0 {

@@ -10,7 +10,7 @@ import (
 
 // Parsed with encoding/xml into the RFC 4287 element names, independently
 // of the structs that wrote it.
-type parsedFeed struct {
+type archiveParsedFeed struct {
 	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
 	ID      string   `xml:"id"`
 	Title   string   `xml:"title"`
@@ -42,11 +42,11 @@ func TestArchiveFeed(t *testing.T) {
 	seedArchive(f, "http://127.0.0.1:9")
 	ts := serve(t, &Server{Health: f.db, Archive: f.db, BaseURL: "https://news.example:8443"})
 
-	r := fetch(t, "GET", ts.URL+"/archive/weekly/feed.atom")
+	r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/feed.atom")
 	if r.status != 200 || r.header.Get("Content-Type") != "application/atom+xml; charset=utf-8" {
 		t.Fatalf("feed = %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	var feed parsedFeed
+	var feed archiveParsedFeed
 	if err := xml.Unmarshal([]byte(r.body), &feed); err != nil {
 		t.Fatalf("feed does not parse: %v\n%s", err, r.body)
 	}
@@ -78,20 +78,20 @@ func TestArchiveFeed(t *testing.T) {
 		t.Errorf("entry 2 = %+v", two)
 	}
 	// Once decoded, the HTML content still shows the payload as text.
-	mustContain(t, "entry content", two.Content.Body, "<li>Park reopens</li>", "<li>&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; Budget &lt;b&gt;vote&lt;/b&gt;</li>")
-	mustNotContain(t, "feed", r.body, unsent...)
+	archiveContains(t, "entry content", two.Content.Body, "<li>Park reopens</li>", "<li>&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; Budget &lt;b&gt;vote&lt;/b&gt;</li>")
+	archiveLacks(t, "feed", r.body, archiveUnsent...)
 
 	// A second fetch with the validators is 304; so is HEAD with them.
 	etag, lm := r.header.Get("ETag"), r.header.Get("Last-Modified")
 	if etag == "" || lm != "Wed, 18 Nov 2026 09:00:00 GMT" {
 		t.Fatalf("feed validators: ETag %q Last-Modified %q", etag, lm)
 	}
-	if again := fetch(t, "GET", ts.URL+"/archive/weekly/feed.atom", "If-None-Match", etag); again.status != http.StatusNotModified || again.body != "" {
+	if again := archiveFetch(t, "GET", ts.URL+"/archive/weekly/feed.atom", "If-None-Match", etag); again.status != http.StatusNotModified || again.body != "" {
 		t.Errorf("feed with If-None-Match = %d %q", again.status, again.body)
 	}
 	// A new issue changes the feed and its validator.
 	f.exec(`UPDATE issues SET status = 'sent', sent_at = '2026-11-25T09:00:00Z' WHERE number = 6`)
-	changed := fetch(t, "GET", ts.URL+"/archive/weekly/feed.atom", "If-None-Match", etag)
+	changed := archiveFetch(t, "GET", ts.URL+"/archive/weekly/feed.atom", "If-None-Match", etag)
 	if changed.status != 200 || changed.header.Get("ETag") == etag || !strings.Contains(changed.body, "weekly/6</id>") {
 		t.Errorf("feed after a new issue = %d, ETag %q", changed.status, changed.header.Get("ETag"))
 	}
@@ -104,7 +104,7 @@ func TestArchiveConditionalAndHead(t *testing.T) {
 	ts := serve(t, &Server{Health: f.db, Archive: f.db})
 
 	for _, path := range []string{"/archive/weekly/2", "/archive/weekly/2/email"} {
-		r := fetch(t, "GET", ts.URL+path)
+		r := archiveFetch(t, "GET", ts.URL+path)
 		etag, lm := r.header.Get("ETag"), r.header.Get("Last-Modified")
 		if r.status != 200 || !strings.HasPrefix(etag, `"`) || lm == "" {
 			t.Fatalf("%s = %d, ETag %q, Last-Modified %q", path, r.status, etag, lm)
@@ -114,7 +114,7 @@ func TestArchiveConditionalAndHead(t *testing.T) {
 			{"If-None-Match", `"other", W/` + etag},
 			{"If-Modified-Since", lm},
 		} {
-			got := fetch(t, "GET", ts.URL+path, h...)
+			got := archiveFetch(t, "GET", ts.URL+path, h...)
 			if got.status != http.StatusNotModified || got.body != "" || got.header.Get("ETag") != etag {
 				t.Errorf("%s with %s = %d (body %d bytes), want 304", path, h[0], got.status, len(got.body))
 			}
@@ -124,11 +124,11 @@ func TestArchiveConditionalAndHead(t *testing.T) {
 			{"If-Modified-Since", "Mon, 02 Nov 2026 09:00:00 GMT"},
 			{"If-None-Match", `"stale"`, "If-Modified-Since", lm}, // If-None-Match decides
 		} {
-			if got := fetch(t, "GET", ts.URL+path, h...); got.status != 200 || got.body != r.body {
+			if got := archiveFetch(t, "GET", ts.URL+path, h...); got.status != 200 || got.body != r.body {
 				t.Errorf("%s with %v = %d, want the full page", path, h, got.status)
 			}
 		}
-		head := fetch(t, "HEAD", ts.URL+path)
+		head := archiveFetch(t, "HEAD", ts.URL+path)
 		if head.status != 200 || head.body != "" || head.header.Get("ETag") != etag ||
 			head.header.Get("Content-Type") != r.header.Get("Content-Type") {
 			t.Errorf("HEAD %s = %d, %d bytes, ETag %q", path, head.status, len(head.body), head.header.Get("ETag"))
@@ -136,19 +136,19 @@ func TestArchiveConditionalAndHead(t *testing.T) {
 	}
 	// The issue page shows its neighbours, so sending issue 6 (after 5)
 	// changes issue 5's page but not issue 2's.
-	five := fetch(t, "GET", ts.URL+"/archive/weekly/5")
-	two := fetch(t, "GET", ts.URL+"/archive/weekly/2")
+	five := archiveFetch(t, "GET", ts.URL+"/archive/weekly/5")
+	two := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2")
 	f.exec(`UPDATE issues SET status = 'sent', sent_at = '2026-11-25T09:00:00Z' WHERE number = 6`)
-	if r := fetch(t, "GET", ts.URL+"/archive/weekly/5", "If-None-Match", five.header.Get("ETag")); r.status != 200 ||
+	if r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/5", "If-None-Match", five.header.Get("ETag")); r.status != 200 ||
 		!strings.Contains(r.body, `rel="next" href="/archive/weekly/6"`) || r.header.Get("Last-Modified") != "Wed, 25 Nov 2026 09:00:00 GMT" {
 		t.Errorf("issue 5 after issue 6 was sent = %d, Last-Modified %q", r.status, r.header.Get("Last-Modified"))
 	}
-	if r := fetch(t, "GET", ts.URL+"/archive/weekly/2", "If-None-Match", two.header.Get("ETag")); r.status != http.StatusNotModified {
+	if r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2", "If-None-Match", two.header.Get("ETag")); r.status != http.StatusNotModified {
 		t.Errorf("issue 2 after issue 6 was sent = %d, want 304", r.status)
 	}
 	// HEAD works on every archive page.
 	for _, path := range []string{"/", "/archive/weekly/", "/archive/weekly/2026/11/", "/archive/weekly/search?q=budget", "/archive/weekly/feed.atom", "/archive/weekly/99"} {
-		get, head := fetch(t, "GET", ts.URL+path), fetch(t, "HEAD", ts.URL+path)
+		get, head := archiveFetch(t, "GET", ts.URL+path), archiveFetch(t, "HEAD", ts.URL+path)
 		if head.status != get.status || head.body != "" {
 			t.Errorf("HEAD %s = %d with %d bytes, GET = %d", path, head.status, len(head.body), get.status)
 		}

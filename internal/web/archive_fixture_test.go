@@ -45,11 +45,11 @@ func (f archiveFixture) newsletter(slug, name string, isDefault bool) int64 {
 	return id
 }
 
-type fixItem struct{ Title, Body, Source string }
+type archiveItem struct{ Title, Body, Source string }
 
 // issue stores issue number with the given status and HTML; sentAt is used
 // only for sent issues.
-func (f archiveFixture) issue(nl int64, number int, status string, sentAt time.Time, html string, items ...fixItem) {
+func (f archiveFixture) issue(nl int64, number int, status string, sentAt time.Time, html string, items ...archiveItem) {
 	f.t.Helper()
 	var sent *time.Time
 	if status == bulletin.IssueSent {
@@ -68,7 +68,7 @@ func (f archiveFixture) issue(nl int64, number int, status string, sentAt time.T
 	}
 }
 
-func at(s string) time.Time {
+func archiveAt(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		panic(err)
@@ -76,9 +76,9 @@ func at(s string) time.Time {
 	return t
 }
 
-// emailHTML is a stored issue carrying the personal placeholders and
+// archiveEmailHTML is a stored issue carrying the personal placeholders and
 // hostile payloads; beacon is where a payload that ran would call.
-func emailHTML(number int, beacon string) string {
+func archiveEmailHTML(number int, beacon string) string {
 	return fmt.Sprintf(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Weekly update %[1]d</title>
 <style>.t { color: #222; }</style></head><body>
 <h1 class="t" id="top">Weekly update %[1]d</h1>
@@ -100,19 +100,19 @@ func emailHTML(number int, beacon string) string {
 // 6 scheduled, 7 sending; and a second newsletter.
 func seedArchive(f archiveFixture, beacon string) int64 {
 	nl := f.newsletter("weekly", "Weekly update", true)
-	f.issue(nl, 1, bulletin.IssueSent, at("2026-10-28T09:00:00Z"), emailHTML(1, beacon),
-		fixItem{"Library opening hours", "The library opens **longer** on Thursdays.", "By the library"},
-		fixItem{"Budget consultation", "Have your say on the community budget.", "By the council"})
-	f.issue(nl, 2, bulletin.IssueSent, at("2026-11-04T09:00:00Z"), emailHTML(2, beacon),
-		fixItem{"Park reopens", "The park reopens after works.", ""},
-		fixItem{`<script>alert("t")</script> Budget <b>vote</b>`, `Payload <img src=x onerror=alert(1)> budget javascript:alert(1)`, "By <i>Mallory</i>"})
-	f.issue(nl, 3, bulletin.IssueDraft, time.Time{}, "<p>draft secret</p>", fixItem{"Draft secret budget", "not yet", ""})
-	f.issue(nl, 4, bulletin.IssueCancelled, time.Time{}, "<p>cancelled secret</p>", fixItem{"Cancelled secret budget", "never", ""})
-	f.issue(nl, 5, bulletin.IssueSent, at("2026-11-18T09:00:00Z"), emailHTML(5, beacon),
-		fixItem{"Zebra crossing on Elm Street", "A new crossing near the school.", ""})
-	f.issue(nl, 6, bulletin.IssueScheduled, time.Time{}, "<p>scheduled secret</p>", fixItem{"Scheduled secret budget", "soon", ""})
-	f.issue(nl, 7, bulletin.IssueSending, time.Time{}, "<p>sending secret</p>", fixItem{"Sending secret budget", "now", ""})
+	f.issue(nl, 1, bulletin.IssueSent, archiveAt("2026-10-28T09:00:00Z"), archiveEmailHTML(1, beacon),
+		archiveItem{"Library opening hours", "The library opens **longer** on Thursdays.", "By the library"},
+		archiveItem{"Budget consultation", "Have your say on the community budget.", "By the council"})
+	f.issue(nl, 2, bulletin.IssueSent, archiveAt("2026-11-04T09:00:00Z"), archiveEmailHTML(2, beacon),
+		archiveItem{"Park reopens", "The park reopens after works.", ""},
+		archiveItem{`<script>alert("t")</script> Budget <b>vote</b>`, `Payload <img src=x onerror=alert(1)> budget javascript:alert(1)`, "By <i>Mallory</i>"})
+	f.issue(nl, 3, bulletin.IssueDraft, time.Time{}, "<p>draft secret</p>", archiveItem{"Draft secret budget", "not yet", ""})
+	f.issue(nl, 4, bulletin.IssueCancelled, time.Time{}, "<p>cancelled secret</p>", archiveItem{"Cancelled secret budget", "never", ""})
+	f.issue(nl, 5, bulletin.IssueSent, archiveAt("2026-11-18T09:00:00Z"), archiveEmailHTML(5, beacon),
+		archiveItem{"Zebra crossing on Elm Street", "A new crossing near the school.", ""})
+	f.issue(nl, 6, bulletin.IssueScheduled, time.Time{}, "<p>scheduled secret</p>", archiveItem{"Scheduled secret budget", "soon", ""})
+	f.issue(nl, 7, bulletin.IssueSending, time.Time{}, "<p>sending secret</p>", archiveItem{"Sending secret budget", "now", ""})
 	other := f.newsletter("other", "Other news", false)
-	f.issue(other, 1, bulletin.IssueSent, at("2026-11-10T09:00:00Z"), "<p>other</p>", fixItem{"Foreign budget", "elsewhere", ""})
+	f.issue(other, 1, bulletin.IssueSent, archiveAt("2026-11-10T09:00:00Z"), "<p>other</p>", archiveItem{"Foreign budget", "elsewhere", ""})
 	return nl
 }

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"html"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"bulletin/internal/bulletin"
 )
@@ -17,9 +15,9 @@ import (
 // sandbox holds even when that URL is opened directly), its in-page
 // "#highlight" links work, and it is cached on its own validators.
 
-// issueNumber parses the {number} of the path; only a canonical positive
+// archiveNumber parses the {number} of the path; only a canonical positive
 // decimal is an issue number.
-func issueNumber(s string) (int, bool) {
+func archiveNumber(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n > 0 && strconv.Itoa(n) == s
 }
@@ -32,7 +30,7 @@ func (a *archive) issue(w http.ResponseWriter, r *http.Request) (*bulletin.Archi
 		return nil, nil, false
 	}
 	raw := r.PathValue("number")
-	n, ok := issueNumber(raw)
+	n, ok := archiveNumber(raw)
 	if !ok {
 		a.notFound(w, r, nl, "Page not found", "“"+raw+"” is not an issue number or a page of the "+nl.Name+" archive.")
 		return nil, nil, false
@@ -56,30 +54,30 @@ func (a *archive) handleIssue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	nav := navFor(nl)
+	nav := archiveNavFor(nl)
 	// The header links to the next issue, so the page changes when it is sent.
 	modified := is.SentAt
 	if is.Next > 0 && is.NextSentAt.After(modified) {
 		modified = is.NextSentAt
 	}
-	publicHeaders(w)
-	if notModified(w, r, a.etag("issue", is.ID, is.SentAt.UnixNano(), is.Prev, is.Next, nav.SubscribeURL), modified, "public, max-age=300") {
+	archiveHeaders(w)
+	if archiveNotModified(w, r, a.etag("issue", is.ID, is.SentAt.UnixNano(), is.Prev, is.Next, nav.SubscribeURL), modified, "public, max-age=300") {
 		return
 	}
 	data := struct {
 		Nav      archiveNav
-		Issue    issueView
+		Issue    archiveIssueView
 		EmailURL string
 		PrevURL  string
 		NextURL  string
 		Prev     int
 		Next     int
-	}{Nav: nav, Issue: issueViewOf(nl, location(nl), *is), EmailURL: issuePath(nl.Slug, is.Number) + "/email", Prev: is.Prev, Next: is.Next}
+	}{Nav: nav, Issue: archiveIssueViewOf(nl, archiveLocation(nl), *is), EmailURL: archiveIssuePath(nl.Slug, is.Number) + "/email", Prev: is.Prev, Next: is.Next}
 	if is.Prev > 0 {
-		data.PrevURL = issuePath(nl.Slug, is.Prev)
+		data.PrevURL = archiveIssuePath(nl.Slug, is.Prev)
 	}
 	if is.Next > 0 {
-		data.NextURL = issuePath(nl.Slug, is.Next)
+		data.NextURL = archiveIssuePath(nl.Slug, is.Next)
 	}
 	a.render(w, r, http.StatusOK, "archive/issue.html", data.Issue.Subject, data)
 }
@@ -93,13 +91,13 @@ func (a *archive) handleEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	neutral := a.neutralURL(nl)
 	h := w.Header()
-	h.Set("Content-Security-Policy", emailCSP)
+	h.Set("Content-Security-Policy", archiveEmailCSP)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	if notModified(w, r, a.etag("email", is.ID, is.SentAt.UnixNano(), neutral), is.SentAt, "public, max-age=3600") {
+	if archiveNotModified(w, r, a.etag("email", is.ID, is.SentAt.UnixNano(), neutral), is.SentAt, "public, max-age=3600") {
 		return
 	}
-	body := targetTop(neutralize(is.HTML, neutral))
+	body := archiveTargetTop(archiveNeutralize(is.HTML, neutral))
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -109,20 +107,17 @@ func (a *archive) handleEmail(w http.ResponseWriter, r *http.Request) {
 // neutralURL replaces the personal unsubscribe and preferences links: the
 // subscribe page when the newsletter has a public list, else the archive.
 func (a *archive) neutralURL(nl *bulletin.ArchiveNewsletter) string {
-	nav := navFor(nl)
+	nav := archiveNavFor(nl)
 	if nav.SubscribeURL != "" {
 		return a.s.BaseURL + nav.SubscribeURL
 	}
 	return a.s.BaseURL + nav.IndexURL
 }
 
-// neutralize fills the personal placeholders of a stored issue with values
-// that belong to no one.
-func neutralize(stored, link string) string {
-	esc := html.EscapeString(link)
-	return strings.NewReplacer(
-		bulletin.PlaceholderUnsubscribeURL, esc,
-		bulletin.PlaceholderPreferencesURL, esc,
-		bulletin.PlaceholderName, "there",
-	).Replace(stored)
+// archiveNeutralize fills the personal placeholders of a stored issue with
+// values that belong to no one, through the same Personalizer that sends it
+// (so the escaping is the same); no name gives the neutral greeting.
+func archiveNeutralize(stored, link string) string {
+	out, _ := bulletin.NewPersonalizer(stored, "").Apply(bulletin.Personal{UnsubscribeURL: link, PreferencesURL: link})
+	return out
 }

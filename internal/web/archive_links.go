@@ -7,13 +7,13 @@ import (
 	"golang.org/x/net/html"
 )
 
-// targetTop makes every link of a stored email that leaves it open in the
+// archiveTargetTop makes every link of a stored email that leaves it open in the
 // whole window, not inside the archive's frame (where most sites refuse to
 // be framed); in-page "#…" links stay in the frame. A link whose URL is not
 // http(s), mailto or relative loses its href: the sandbox would block it
 // anyway, and an archive has no use for javascript: or data: links. All
 // other bytes pass through unchanged.
-func targetTop(doc string) string {
+func archiveTargetTop(doc string) string {
 	z := html.NewTokenizer(strings.NewReader(doc))
 	var out bytes.Buffer
 	out.Grow(len(doc) + len(doc)/20)
@@ -34,19 +34,19 @@ func targetTop(doc string) string {
 		}
 		attrs := tok.Attr[:0]
 		href, hasHref := "", false
-		for _, at := range tok.Attr {
-			switch at.Key {
+		for _, archiveAt := range tok.Attr {
+			switch archiveAt.Key {
 			case "target":
 				continue
 			case "href":
-				href, hasHref = at.Val, true
-				if !safeLink(at.Val) {
+				href, hasHref = archiveAt.Val, true
+				if !archiveSafeLink(archiveAt.Val) {
 					continue
 				}
 			}
-			attrs = append(attrs, at)
+			attrs = append(attrs, archiveAt)
 		}
-		if hasHref && safeLink(href) && !strings.HasPrefix(strings.TrimSpace(href), "#") {
+		if hasHref && archiveSafeLink(href) && !strings.HasPrefix(strings.TrimSpace(href), "#") {
 			attrs = append(attrs, html.Attribute{Key: "target", Val: "_top"})
 		}
 		tok.Attr = attrs
@@ -54,10 +54,10 @@ func targetTop(doc string) string {
 	}
 }
 
-// safeLink accepts http(s), mailto and scheme-less (relative) URLs. Browsers
+// archiveSafeLink accepts http(s), mailto and scheme-less (relative) URLs. Browsers
 // ignore tabs, newlines and other controls and spaces in a scheme, so those
 // go first.
-func safeLink(u string) bool {
+func archiveSafeLink(u string) bool {
 	u = strings.Map(func(r rune) rune {
 		if r <= ' ' {
 			return -1

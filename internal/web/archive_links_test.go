@@ -17,7 +17,7 @@ func TestTargetTop(t *testing.T) {
 		`<style>a[href^="http"] { color: red }</style><a>x</a>`: `<style>a[href^="http"] { color: red }</style><a>x</a>`,
 		`<!--[if mso]><table><![endif]--><td>`:                  `<!--[if mso]><table><![endif]--><td>`,
 	} {
-		if got := targetTop(in); got != want {
+		if got := archiveTargetTop(in); got != want {
 			t.Errorf("targetTop(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}

@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-type yearView struct {
+type archiveYearView struct {
 	Year   int
-	Months []monthView
+	Months []archiveMonthView
 }
 
-type monthView struct {
+type archiveMonthView struct {
 	Name   string // "November"
 	URL    string
 	Issues int
@@ -23,7 +23,7 @@ func (a *archive) handleIndex(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	loc := location(nl)
+	loc := archiveLocation(nl)
 	latest, err := a.store.ArchiveLatest(r.Context(), nl.ID, archiveLatestN, 0)
 	if err != nil {
 		a.fail(w, r, err)
@@ -37,18 +37,18 @@ func (a *archive) handleIndex(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		Nav         archiveNav
 		Description string
-		Latest      []issueView
-		Years       []yearView
-	}{Nav: navFor(nl), Description: nl.Description}
+		Latest      []archiveIssueView
+		Years       []archiveYearView
+	}{Nav: archiveNavFor(nl), Description: nl.Description}
 	for _, is := range latest {
-		data.Latest = append(data.Latest, issueViewOf(nl, loc, is))
+		data.Latest = append(data.Latest, archiveIssueViewOf(nl, loc, is))
 	}
 	for _, m := range months {
 		if len(data.Years) == 0 || data.Years[len(data.Years)-1].Year != m.Year {
-			data.Years = append(data.Years, yearView{Year: m.Year})
+			data.Years = append(data.Years, archiveYearView{Year: m.Year})
 		}
 		y := &data.Years[len(data.Years)-1]
-		y.Months = append(y.Months, monthView{Name: time.Month(m.Month).String(), URL: monthPath(nl.Slug, m.Year, m.Month), Issues: m.Issues})
+		y.Months = append(y.Months, archiveMonthView{Name: time.Month(m.Month).String(), URL: archiveMonthPath(nl.Slug, m.Year, m.Month), Issues: m.Issues})
 	}
 	a.render(w, r, http.StatusOK, "archive/index.html", nl.Name+" archive", data)
 }
@@ -64,10 +64,10 @@ func (a *archive) handleMonth(w http.ResponseWriter, r *http.Request) {
 	month, merr := strconv.Atoi(mm)
 	if len(yyyy) != 4 || len(mm) != 2 || yerr != nil || merr != nil || year < 1 || month < 1 || month > 12 {
 		a.notFound(w, r, nl, "No such month", "“"+yyyy+"/"+mm+"” is not a month. Month pages look like "+
-			monthPath(nl.Slug, 2026, 11)+".")
+			archiveMonthPath(nl.Slug, 2026, 11)+".")
 		return
 	}
-	loc := location(nl)
+	loc := archiveLocation(nl)
 	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, loc)
 	label := from.Format("January 2006")
 	issues, err := a.store.ArchiveMonthIssues(r.Context(), nl.ID, from, from.AddDate(0, 1, 0))
@@ -82,10 +82,10 @@ func (a *archive) handleMonth(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		Nav    archiveNav
 		Month  string
-		Issues []issueView
-	}{Nav: navFor(nl), Month: label}
+		Issues []archiveIssueView
+	}{Nav: archiveNavFor(nl), Month: label}
 	for _, is := range issues {
-		data.Issues = append(data.Issues, issueViewOf(nl, loc, is))
+		data.Issues = append(data.Issues, archiveIssueViewOf(nl, loc, is))
 	}
 	a.render(w, r, http.StatusOK, "archive/month.html", nl.Name+": "+label, data)
 }

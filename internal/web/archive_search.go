@@ -12,10 +12,10 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-type hitView struct {
+type archiveHitView struct {
 	Title   template.HTML // escaped text with <mark>s
 	Snippet template.HTML
-	Issue   issueView
+	Issue   archiveIssueView
 }
 
 // handleSearch runs ?q= over the items of sent issues, ten hits a page.
@@ -25,9 +25,9 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page, err := searchPage(r.URL.Query().Get("page"))
+	page, err := archiveSearchPage(r.URL.Query().Get("page"))
 	if err == nil {
-		err = checkQuery(q)
+		err = archiveCheckQuery(q)
 	}
 	data := struct {
 		Nav        archiveNav
@@ -37,12 +37,12 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Total      int
 		Page       int
 		First      int
-		Hits       []hitView
+		Hits       []archiveHitView
 		PrevURL    string
 		NextURL    string
 		FirstURL   string
 		ResultWord string
-	}{Nav: navFor(nl), Query: q, Page: page}
+	}{Nav: archiveNavFor(nl), Query: q, Page: page}
 	data.Nav.Query = q
 	if err != nil {
 		data.Error = bulletin.ErrorMessage(err)
@@ -56,21 +56,21 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.Searched, data.Total, data.First = true, res.Total, (page-1)*archiveSearchN+1
-		loc := location(nl)
+		loc := archiveLocation(nl)
 		for _, h := range res.Hits {
-			iv := issueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
-			data.Hits = append(data.Hits, hitView{Title: marked(h.Title), Snippet: marked(h.Snippet), Issue: iv})
+			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
+			data.Hits = append(data.Hits, archiveHitView{Title: archiveMarked(h.Title), Snippet: archiveMarked(h.Snippet), Issue: iv})
 		}
 		data.ResultWord = "results"
 		if res.Total == 1 {
 			data.ResultWord = "result"
 		}
-		data.FirstURL = searchURL(data.Nav.SearchURL, q, 1)
+		data.FirstURL = archiveSearchURL(data.Nav.SearchURL, q, 1)
 		if page > 1 && len(res.Hits) > 0 {
-			data.PrevURL = searchURL(data.Nav.SearchURL, q, page-1)
+			data.PrevURL = archiveSearchURL(data.Nav.SearchURL, q, page-1)
 		}
 		if page*archiveSearchN < res.Total && page < archiveMaxPage {
-			data.NextURL = searchURL(data.Nav.SearchURL, q, page+1)
+			data.NextURL = archiveSearchURL(data.Nav.SearchURL, q, page+1)
 		}
 	}
 	title := "Search " + nl.Name
@@ -80,7 +80,7 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "archive/search.html", title, data)
 }
 
-func searchPage(s string) (int, error) {
+func archiveSearchPage(s string) (int, error) {
 	if s == "" {
 		return 1, nil
 	}
@@ -91,7 +91,7 @@ func searchPage(s string) (int, error) {
 	return n, nil
 }
 
-func checkQuery(q string) error {
+func archiveCheckQuery(q string) error {
 	switch {
 	case !utf8.ValidString(q):
 		return bulletin.Errorf(bulletin.EINVALID, "the search text is not valid UTF-8")
@@ -101,7 +101,7 @@ func checkQuery(q string) error {
 	return nil
 }
 
-func searchURL(base, q string, page int) string {
+func archiveSearchURL(base, q string, page int) string {
 	v := url.Values{"q": {q}}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
@@ -109,10 +109,10 @@ func searchURL(base, q string, page int) string {
 	return base + "?" + v.Encode()
 }
 
-// marked turns a store snippet into HTML: the text is escaped first, then
+// archiveMarked turns a store snippet into HTML: the text is escaped first, then
 // the snippet markers become <mark> elements, balanced whatever the markers
 // in the text were.
-func marked(s string) template.HTML {
+func archiveMarked(s string) template.HTML {
 	var b strings.Builder
 	open := false
 	for {

@@ -10,13 +10,13 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-type response struct {
+type archiveResponse struct {
 	status int
 	header http.Header
 	body   string
 }
 
-func fetch(t *testing.T, method, url string, header ...string) response {
+func archiveFetch(t *testing.T, method, url string, header ...string) archiveResponse {
 	t.Helper()
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
@@ -35,10 +35,10 @@ func fetch(t *testing.T, method, url string, header ...string) response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{resp.StatusCode, resp.Header, string(b)}
+	return archiveResponse{resp.StatusCode, resp.Header, string(b)}
 }
 
-func mustContain(t *testing.T, what, body string, wants ...string) {
+func archiveContains(t *testing.T, what, body string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
 		if !strings.Contains(body, w) {
@@ -47,7 +47,7 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 	}
 }
 
-func mustNotContain(t *testing.T, what, body string, bad ...string) {
+func archiveLacks(t *testing.T, what, body string, bad ...string) {
 	t.Helper()
 	for _, b := range bad {
 		if strings.Contains(body, b) {
@@ -56,8 +56,8 @@ func mustNotContain(t *testing.T, what, body string, bad ...string) {
 	}
 }
 
-// unsent is what no public page may ever show.
-var unsent = []string{"secret", "Weekly update 3", "Weekly update 4", "Weekly update 6", "Weekly update 7", "Foreign"}
+// archiveUnsent is what no public page may ever show.
+var archiveUnsent = []string{"secret", "Weekly update 3", "Weekly update 4", "Weekly update 6", "Weekly update 7", "Foreign"}
 
 func TestArchivePages(t *testing.T) {
 	t.Parallel()
@@ -69,59 +69,59 @@ func TestArchivePages(t *testing.T) {
 		"/": "/archive/weekly/", "/archive/": "/archive/weekly/", "/archive/weekly": "/archive/weekly/",
 		"/archive/weekly/2026/11": "/archive/weekly/2026/11/",
 	} {
-		r := fetch(t, "GET", ts.URL+path)
+		r := archiveFetch(t, "GET", ts.URL+path)
 		if r.status/100 != 3 || r.header.Get("Location") != to {
 			t.Errorf("GET %s = %d to %q, want a redirect to %s", path, r.status, r.header.Get("Location"), to)
 		}
 	}
 
-	index := fetch(t, "GET", ts.URL+"/archive/weekly/")
+	index := archiveFetch(t, "GET", ts.URL+"/archive/weekly/")
 	if index.status != 200 {
 		t.Fatalf("index = %d", index.status)
 	}
-	mustContain(t, "index", index.body, `<html lang="en">`, "<h1>Weekly update archive</h1>",
+	archiveContains(t, "index", index.body, `<html lang="en">`, "<h1>Weekly update archive</h1>",
 		`href="/archive/weekly/5">Weekly update 5</a>`, "18 November 2026", `href="/archive/weekly/2026/11/">November 2026</a>`,
 		"2 issues", `href="/archive/weekly/2026/10/">October 2026</a>`, "1 issue<", `href="/subscribe/weekly-readers"`,
 		`type="application/atom+xml"`)
-	mustNotContain(t, "index", index.body, unsent...)
+	archiveLacks(t, "index", index.body, archiveUnsent...)
 	// Latest first.
 	if strings.Index(index.body, "Weekly update 5") > strings.Index(index.body, "Weekly update 2") {
 		t.Error("index: latest issues are not newest first")
 	}
-	checkPublicPage(t, "index", index)
+	archiveCheckPage(t, "index", index)
 
-	month := fetch(t, "GET", ts.URL+"/archive/weekly/2026/11/")
+	month := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2026/11/")
 	if month.status != 200 {
 		t.Fatalf("month = %d", month.status)
 	}
-	mustContain(t, "month", month.body, "<title>Weekly update: November 2026</title>", "<h1>Weekly update: November 2026</h1>",
+	archiveContains(t, "month", month.body, "<title>Weekly update: November 2026</title>", "<h1>Weekly update: November 2026</h1>",
 		"The updates sent in November 2026.", `<a href="/archive/weekly/2">Weekly update 2</a>`, "Issue 2 · ", "4 November 2026",
 		"<li>Park reopens</li>", "<li>&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; Budget &lt;b&gt;vote&lt;/b&gt;</li>",
 		`<a href="/archive/weekly/5">Weekly update 5</a>`, "Zebra crossing on Elm Street")
-	mustNotContain(t, "month", month.body, append(unsent, "Library opening hours", "<script>")...)
+	archiveLacks(t, "month", month.body, append(archiveUnsent, "Library opening hours", "<script>")...)
 	if strings.Index(month.body, "Park reopens") > strings.Index(month.body, "Budget &lt;b&gt;") {
 		t.Error("month: highlights are not in issue order")
 	}
-	checkPublicPage(t, "month", month)
+	archiveCheckPage(t, "month", month)
 
-	issue := fetch(t, "GET", ts.URL+"/archive/weekly/2")
+	issue := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2")
 	if issue.status != 200 {
 		t.Fatalf("issue = %d", issue.status)
 	}
-	mustContain(t, "issue", issue.body, "<h1>Weekly update 2</h1>", `rel="prev" href="/archive/weekly/1"`,
+	archiveContains(t, "issue", issue.body, "<h1>Weekly update 2</h1>", `rel="prev" href="/archive/weekly/1"`,
 		`rel="next" href="/archive/weekly/5"`, `href="/archive/weekly/">All issues</a>`, `href="/subscribe/weekly-readers"`,
 		`<iframe class="email" src="/archive/weekly/2/email"`, `sandbox="allow-top-navigation-by-user-activation"`)
-	mustNotContain(t, "issue", issue.body, "<script", "allow-scripts", "allow-same-origin", "__BULLETIN_")
-	checkPublicPage(t, "issue", issue)
+	archiveLacks(t, "issue", issue.body, "<script", "allow-scripts", "allow-same-origin", "__BULLETIN_")
+	archiveCheckPage(t, "issue", issue)
 	// The next issue skips the unsent 3 and 4.
-	five := fetch(t, "GET", ts.URL+"/archive/weekly/5")
-	mustContain(t, "issue 5", five.body, `rel="prev" href="/archive/weekly/2"`)
-	mustNotContain(t, "issue 5", five.body, `rel="next"`)
+	five := archiveFetch(t, "GET", ts.URL+"/archive/weekly/5")
+	archiveContains(t, "issue 5", five.body, `rel="prev" href="/archive/weekly/2"`)
+	archiveLacks(t, "issue 5", five.body, `rel="next"`)
 }
 
-// checkPublicPage asserts what every public page must have: the CSP, one
+// archiveCheckPage asserts what every public page must have: the CSP, one
 // h1, headings that do not skip a level, and no inline script.
-func checkPublicPage(t *testing.T, what string, r response) {
+func archiveCheckPage(t *testing.T, what string, r archiveResponse) {
 	t.Helper()
 	csp := r.header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
@@ -149,7 +149,7 @@ func TestArchiveEmailIsNeutralAndInert(t *testing.T) {
 	seedArchive(f, "http://127.0.0.1:9")
 	ts := serve(t, &Server{Health: f.db, Archive: f.db, BaseURL: "https://news.example"})
 
-	r := fetch(t, "GET", ts.URL+"/archive/weekly/2/email")
+	r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2/email")
 	if r.status != 200 || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("email = %d %s", r.status, r.header.Get("Content-Type"))
 	}
@@ -164,23 +164,23 @@ func TestArchiveEmailIsNeutralAndInert(t *testing.T) {
 			t.Errorf("email CSP %q has %q", csp, bad)
 		}
 	}
-	mustContain(t, "email", r.body, `<p id="greeting">Hi there,</p>`,
+	archiveContains(t, "email", r.body, `<p id="greeting">Hi there,</p>`,
 		`<a id="unsub" href="https://news.example/subscribe/weekly-readers" target="_top">`,
 		`<a id="prefs" href="https://news.example/subscribe/weekly-readers" target="_top">`,
 		`<a id="item-link" href="#item-1">`, `<a id="ext" href="https://example.org/news" target="_top">`,
 		`<a id="js">`, `<a id="js2">`, `<style>.t { color: #222; }</style>`)
-	mustNotContain(t, "email", r.body, "__BULLETIN_", "javascript:", `target="_blank"`)
+	archiveLacks(t, "email", r.body, "__BULLETIN_", "javascript:", `target="_blank"`)
 	// Everything but the links is served exactly as stored.
-	stored := emailHTML(2, "http://127.0.0.1:9")
+	stored := archiveEmailHTML(2, "http://127.0.0.1:9")
 	for _, part := range []string{`<h1 class="t" id="top">Weekly update 2</h1>`, `<a name="item-1" id="item-1"></a><h3>1. The first item</h3>`} {
-		mustContain(t, "email", stored, part)
-		mustContain(t, "email", r.body, part)
+		archiveContains(t, "email", stored, part)
+		archiveContains(t, "email", r.body, part)
 	}
 
 	// Without a public list, the neutral links lead to the archive.
 	f.exec(`UPDATE lists SET public = false`)
-	r = fetch(t, "GET", ts.URL+"/archive/weekly/2/email")
-	mustContain(t, "email", r.body, `<a id="unsub" href="https://news.example/archive/weekly/" target="_top">`)
+	r = archiveFetch(t, "GET", ts.URL+"/archive/weekly/2/email")
+	archiveContains(t, "email", r.body, `<a id="unsub" href="https://news.example/archive/weekly/" target="_top">`)
 }
 
 func TestArchiveNotFound(t *testing.T) {
@@ -205,19 +205,19 @@ func TestArchiveNotFound(t *testing.T) {
 		"/archive/weekly/2/email/":    "“2/email” is not a month.",
 		"/archive/nope/2/email/":      "There is no newsletter called “nope” here.",
 	} {
-		r := fetch(t, "GET", ts.URL+path)
+		r := archiveFetch(t, "GET", ts.URL+path)
 		if r.status != http.StatusNotFound {
 			t.Errorf("%s = %d, want 404", path, r.status)
 		}
-		mustContain(t, path, r.body, want)
-		mustNotContain(t, path, r.body, unsent...)
+		archiveContains(t, path, r.body, want)
+		archiveLacks(t, path, r.body, archiveUnsent...)
 	}
 	// A draft, cancelled, scheduled or sending issue answers exactly like a
 	// missing one, so its number gives nothing away.
-	missing := fetch(t, "GET", ts.URL+"/archive/weekly/99")
-	mustContain(t, "404", missing.body, `<a href="/archive/weekly/5">Weekly update 5</a>`, `href="/archive/weekly/search"`)
+	missing := archiveFetch(t, "GET", ts.URL+"/archive/weekly/99")
+	archiveContains(t, "404", missing.body, `<a href="/archive/weekly/5">Weekly update 5</a>`, `href="/archive/weekly/search"`)
 	for _, n := range []string{"3", "4", "6", "7"} {
-		r := fetch(t, "GET", ts.URL+"/archive/weekly/"+n)
+		r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/"+n)
 		if r.status != 404 || r.body != strings.ReplaceAll(missing.body, "99", n) {
 			t.Errorf("unsent issue %s answers differently from a missing one:\n%s", n, r.body)
 		}
@@ -228,16 +228,16 @@ func TestArchiveRootWithoutNewsletter(t *testing.T) {
 	t.Parallel()
 	f := newArchiveFixture(t)
 	ts := serve(t, &Server{Health: f.db, Archive: f.db})
-	r := fetch(t, "GET", ts.URL+"/")
+	r := archiveFetch(t, "GET", ts.URL+"/")
 	if r.status != 404 {
 		t.Fatalf("GET / with no newsletter = %d, want 404", r.status)
 	}
-	mustContain(t, "root", r.body, "No newsletter has been set up on this site yet.")
+	archiveContains(t, "root", r.body, "No newsletter has been set up on this site yet.")
 	empty := f.newsletter("weekly", "Weekly update", true)
 	_ = empty
-	r = fetch(t, "GET", ts.URL+"/archive/weekly/")
-	mustContain(t, "empty archive", r.body, "No issues have been sent yet.")
-	mustNotContain(t, "empty archive", r.body, "By month")
+	r = archiveFetch(t, "GET", ts.URL+"/archive/weekly/")
+	archiveContains(t, "empty archive", r.body, "No issues have been sent yet.")
+	archiveLacks(t, "empty archive", r.body, "By month")
 }
 
 var _ = bulletin.IssueSent

@@ -19,7 +19,7 @@ type archiveNav struct {
 	Query        string // the search box's current text
 }
 
-func navFor(nl *bulletin.ArchiveNewsletter) archiveNav {
+func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
 	n := archiveNav{
 		Name:      nl.Name,
 		IndexURL:  archivePath(nl.Slug),
@@ -33,7 +33,7 @@ func navFor(nl *bulletin.ArchiveNewsletter) archiveNav {
 }
 
 // issueView is one issue in a listing or on its page.
-type issueView struct {
+type archiveIssueView struct {
 	Number     int
 	Subject    string
 	Date       string // "18 November 2026" in the newsletter's zone
@@ -42,31 +42,31 @@ type issueView struct {
 	Highlights []string
 }
 
-func issueViewOf(nl *bulletin.ArchiveNewsletter, loc *time.Location, is bulletin.ArchiveIssue) issueView {
+func archiveIssueViewOf(nl *bulletin.ArchiveNewsletter, loc *time.Location, is bulletin.ArchiveIssue) archiveIssueView {
 	t := is.SentAt.In(loc)
 	subject := is.Subject
 	if subject == "" {
 		subject = nl.Name + " " + strconv.Itoa(is.Number)
 	}
-	return issueView{
+	return archiveIssueView{
 		Number:     is.Number,
 		Subject:    subject,
 		Date:       t.Format("2 January 2006"),
 		ISODate:    t.Format(time.RFC3339),
-		URL:        issuePath(nl.Slug, is.Number),
+		URL:        archiveIssuePath(nl.Slug, is.Number),
 		Highlights: is.Highlights,
 	}
 }
 
-func issuePath(slug string, number int) string {
+func archiveIssuePath(slug string, number int) string {
 	return archivePath(slug) + strconv.Itoa(number)
 }
 
-func monthPath(slug string, year, month int) string {
-	return archivePath(slug) + strconv.Itoa(year) + "/" + twoDigits(month) + "/"
+func archiveMonthPath(slug string, year, month int) string {
+	return archivePath(slug) + strconv.Itoa(year) + "/" + archiveTwoDigits(month) + "/"
 }
 
-func twoDigits(n int) string {
+func archiveTwoDigits(n int) string {
 	if n < 10 {
 		return "0" + strconv.Itoa(n)
 	}
@@ -75,23 +75,23 @@ func twoDigits(n int) string {
 
 // notFoundData is what the archive's 404 page shows: what was missing and
 // where to go instead.
-type notFoundData struct {
+type archiveNotFoundData struct {
 	Nav     *archiveNav
 	Heading string
 	Message string
-	Latest  *issueView
+	Latest  *archiveIssueView
 }
 
 // notFound answers 404 with a page that says what is missing and offers the
 // ways on: the archive, its latest issue and search when the newsletter is
 // known, the home page otherwise.
 func (a *archive) notFound(w http.ResponseWriter, r *http.Request, nl *bulletin.ArchiveNewsletter, heading, msg string) {
-	d := notFoundData{Heading: heading, Message: msg}
+	d := archiveNotFoundData{Heading: heading, Message: msg}
 	if nl != nil {
-		nav := navFor(nl)
+		nav := archiveNavFor(nl)
 		d.Nav = &nav
 		if latest, err := a.store.ArchiveLatest(r.Context(), nl.ID, 1, 0); err == nil && len(latest) == 1 {
-			v := issueViewOf(nl, location(nl), latest[0])
+			v := archiveIssueViewOf(nl, archiveLocation(nl), latest[0])
 			d.Latest = &v
 		}
 	}
@@ -100,7 +100,7 @@ func (a *archive) notFound(w http.ResponseWriter, r *http.Request, nl *bulletin.
 }
 
 func (a *archive) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	publicHeaders(w)
+	archiveHeaders(w)
 	if w.Header().Get("Cache-Control") == "" {
 		w.Header().Set("Cache-Control", archivePageCache)
 	}

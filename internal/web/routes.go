@@ -6,6 +6,14 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.Handle("GET /static/", s.static())
+
+	// Issues (api_issues.go): compile now, list, read, preview, cancel.
+	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues", s.handleIssueCompile)
+	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues", s.handleIssueList)
+	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}", s.handleIssueGet)
+	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}/preview", s.handleIssuePreview)
+	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", s.handleIssueCancel)
+
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		mux.HandleFunc("GET /{$}", a.handleRoot)
 		mux.HandleFunc("GET /archive/{$}", a.handleRoot)
