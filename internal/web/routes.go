@@ -1,9 +1,28 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"bulletin/internal/bulletin"
+)
 
 // routes lists every route of the service in one place.
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.Handle("GET /static/", s.static())
+
+	// Admin and contributor UI (issue 9). Each page names the least role it
+	// needs; pages whose store is not wired are not routed.
+	if s.sessions != nil {
+		mux.HandleFunc("GET /login", s.handleLoginForm)
+		mux.HandleFunc("POST /login", s.handleLogin)
+		mux.HandleFunc("POST /logout", s.handleLogout)
+		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
+		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
+		if s.Captured != nil {
+			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
+			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))
+			mux.Handle("GET /admin/captured/{id}/html", s.role(bulletin.RoleEditor, s.handleCapturedHTML))
+		}
+	}
 }

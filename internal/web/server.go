@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 // Pinger is what /healthz needs.
@@ -22,7 +25,15 @@ type Server struct {
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
 
-	pages *pages
+	// Admin UI (issue 9): logins and the pages' stores.
+	Sessions scs.Store    // the sessions table (scs pgxstore); nil = no logins
+	Users    SessionUsers // password check and session users
+	Captured CapturedMessages
+
+	pages        *pages
+	sessions     *scs.SessionManager
+	loginByIP    *failLimiter
+	loginByEmail *failLimiter
 }
 
 // Handler parses the web templates and returns the root handler with every
@@ -34,6 +45,8 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	s.sessions = s.newSessions()
+	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
@@ -41,5 +54,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(mux)))), nil
 }

@@ -1,0 +1,14 @@
+package main
+
+import (
+	"bulletin/internal/web"
+
+	"github.com/alexedwards/scs/pgxstore"
+)
+
+// wireAdmin gives the admin UI (issue 9) its stores. A page whose store is
+// not set here is neither routed nor shown in the navigation.
+func (m *Main) wireAdmin(srv *web.Server) {
+	srv.Sessions = pgxstore.New(m.DB.Pool)
+	srv.Captured = m.DB
+}
