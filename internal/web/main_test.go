@@ -3,7 +3,6 @@ package web
 import (
 	"io"
 	"log/slog"
-	"os"
 	"net/http/httptest"
 	"testing"
 
@@ -18,7 +17,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func serve(t *testing.T, s *Server) *httptest.Server {
 	t.Helper()
 	if s.Log == nil {
-		s.Log = slog.New(slog.NewTextHandler(io.Discard, nil)); if testing.Verbose() { s.Log = slog.New(slog.NewTextHandler(os.Stderr, nil)) }
+		s.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if s.Templates == nil {
 		s.Templates = templates.Builtin()
