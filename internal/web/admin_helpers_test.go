@@ -42,7 +42,7 @@ func (f *fakeUsers) FindUserByID(ctx context.Context, id int64) (*bulletin.User,
 	return nil, bulletin.Errorf(bulletin.ENOTFOUND, "user not found")
 }
 
-func (f *fakeUsers) AuthenticateUser(ctx context.Context, email, password string) (*bulletin.User, error) {
+func (f *fakeUsers) Authenticate(ctx context.Context, email, password string) (*bulletin.User, error) {
 	for _, u := range f.users {
 		if strings.EqualFold(u.Email, email) && f.passwords[u.Email] == password {
 			return u, nil

@@ -41,7 +41,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.adminPage(w, r, http.StatusTooManyRequests, "admin/login.html", "Log in", data)
 		return
 	}
-	u, err := s.Users.AuthenticateUser(r.Context(), email, r.PostForm.Get("password"))
+	u, err := s.Users.Authenticate(r.Context(), email, r.PostForm.Get("password"))
 	switch code := bulletin.ErrorCode(err); {
 	case code == bulletin.EUNAUTHORIZED || code == bulletin.ENOTFOUND || code == bulletin.EINVALID:
 		s.loginByIP.fail("ip:" + ip)

@@ -16,9 +16,9 @@ import (
 // check lives with the users (one place for argon2id); main adapts it.
 type SessionUsers interface {
 	FindUserByID(ctx context.Context, id int64) (*bulletin.User, error)
-	// AuthenticateUser returns the user whose email and password match, and
+	// Authenticate returns the user whose email and password match, and
 	// an EUNAUTHORIZED error for a wrong email or password alike.
-	AuthenticateUser(ctx context.Context, email, password string) (*bulletin.User, error)
+	Authenticate(ctx context.Context, email, password string) (*bulletin.User, error)
 }
 
 const sessionUserKey = "user_id"
