@@ -69,7 +69,9 @@ type adminNav struct {
 
 func (s *Server) nav() adminNav {
 	return adminNav{
-		Captured: s.Captured != nil,
+		Captured:   s.Captured != nil,
+		Items:      s.AdminItems != nil,
+		Contribute: s.AdminItems != nil,
 	}
 }
 

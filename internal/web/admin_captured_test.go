@@ -67,6 +67,8 @@ func TestPageRoles(t *testing.T) {
 	}{
 		{"/admin/", "editor"},
 		{"/admin/captured/", "editor"},
+		{"/admin/items", "editor"},
+		{"/contribute", "contributor"},
 	}
 	roles := []string{"", "contributor", "editor", "admin"}
 	clients := map[string]*http.Client{}

@@ -10,59 +10,43 @@ import (
 	"testing"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/password"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 
 	"github.com/alexedwards/scs/pgxstore"
 )
 
-// fakeUsers stands in for the user store in login tests: passwords are
-// kept as given.
-type fakeUsers struct {
-	users     []*bulletin.User
-	passwords map[string]string
-}
-
-func (f *fakeUsers) add(id int64, email, role, password string) *bulletin.User {
-	u := &bulletin.User{ID: id, Email: email, Role: role}
-	f.users = append(f.users, u)
-	if f.passwords == nil {
-		f.passwords = map[string]string{}
-	}
-	f.passwords[email] = password
-	return u
-}
-
-func (f *fakeUsers) FindUserByID(ctx context.Context, id int64) (*bulletin.User, error) {
-	for _, u := range f.users {
-		if u.ID == id {
-			return u, nil
-		}
-	}
-	return nil, bulletin.Errorf(bulletin.ENOTFOUND, "user not found")
-}
-
-func (f *fakeUsers) Authenticate(ctx context.Context, email, password string) (*bulletin.User, error) {
-	for _, u := range f.users {
-		if strings.EqualFold(u.Email, email) && f.passwords[u.Email] == password {
-			return u, nil
-		}
-	}
-	return nil, bulletin.Errorf(bulletin.EUNAUTHORIZED, "wrong email or password")
-}
-
 // adminServer serves the admin UI on a fresh database with one user per
-// role (password "secret-"+role).
+// role (ROLE@example.org, password "secret-"+role).
 func adminServer(t *testing.T, baseURL string) (*Server, *postgres.DB, string) {
 	t.Helper()
 	db := pgtest.New(t)
-	users := &fakeUsers{}
-	users.add(1, "admin@example.org", bulletin.RoleAdmin, "secret-admin")
-	users.add(2, "editor@example.org", bulletin.RoleEditor, "secret-editor")
-	users.add(3, "contributor@example.org", bulletin.RoleContributor, "secret-contributor")
-	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: users, Captured: db}
+	for _, role := range []string{bulletin.RoleAdmin, bulletin.RoleEditor, bulletin.RoleContributor} {
+		mustUser(t, db, role+"@example.org", role)
+	}
+	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
+		Captured: db, AdminItems: db}
 	ts := serve(t, s)
 	return s, db, ts.URL
+}
+
+// mustUser creates a user whose password is "secret-"+role. The hash has
+// tiny argon2id costs (Verify reads them from the hash) so that logins in
+// tests stay cheap on a loaded machine; production hashes use the defaults.
+func mustUser(t *testing.T, db *postgres.DB, email, role string) *bulletin.User {
+	t.Helper()
+	hash, err := password.HashWith(password.Params{Time: 1, Memory: 1024, Threads: 1}, "secret-"+role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &bulletin.User{Email: email, Role: role}
+	err = db.Pool.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash) VALUES ($1, $2, $3) RETURNING id`,
+		email, role, hash).Scan(&u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // client is a browser-like HTTP client: a cookie jar, no redirects

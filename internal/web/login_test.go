@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -116,10 +117,12 @@ func TestLoginRateLimitPerEmail(t *testing.T) {
 
 // One IP guessing many emails is stopped after 20 failures.
 func TestLoginRateLimitPerIP(t *testing.T) {
-	_, _, base := adminServer(t, "")
+	_, db, base := adminServer(t, "")
 	c := client(t)
 	for i := 0; i < 20; i++ {
-		post(t, c, base+"/login", url.Values{"email": {"nobody" + strings.Repeat("x", i) + "@example.org"}, "password": {"guess"}})
+		email := "user" + strconv.Itoa(i) + "@example.org"
+		mustUser(t, db, email, "contributor")
+		post(t, c, base+"/login", url.Values{"email": {email}, "password": {"guess"}})
 	}
 	if code, _, _ := post(t, c, base+"/login", url.Values{"email": {"admin@example.org"}, "password": {"secret-admin"}}); code != http.StatusTooManyRequests {
 		t.Fatalf("after 20 failures from one IP = %d, want 429", code)

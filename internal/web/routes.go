@@ -19,6 +19,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /logout", s.handleLogout)
 		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
 		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
+		if s.AdminItems != nil {
+			mux.Handle("GET /contribute", s.role(bulletin.RoleContributor, s.handleContributeForm))
+			mux.Handle("POST /contribute", s.role(bulletin.RoleContributor, s.handleContribute))
+			mux.Handle("GET /admin/items", s.role(bulletin.RoleEditor, s.handleQueue))
+			mux.Handle("GET /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEditForm))
+			mux.Handle("POST /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEdit))
+			mux.Handle("POST /admin/items/{id}/approve", s.role(bulletin.RoleEditor, s.handleQueueApprove))
+			mux.Handle("POST /admin/items/{id}/reject", s.role(bulletin.RoleEditor, s.handleQueueReject))
+			mux.Handle("POST /admin/items/{id}/move", s.role(bulletin.RoleEditor, s.handleQueueMove))
+		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
 			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))

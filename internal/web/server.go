@@ -26,9 +26,10 @@ type Server struct {
 	Health    Pinger
 
 	// Admin UI (issue 9): logins and the pages' stores.
-	Sessions scs.Store    // the sessions table (scs pgxstore); nil = no logins
-	Users    SessionUsers // password check and session users
-	Captured CapturedMessages
+	Sessions   scs.Store    // the sessions table (scs pgxstore); nil = no logins
+	Users      SessionUsers // password check and session users
+	Captured   CapturedMessages
+	AdminItems ItemPages // review queue and /contribute
 
 	pages        *pages
 	sessions     *scs.SessionManager
