@@ -73,5 +73,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 // subscribers and items, and runs the cycle once. It returns lines to print
 // (logins, URLs). A second run on a kept --data-dir finds the data there.
 func seedDemo(ctx context.Context, m *Main) ([]string, error) {
-	return nil, nil
+	issue, err := seedDemoIssue(ctx, m) // demo_issue.go: sample items, issue 1
+	if err != nil {
+		return nil, err
+	}
+	return issue, nil
 }

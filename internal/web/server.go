@@ -24,6 +24,8 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Issues    IssueStore    // api_issues.go
+	Compiler  IssueCompiler // api_issues.go
 
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions   scs.Store    // the sessions table (scs pgxstore); nil = no logins
