@@ -72,6 +72,7 @@ func (s *Server) nav() adminNav {
 		Captured:   s.Captured != nil,
 		Items:      s.AdminItems != nil,
 		Contribute: s.AdminItems != nil,
+		Issues:     s.Issues != nil && s.Compiler != nil,
 	}
 }
 

@@ -36,6 +36,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("POST /admin/items/{id}/reject", s.role(bulletin.RoleEditor, s.handleQueueReject))
 			mux.Handle("POST /admin/items/{id}/move", s.role(bulletin.RoleEditor, s.handleQueueMove))
 		}
+		if s.Issues != nil && s.Compiler != nil {
+			mux.Handle("GET /admin/issues", s.role(bulletin.RoleEditor, s.handleIssues))
+			mux.Handle("POST /admin/issues/{nl}/compile", s.role(bulletin.RoleEditor, s.handleIssueCompileNow))
+			mux.Handle("GET /admin/issues/{nl}/{number}", s.role(bulletin.RoleEditor, s.handleIssue))
+			mux.Handle("POST /admin/issues/{nl}/{number}/cancel", s.role(bulletin.RoleEditor, s.handleIssueCancelNow))
+		}
+		if s.Issues != nil && s.AdminSend != nil {
+			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
+			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
+		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
 			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))

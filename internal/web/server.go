@@ -28,10 +28,12 @@ type Server struct {
 	Compiler  IssueCompiler // api_issues.go
 
 	// Admin UI (issue 9): logins and the pages' stores.
-	Sessions   scs.Store    // the sessions table (scs pgxstore); nil = no logins
-	Users      SessionUsers // password check and session users
-	Captured   CapturedMessages
-	AdminItems ItemPages // review queue and /contribute
+	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
+	Users         SessionUsers // password check and session users
+	Captured      CapturedMessages
+	AdminItems    ItemPages // review queue and /contribute
+	AdminSend     IssueSender
+	AdminFailures DeliveryFailures
 
 	pages        *pages
 	sessions     *scs.SessionManager
