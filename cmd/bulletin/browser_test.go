@@ -115,7 +115,7 @@ func (s *shooter) shot(name string) {
 		s.t.Fatalf("screenshot %s: %v", name, err)
 	}
 	s.n++
-	file := filepath.Join(s.dir, strconv.Itoa(100+s.n)[1:]+"-"+name+".png")
+	file := filepath.Join(s.dir, strconv.Itoa(100 + s.n)[1:]+"-"+name+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		s.t.Fatal(err)
 	}
