@@ -11,4 +11,7 @@ import (
 func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Sessions = pgxstore.New(m.DB.Pool)
 	srv.Captured = m.DB
+	srv.Users = m.DB
+	srv.AdminItems = m.DB
+	srv.AdminFailures = m.DB
 }

@@ -7,19 +7,6 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// rank orders the roles so that a page names the least role it needs.
-func rank(role string) int {
-	switch role {
-	case bulletin.RoleAdmin:
-		return 3
-	case bulletin.RoleEditor:
-		return 2
-	case bulletin.RoleContributor:
-		return 1
-	}
-	return 0
-}
-
 // role wraps a logged-in page: anonymous users go to the login form (and
 // come back after), users below min get 403. Every admin and contributor
 // route goes through here.
@@ -35,7 +22,7 @@ func (s *Server) role(min string, h http.HandlerFunc) http.Handler {
 			http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
 			return
 		}
-		if rank(u.Role) < rank(min) {
+		if roleRank(u.Role) < roleRank(min) {
 			s.adminPage(w, r, http.StatusForbidden, "admin/forbidden.html", "Not allowed", nil)
 			return
 		}

@@ -85,7 +85,7 @@ func TestPageRoles(t *testing.T) {
 			switch {
 			case r == "":
 				want = http.StatusSeeOther
-			case rank(r) < rank(p.min):
+			case roleRank(r) < roleRank(p.min):
 				want = http.StatusForbidden
 			}
 			if code != want {

@@ -27,6 +27,10 @@ type Server struct {
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
 
+	Tokens      TokenStore      // bearer auth of the JSON API
+	Items       ItemStore       // items API
+	Newsletters NewsletterStore // newsletters and sections API
+
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
 	Users         SessionUsers // password check and session users
@@ -59,5 +63,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(mux)))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux))))), nil
 }
