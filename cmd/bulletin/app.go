@@ -86,6 +86,8 @@ func (m *Main) wire() error {
 			Issues: m.DB, Compiler: compiler,
 			Tokens: m.DB, Items: m.DB, Newsletters: m.DB,
 			Delivery: send.svc, Metrics: send.metrics}
+		srv.Archive = m.DB
+		m.wireAdmin(srv)
 		h, err := srv.Handler()
 		if err != nil {
 			return err
