@@ -195,6 +195,9 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	if err != nil {
 		return fmt.Errorf("import: dedupe: %w", err)
 	}
+	if _, err := tx.Exec(ctx, `ANALYZE import_src`); err != nil {
+		return fmt.Errorf("import: analyze: %w", err)
+	}
 	err = tx.QueryRow(ctx, `WITH up AS (
 			INSERT INTO subscribers AS s (email, name, status, token)
 			SELECT email, name, status, token FROM import_src

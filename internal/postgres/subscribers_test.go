@@ -10,7 +10,7 @@ import (
 	"bulletin/internal/postgres"
 )
 
-func mustList(t *testing.T, db *postgres.DB, slug string, public, double bool) *bulletin.List {
+func mustList(t testing.TB, db *postgres.DB, slug string, public, double bool) *bulletin.List {
 	t.Helper()
 	l := &bulletin.List{Slug: slug, Name: "List " + slug, Public: public, DoubleOptin: double}
 	if err := db.CreateList(context.Background(), l); err != nil {
@@ -128,8 +128,14 @@ func TestDoubleOptIn(t *testing.T) {
 	if err != nil || r3.ConfirmToken != "" || r3.Status != "active" {
 		t.Fatalf("subscribe when active: %+v %v", r3, err)
 	}
-	wantCode(t, func() error { _, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "nope", Email: "x@example.org"}); return err }(), bulletin.ENOTFOUND)
-	wantCode(t, func() error { _, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "weekly", Email: "Ann <x@example.org>"}); return err }(), bulletin.EINVALID)
+	wantCode(t, func() error {
+		_, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "nope", Email: "x@example.org"})
+		return err
+	}(), bulletin.ENOTFOUND)
+	wantCode(t, func() error {
+		_, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "weekly", Email: "Ann <x@example.org>"})
+		return err
+	}(), bulletin.EINVALID)
 }
 
 func TestConfirmExpired(t *testing.T) {
