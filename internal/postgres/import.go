@@ -117,9 +117,12 @@ func stageRows(ctx context.Context, tx pgx.Tx, cr *csv.Reader, cols [3]int, res 
 			break
 		}
 		var pe *csv.ParseError
-		if err != nil && !errors.As(err, &pe) {
-			// Not a malformed line but an unreadable stream: nothing is kept.
+		var tooLong *lineTooLongError
+		if errors.As(err, &tooLong) {
 			return 0, read, bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", read, err)
+		} else if err != nil && !errors.As(err, &pe) {
+			// Not a malformed line but an unreadable stream: nothing is kept.
+			return 0, read, fmt.Errorf("import: read after %d rows: %w", read, err)
 		}
 		read++
 		if err != nil {

@@ -22,7 +22,13 @@ type Server struct {
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
 
+	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
+	// opt-in confirmation emails; nil logs them as unsendable.
+	Subscribers   SubscriberStore
+	ConfirmMailer ConfirmMailer
+
 	pages *pages
+	subs  *subscriberState
 }
 
 // Handler parses the web templates and returns the root handler with every
@@ -34,6 +40,9 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	if err := s.initSubscribers(); err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
