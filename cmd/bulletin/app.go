@@ -65,6 +65,7 @@ func (m *Main) Close() {
 func (m *Main) wire() error {
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB}
+		m.wireSubscribers(srv)
 		h, err := srv.Handler()
 		if err != nil {
 			return err

@@ -73,5 +73,11 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 // subscribers and items, and runs the cycle once. It returns lines to print
 // (logins, URLs). A second run on a kept --data-dir finds the data there.
 func seedDemo(ctx context.Context, m *Main) ([]string, error) {
-	return nil, nil
+	var lines []string
+	subs, err := seedSubscribers(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	lines = append(lines, subs...)
+	return lines, nil
 }

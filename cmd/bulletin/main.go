@@ -33,10 +33,11 @@ type command struct {
 // dispatched by their own run function.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the service (web, scheduler, sender roles)", runServe},
-		"demo":    {"run the whole cycle on this machine with no set-up", runDemo},
-		"migrate": {"apply or list schema migrations (up|status)", runMigrate},
-		"version": {"print the version", runVersion},
+		"serve":       {"run the service (web, scheduler, sender roles)", runServe},
+		"demo":        {"run the whole cycle on this machine with no set-up", runDemo},
+		"migrate":     {"apply or list schema migrations (up|status)", runMigrate},
+		"version":     {"print the version", runVersion},
+		"subscribers": {"import or export a list's subscribers as CSV (import|export)", runSubscribers},
 	}
 }
 

@@ -53,4 +53,3 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, http.StatusOK, "public/unsubscribe.html", Page{Title: "Unsubscribed",
 		Data: unsubscribePage{Token: token, Email: sub.Email, Status: sub.Status, Done: true}})
 }
-
