@@ -33,6 +33,7 @@ type Main struct {
 
 	services []func(ctx context.Context) error
 	ready    chan struct{}
+	onClose  []func() // run by Close, e.g. to remove the demo's preview file
 }
 
 // Open connects to the database and applies pending migrations.
@@ -55,6 +56,9 @@ func (m *Main) Open(ctx context.Context) error {
 
 // Close releases the database.
 func (m *Main) Close() {
+	for _, f := range m.onClose {
+		f()
+	}
 	if m.DB != nil {
 		m.DB.Close()
 	}
@@ -63,8 +67,16 @@ func (m *Main) Close() {
 // wire builds each enabled role's services. Roles that arrive later add
 // themselves here.
 func (m *Main) wire() error {
+	compiler, err := m.newCompiler() // every role: bad email templates stop start-up
+	if err != nil {
+		return err
+	}
+	if m.Config.Roles.Scheduler {
+		m.services = append(m.services, m.schedulerService(compiler))
+	}
 	if m.Config.Roles.Web {
-		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB}
+		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
+			Issues: m.DB, Compiler: compiler}
 		m.wireSubscribers(srv)
 		h, err := srv.Handler()
 		if err != nil {

@@ -73,11 +73,14 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 // subscribers and items, and runs the cycle once. It returns lines to print
 // (logins, URLs). A second run on a kept --data-dir finds the data there.
 func seedDemo(ctx context.Context, m *Main) ([]string, error) {
-	var lines []string
-	subs, err := seedSubscribers(ctx, m)
+	issue, err := seedDemoIssue(ctx, m) // demo_issue.go: sample items, issue 1
 	if err != nil {
 		return nil, err
 	}
-	lines = append(lines, subs...)
-	return lines, nil
+	// After the issue's seed, which creates the default newsletter.
+	subs, err := seedSubscribers(ctx, m) // demo_subscribers.go: list "weekly", readers
+	if err != nil {
+		return nil, err
+	}
+	return append(issue, subs...), nil
 }

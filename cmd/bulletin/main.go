@@ -37,6 +37,8 @@ func commands() map[string]command {
 		"demo":        {"run the whole cycle on this machine with no set-up", runDemo},
 		"migrate":     {"apply or list schema migrations (up|status)", runMigrate},
 		"version":     {"print the version", runVersion},
+		"compile":     {"compile the next issue now; prints its number", runCompile},
+		"preview":     {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
 		"subscribers": {"import or export a list's subscribers as CSV (import|export)", runSubscribers},
 	}
 }

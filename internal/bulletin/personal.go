@@ -1,12 +1,118 @@
 package bulletin
 
+import (
+	"html"
+	"strings"
+)
+
 // Placeholders stand in the stored issue snapshot for the parts that differ
 // per recipient. They are plain [A-Z_] tokens so that html/template, premailer
 // and quoted-printable all pass them through untouched; they are replaced per
-// message by one strings.Replacer (see Personalize) with values escaped for
-// their context. The archive replaces them with neutral values.
+// message by a Personalizer with values escaped for their context. The
+// archive replaces them with neutral values.
 const (
 	PlaceholderUnsubscribeURL = "__BULLETIN_UNSUBSCRIBE_URL__"
 	PlaceholderPreferencesURL = "__BULLETIN_PREFERENCES_URL__"
 	PlaceholderName           = "__BULLETIN_NAME__"
 )
+
+// DefaultName greets a recipient whose name is unknown ("Hi there,").
+const DefaultName = "there"
+
+// Personal holds one recipient's values for the placeholders. The URLs are
+// built by the caller (base URL + subscriber token) and must be absolute
+// http(s) or mailto URLs; anything else becomes "#". Name is free text; ""
+// becomes DefaultName.
+type Personal struct {
+	UnsubscribeURL string
+	PreferencesURL string
+	Name           string
+}
+
+// Personalizer fills in one issue's placeholders for each recipient. Build it
+// once per issue with NewPersonalizer (the snapshot is scanned once) and call
+// Apply per message; it is safe for concurrent use. Apply HTML-escapes values
+// in the HTML part and leaves them raw in the text part.
+type Personalizer struct {
+	html, text []segment
+}
+
+// segment is literal text followed by a placeholder (ph = -1: none).
+type segment struct {
+	lit string
+	ph  int
+}
+
+var placeholders = [...]string{PlaceholderUnsubscribeURL, PlaceholderPreferencesURL, PlaceholderName}
+
+// NewPersonalizer prepares the stored HTML and text of one issue.
+func NewPersonalizer(htmlBody, textBody string) *Personalizer {
+	return &Personalizer{html: split(htmlBody), text: split(textBody)}
+}
+
+// Apply returns the recipient's HTML and text.
+func (p *Personalizer) Apply(v Personal) (htmlBody, textBody string) {
+	raw := [len(placeholders)]string{safeURL(v.UnsubscribeURL), safeURL(v.PreferencesURL), oneLine(v.Name)}
+	if raw[2] == "" {
+		raw[2] = DefaultName
+	}
+	var esc [len(placeholders)]string
+	for i, s := range raw {
+		esc[i] = html.EscapeString(s)
+	}
+	return join(p.html, esc[:]), join(p.text, raw[:])
+}
+
+func split(s string) []segment {
+	var out []segment
+	for {
+		at, ph := -1, -1
+		for i, tok := range placeholders {
+			if j := strings.Index(s, tok); j >= 0 && (at < 0 || j < at) {
+				at, ph = j, i
+			}
+		}
+		if at < 0 {
+			return append(out, segment{lit: s, ph: -1})
+		}
+		out = append(out, segment{lit: s[:at], ph: ph})
+		s = s[at+len(placeholders[ph]):]
+	}
+}
+
+func join(segs []segment, vals []string) string {
+	n := 0
+	for _, s := range segs {
+		n += len(s.lit)
+		if s.ph >= 0 {
+			n += len(vals[s.ph])
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range segs {
+		b.WriteString(s.lit)
+		if s.ph >= 0 {
+			b.WriteString(vals[s.ph])
+		}
+	}
+	return b.String()
+}
+
+// safeURL keeps a personal link from becoming a script or breaking out of
+// its line: only http(s) and mailto URLs without whitespace pass.
+func safeURL(u string) string {
+	l := strings.ToLower(u)
+	if !(strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:")) ||
+		strings.ContainsAny(u, " \t\r\n\"'<>") {
+		return "#"
+	}
+	return u
+}
+
+// oneLine flattens a name to one line of printable text.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\r' || r == '\n' || r == '\t' || r == ' ' || r < 0x20 || r == 0x7f
+	}), " ")
+}

@@ -21,6 +21,8 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Issues    IssueStore    // api_issues.go
+	Compiler  IssueCompiler // api_issues.go
 
 	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
 	// opt-in confirmation emails; nil logs them as unsendable.

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+// IssueStore is what the issues API reads and changes.
+type IssueStore interface {
+	FindIssues(ctx context.Context, newsletter string) ([]bulletin.Issue, error)
+	FindIssueByNumber(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
+	FindIssueItems(ctx context.Context, issueID int64) ([]bulletin.Item, error)
+	IssueCounts(ctx context.Context, issueID int64) (bulletin.Counts, error)
+	CancelIssue(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
+}
+
+// IssueCompiler compiles the next issue now (compile.Compiler).
+type IssueCompiler interface {
+	Compile(ctx context.Context, newsletter string, slot *time.Time, allowEmpty bool) (*bulletin.Issue, error)
+}
+
+// issueJSON is an issue as the API shows it.
+type issueJSON struct {
+	*bulletin.Issue
+	Items  []bulletin.Item `json:"items"`
+	Counts bulletin.Counts `json:"counts"`
+}
+
+// requireEditor allows editors and admins.
+func requireEditor(r *http.Request) error {
+	u := currentUser(r)
+	if u == nil {
+		return bulletin.Errorf(bulletin.EUNAUTHORIZED, "authentication required")
+	}
+	if !u.CanEdit() {
+		return bulletin.Errorf(bulletin.EFORBIDDEN, "only editors may manage issues")
+	}
+	return nil
+}
+
+// issueNumber parses {number}; a malformed one is an EINVALID error.
+func issueNumber(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("number"))
+	if err != nil || n <= 0 {
+		return 0, bulletin.Errorf(bulletin.EINVALID, "issue number must be a positive integer")
+	}
+	return n, nil
+}
+
+// handleIssueCompile compiles now: 201 with the issue, or 409 with the
+// reason when there is nothing to compile. Body (optional): {"allow_empty": true}.
+func (s *Server) handleIssueCompile(w http.ResponseWriter, r *http.Request) {
+	if err := requireEditor(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in struct {
+		AllowEmpty bool `json:"allow_empty"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &in); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	is, err := s.Compiler.Compile(r.Context(), r.PathValue("nl"), nil, in.AllowEmpty)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeIssue(w, r, http.StatusCreated, is)
+}
+
+func (s *Server) handleIssueList(w http.ResponseWriter, r *http.Request) {
+	if err := requireEditor(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, err := s.Issues.FindIssues(r.Context(), r.PathValue("nl"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []bulletin.Issue{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) handleIssueGet(w http.ResponseWriter, r *http.Request) {
+	is, ok := s.findIssue(w, r)
+	if ok {
+		s.writeIssue(w, r, http.StatusOK, is)
+	}
+}
+
+func (s *Server) handleIssueCancel(w http.ResponseWriter, r *http.Request) {
+	if err := requireEditor(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	n, err := issueNumber(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	is, err := s.Issues.CancelIssue(r.Context(), r.PathValue("nl"), n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeIssue(w, r, http.StatusOK, is)
+}
+
+// findIssue checks the caller and loads {nl}/{number}, answering the
+// request itself when it cannot.
+func (s *Server) findIssue(w http.ResponseWriter, r *http.Request) (*bulletin.Issue, bool) {
+	if err := requireEditor(r); err != nil {
+		s.apiError(w, r, err)
+		return nil, false
+	}
+	n, err := issueNumber(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return nil, false
+	}
+	is, err := s.Issues.FindIssueByNumber(r.Context(), r.PathValue("nl"), n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return nil, false
+	}
+	return is, true
+}
+
+// writeIssue answers with the issue, its items and delivery counts.
+func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, status int, is *bulletin.Issue) {
+	items, err := s.Issues.FindIssueItems(r.Context(), is.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	counts, err := s.Issues.IssueCounts(r.Context(), is.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []bulletin.Item{}
+	}
+	writeJSON(w, status, issueJSON{Issue: is, Items: items, Counts: counts})
+}

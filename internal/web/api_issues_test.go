@@ -1,0 +1,169 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/compile"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+	"bulletin/internal/render"
+	"bulletin/templates"
+)
+
+// issuesAPI serves the issues routes over a fresh database with one
+// newsletter and one approved item. The auth middleware is issue 4's; here
+// the test puts the user in the context as it does.
+func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
+	t.Helper()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	var nl int64
+	if err := db.Pool.QueryRow(ctx, `INSERT INTO newsletters (slug, name, is_default, send_delay) VALUES ('weekly', 'Weekly update', true, '1 hour') RETURNING id`).Scan(&nl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO items (newsletter_id, title, body_html, status, approved_at)
+		VALUES ($1, 'Repair café on Saturday', '<p>Bring a toaster.</p>', 'approved', now())`, nl); err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(templates.Builtin(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &compile.Compiler{Store: db, Render: func(d compile.Draft) (compile.Rendered, error) {
+		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "http://localhost:8080"))
+		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
+	}}
+	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Compiler: c}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if role != "" {
+			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Role: role}))
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts, db
+}
+
+func call(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestIssuesAPI(t *testing.T) {
+	ts, _ := issuesAPI(t, bulletin.RoleEditor)
+	base := ts.URL + "/api/v1/newsletters/weekly/issues"
+
+	code, body := call(t, "POST", base, "")
+	if code != http.StatusCreated {
+		t.Fatalf("compile: %d %s", code, body)
+	}
+	var is struct {
+		Number      int             `json:"number"`
+		Status      string          `json:"status"`
+		Subject     string          `json:"subject"`
+		Items       []bulletin.Item `json:"items"`
+		Counts      bulletin.Counts `json:"counts"`
+		ScheduledAt *time.Time      `json:"scheduled_at"`
+	}
+	if err := json.Unmarshal([]byte(body), &is); err != nil {
+		t.Fatal(err)
+	}
+	if is.Number != 1 || is.Status != "scheduled" || is.ScheduledAt == nil || len(is.Items) != 1 || is.Subject != "Weekly update 1: Repair café on Saturday" {
+		t.Errorf("compiled issue = %+v", is)
+	}
+	if strings.Contains(body, "<table") {
+		t.Error("the JSON carries the HTML snapshot")
+	}
+
+	code, body = call(t, "POST", base, `{"allow_empty": false}`)
+	if code != http.StatusConflict || !strings.Contains(body, "nothing to compile") {
+		t.Errorf("second compile: %d %s, want 409 nothing to compile", code, body)
+	}
+	if code, body = call(t, "GET", base, ""); code != 200 || !strings.Contains(body, `"number": 1`) {
+		t.Errorf("list: %d %s", code, body)
+	}
+	if code, body = call(t, "GET", base+"/1", ""); code != 200 || !strings.Contains(body, `"counts"`) || !strings.Contains(body, "Repair café") {
+		t.Errorf("get: %d %s", code, body)
+	}
+	code, body = call(t, "GET", base+"/1/preview", "")
+	if code != 200 || !strings.Contains(body, "Hi there,") || strings.Contains(body, "__BULLETIN_") || !strings.Contains(body, `name="item-1"`) {
+		t.Errorf("preview: %d %.200s", code, body)
+	}
+	if code, body = call(t, "GET", base+"/1/preview?format=text", ""); code != 200 || !strings.Contains(body, "1. Repair café on Saturday") {
+		t.Errorf("text preview: %d %s", code, body)
+	}
+	if code, body = call(t, "POST", base+"/1/cancel", ""); code != 200 || !strings.Contains(body, `"status": "cancelled"`) {
+		t.Errorf("cancel: %d %s", code, body)
+	}
+	if code, body = call(t, "POST", base+"/1/cancel", ""); code != http.StatusUnprocessableEntity {
+		t.Errorf("second cancel: %d %s, want 422", code, body)
+	}
+}
+
+// Bad input gets a clear 4xx and changes nothing.
+func TestIssuesAPIBadInput(t *testing.T) {
+	ts, db := issuesAPI(t, bulletin.RoleEditor)
+	base := ts.URL + "/api/v1/newsletters/weekly/issues"
+	for _, tt := range []struct {
+		method, url, body string
+		want              int
+	}{
+		{"POST", base, `{"allow_empty": true, "extra": 1}`, 400},
+		{"POST", base, `{"allow_empty": "yes"}`, 400},
+		{"POST", base, `not json`, 400},
+		{"POST", ts.URL + "/api/v1/newsletters/nope/issues", "", 404},
+		{"GET", ts.URL + "/api/v1/newsletters/nope/issues", "", 404},
+		{"GET", base + "/7", "", 404},
+		{"GET", base + "/x", "", 400},
+		{"GET", base + "/-1/preview", "", 400},
+		{"POST", base + "/7/cancel", "", 404},
+	} {
+		if code, body := call(t, tt.method, tt.url, tt.body); code != tt.want || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s %s %s = %d %s, want %d", tt.method, tt.url, tt.body, code, body, tt.want)
+		}
+	}
+	var n int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM issues`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d issues after bad requests (%v)", n, err)
+	}
+}
+
+// Only editors and admins manage issues.
+func TestIssuesAPIRequiresEditor(t *testing.T) {
+	for role, want := range map[string]int{"": 401, bulletin.RoleContributor: 403} {
+		ts, db := issuesAPI(t, role)
+		if code, _ := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != want {
+			t.Errorf("role %q: compile = %d, want %d", role, code, want)
+		}
+		if code, _ := call(t, "GET", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != want {
+			t.Errorf("role %q: list = %d, want %d", role, code, want)
+		}
+		var n int
+		if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM issues`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("role %q: %d issues created", role, n)
+		}
+	}
+}
