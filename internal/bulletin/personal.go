@@ -43,7 +43,10 @@ type segment struct {
 	ph  int
 }
 
-var placeholders = [...]string{PlaceholderUnsubscribeURL, PlaceholderPreferencesURL, PlaceholderName}
+// placeholders lists the tokens in the order of the value arrays in Apply.
+func placeholders() [3]string {
+	return [3]string{PlaceholderUnsubscribeURL, PlaceholderPreferencesURL, PlaceholderName}
+}
 
 // NewPersonalizer prepares the stored HTML and text of one issue.
 func NewPersonalizer(htmlBody, textBody string) *Personalizer {
@@ -52,11 +55,11 @@ func NewPersonalizer(htmlBody, textBody string) *Personalizer {
 
 // Apply returns the recipient's HTML and text.
 func (p *Personalizer) Apply(v Personal) (htmlBody, textBody string) {
-	raw := [len(placeholders)]string{safeURL(v.UnsubscribeURL), safeURL(v.PreferencesURL), oneLine(v.Name)}
+	raw := [3]string{safeURL(v.UnsubscribeURL), safeURL(v.PreferencesURL), oneLine(v.Name)}
 	if raw[2] == "" {
 		raw[2] = DefaultName
 	}
-	var esc [len(placeholders)]string
+	var esc [3]string
 	for i, s := range raw {
 		esc[i] = html.EscapeString(s)
 	}
@@ -65,9 +68,10 @@ func (p *Personalizer) Apply(v Personal) (htmlBody, textBody string) {
 
 func split(s string) []segment {
 	var out []segment
+	tokens := placeholders()
 	for {
 		at, ph := -1, -1
-		for i, tok := range placeholders {
+		for i, tok := range tokens {
 			if j := strings.Index(s, tok); j >= 0 && (at < 0 || j < at) {
 				at, ph = j, i
 			}
@@ -76,7 +80,7 @@ func split(s string) []segment {
 			return append(out, segment{lit: s, ph: -1})
 		}
 		out = append(out, segment{lit: s[:at], ph: ph})
-		s = s[at+len(placeholders[ph]):]
+		s = s[at+len(tokens[ph]):]
 	}
 }
 

@@ -28,7 +28,13 @@ type BuildFunc = func(nl *bulletin.Newsletter, number int, sections []bulletin.S
 // the issue, all in one transaction.
 type Store interface {
 	CompileIssue(ctx context.Context, newsletter string, slot *time.Time, build BuildFunc) (*bulletin.Issue, error)
+	// RerenderIssue locks a draft or scheduled issue (else EUNPROCESSABLE),
+	// hands its items in issue order to build and stores the new snapshot.
+	RerenderIssue(ctx context.Context, newsletter string, number int, build RebuildFunc) (*bulletin.Issue, error)
 }
+
+// RebuildFunc renders an existing issue again from its current items.
+type RebuildFunc = func(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error)
 
 // Draft is what gets rendered.
 type Draft struct {
@@ -88,6 +94,29 @@ func (c *Compiler) Compile(ctx context.Context, newsletter string, slot *time.Ti
 		return nil, fmt.Errorf("compile %s: %w", newsletter, err)
 	}
 	c.log().Info("issue compiled", "newsletter", newsletter, "number", is.Number, "status", is.Status, "scheduled_at", is.ScheduledAt)
+	return is, nil
+}
+
+// Rerender renders a draft or scheduled issue again from its current items,
+// after an editor changed them during the review window; the number, date,
+// status and send time stay. Once sending starts it is EUNPROCESSABLE.
+func (c *Compiler) Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error) {
+	build := func(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error) {
+		date := is.CreatedAt
+		if is.Slot != nil {
+			date = *is.Slot
+		}
+		out, err := c.Render(Draft{Newsletter: nl, Number: is.Number, Date: date.In(c.location(nl)), Sections: sections, Items: items})
+		if err != nil {
+			return nil, fmt.Errorf("render issue %d: %w", is.Number, err)
+		}
+		return &bulletin.Issue{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, nil
+	}
+	is, err := c.Store.RerenderIssue(ctx, newsletter, number, build)
+	if err != nil {
+		return nil, fmt.Errorf("rerender %s issue %d: %w", newsletter, number, err)
+	}
+	c.log().Info("issue rendered again", "newsletter", newsletter, "number", number)
 	return is, nil
 }
 

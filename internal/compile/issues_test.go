@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +72,46 @@ func TestCancelSendingIssueRefused(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM items WHERE issue_id = $1`, is.ID); n != 1 {
 		t.Error("items were released from a sending issue")
+	}
+}
+
+// An edit during the review window reaches the stored snapshot; once the
+// issue is sending its snapshot is frozen and a rerender changes nothing.
+func TestRerender(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	s := seedNewsletter(t, db, "", false, time.Hour)
+	id := addItem(t, db, s, itemSpec{title: "Old title", section: "news", approved: time.Hour})
+	c := compiler(t, db)
+	is, err := c.Compile(ctx, "weekly", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE items SET title = 'New title' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Rerender(ctx, "weekly", is.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.HTML, "New title") || strings.Contains(got.HTML, ">Old title<") || got.Subject != "Weekly update 1: New title" ||
+		got.Status != is.Status || !got.ScheduledAt.Equal(*is.ScheduledAt) {
+		t.Errorf("rerendered: subject %q status %s scheduled %v (was %v), new %v old %v", got.Subject, got.Status, got.ScheduledAt, is.ScheduledAt, strings.Contains(got.HTML, "New title"), strings.Contains(got.HTML, "Old title"))
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET status = 'sending' WHERE id = $1;`, is.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE items SET title = 'Newer title' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Rerender(ctx, "weekly", is.Number); bulletin.ErrorCode(err) != bulletin.EUNPROCESSABLE {
+		t.Fatalf("rerender while sending: %v, want EUNPROCESSABLE", err)
+	}
+	after, err := db.FindIssueByNumber(ctx, "weekly", is.Number)
+	if err != nil || after.HTML != got.HTML {
+		t.Error("the snapshot of a sending issue changed")
+	}
+	if _, err := c.Rerender(ctx, "weekly", 42); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+		t.Errorf("rerender of a missing issue: %v", err)
 	}
 }

@@ -137,3 +137,52 @@ func TestDSTDoubleFireCompilesOnce(t *testing.T) {
 		t.Errorf("issue slot %v status %s scheduled_at %v; want slot %v, scheduled at slot+8h", is.Slot, is.Status, is.ScheduledAt, first)
 	}
 }
+
+// A process that starts 20 minutes after a slot no one compiled catches it
+// up; a second restart in the same window finds the slot taken.
+func TestCatchUpAfterRestartCompilesOnce(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	spec := "CRON_TZ=Europe/London 0 17 * * TUE"
+	s := seedNewsletter(t, db, spec, false, 16*time.Hour)
+	addItem(t, db, s, itemSpec{title: "waiting", section: "news", approved: time.Hour})
+	london, _ := time.LoadLocation("Europe/London")
+	slot := time.Date(2026, 11, 17, 17, 0, 0, 0, london)
+	c := compiler(t, db)
+	for restart := range 2 {
+		attempted := make(chan error, 1)
+		sc := schedule.New(schedule.Config{
+			List: db.FindScheduledNewsletters,
+			Compile: func(ctx context.Context, nl bulletin.Newsletter, slot time.Time) error {
+				_, err := c.Compile(ctx, nl.Slug, &slot, false)
+				attempted <- err
+				return err
+			},
+			Now:   func() time.Time { return slot.Add(20 * time.Minute) },
+			Grace: time.Hour,
+		})
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- sc.Run(runCtx) }()
+		var err error
+		select {
+		case err = <-attempted:
+		case <-time.After(time.Minute):
+			t.Fatalf("restart %d: no catch-up attempt", restart)
+		}
+		cancel()
+		if runErr := <-done; runErr != nil {
+			t.Fatal(runErr)
+		}
+		if want := []string{"", bulletin.ECONFLICT}[restart]; bulletin.ErrorCode(err) != want {
+			t.Fatalf("restart %d: catch-up = %v, want code %q", restart, err, want)
+		}
+	}
+	is, err := db.FindIssueByNumber(ctx, "weekly", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM issues`); n != 1 || !is.Slot.Equal(slot) || !is.ScheduledAt.Equal(slot.Add(16*time.Hour)) {
+		t.Errorf("%d issues, slot %v, scheduled %v; want 1 at %v, sent at slot+16h", n, is.Slot, is.ScheduledAt, slot)
+	}
+}

@@ -18,9 +18,11 @@ type IssueStore interface {
 	CancelIssue(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
 }
 
-// IssueCompiler compiles the next issue now (compile.Compiler).
+// IssueCompiler compiles the next issue now, or renders a draft or
+// scheduled one again after its items changed (compile.Compiler).
 type IssueCompiler interface {
 	Compile(ctx context.Context, newsletter string, slot *time.Time, allowEmpty bool) (*bulletin.Issue, error)
+	Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
 }
 
 // issueJSON is an issue as the API shows it.
@@ -99,6 +101,18 @@ func (s *Server) handleIssueGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIssueCancel(w http.ResponseWriter, r *http.Request) {
+	s.changeIssue(w, r, s.Issues.CancelIssue)
+}
+
+// handleIssueRender refreshes the stored snapshot after item edits made
+// during the review window; 422 once sending started.
+func (s *Server) handleIssueRender(w http.ResponseWriter, r *http.Request) {
+	s.changeIssue(w, r, s.Compiler.Rerender)
+}
+
+// changeIssue runs change on {nl}/{number} for an editor and answers with
+// the changed issue.
+func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func(context.Context, string, int) (*bulletin.Issue, error)) {
 	if err := requireEditor(r); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -108,7 +122,7 @@ func (s *Server) handleIssueCancel(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	is, err := s.Issues.CancelIssue(r.Context(), r.PathValue("nl"), n)
+	is, err := change(r.Context(), r.PathValue("nl"), n)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

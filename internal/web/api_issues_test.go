@@ -115,11 +115,17 @@ func TestIssuesAPI(t *testing.T) {
 	if code, body = call(t, "GET", base+"/1/preview?format=text", ""); code != 200 || !strings.Contains(body, "1. Repair café on Saturday") {
 		t.Errorf("text preview: %d %s", code, body)
 	}
+	if code, body = call(t, "POST", base+"/1/render", ""); code != 200 || !strings.Contains(body, `"status": "scheduled"`) {
+		t.Errorf("render: %d %s", code, body)
+	}
 	if code, body = call(t, "POST", base+"/1/cancel", ""); code != 200 || !strings.Contains(body, `"status": "cancelled"`) {
 		t.Errorf("cancel: %d %s", code, body)
 	}
 	if code, body = call(t, "POST", base+"/1/cancel", ""); code != http.StatusUnprocessableEntity {
 		t.Errorf("second cancel: %d %s, want 422", code, body)
+	}
+	if code, body = call(t, "POST", base+"/1/render", ""); code != http.StatusUnprocessableEntity {
+		t.Errorf("render of a cancelled issue: %d %s, want 422", code, body)
 	}
 }
 
