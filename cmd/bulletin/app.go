@@ -49,6 +49,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}
+	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {
+		return err
+	}
 	m.Templates = templates.Overlay(m.Config.TemplatesDir)
 	m.ready = make(chan struct{})
 	return nil
@@ -76,7 +79,8 @@ func (m *Main) wire() error {
 	}
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
-			Issues: m.DB, Compiler: compiler}
+			Issues: m.DB, Compiler: compiler,
+			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
 		m.wireSubscribers(srv)
 		h, err := srv.Handler()
 		if err != nil {

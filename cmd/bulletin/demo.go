@@ -73,6 +73,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 // subscribers and items, and runs the cycle once. It returns lines to print
 // (logins, URLs). A second run on a kept --data-dir finds the data there.
 func seedDemo(ctx context.Context, m *Main) ([]string, error) {
+	users, err := seedDemoUsers(ctx, m) // demo_users.go: logins per role
+	if err != nil {
+		return nil, err
+	}
 	issue, err := seedDemoIssue(ctx, m) // demo_issue.go: sample items, issue 1
 	if err != nil {
 		return nil, err
@@ -82,5 +86,5 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(issue, subs...), nil
+	return append(append(users, issue...), subs...), nil
 }

@@ -32,6 +32,9 @@ type Item struct {
 	SectionID     *int64     `json:"-" db:"section_id"`
 	IssueID       *int64     `json:"-" db:"issue_id"`
 	ContributorID *int64     `json:"-" db:"contributor_id"`
+	Newsletter    string     `json:"newsletter" db:"-"`            // slug; input of CreateItem, filled by the Find methods
+	Section       string     `json:"section" db:"-"`               // slug, "" for the default section
+	Contributor   string     `json:"contributor,omitempty" db:"-"` // email, filled by the Find methods
 	Kind          string     `json:"kind" db:"kind"`
 	Title         string     `json:"title" db:"title"`
 	Body          string     `json:"body" db:"body"`

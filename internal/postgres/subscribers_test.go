@@ -39,13 +39,6 @@ func receivers(t *testing.T, db *postgres.DB, slug string) []string {
 	return out
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if bulletin.ErrorCode(err) != code {
-		t.Fatalf("err = %v, want code %s", err, code)
-	}
-}
-
 func TestListsCRUD(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)

@@ -9,16 +9,7 @@ import (
 // listAdmin answers 401 or 403 unless the request is an admin's: lists
 // and subscribers are managed by admins only.
 func (s *Server) listAdmin(w http.ResponseWriter, r *http.Request) bool {
-	u := currentUser(r)
-	switch {
-	case u == nil:
-		s.apiError(w, r, bulletin.Errorf(bulletin.EUNAUTHORIZED, "authentication required"))
-	case !u.IsAdmin():
-		s.apiError(w, r, bulletin.Errorf(bulletin.EFORBIDDEN, "only admins manage lists and subscribers"))
-	default:
-		return true
-	}
-	return false
+	return s.requireRole(w, r, bulletin.RoleAdmin) != nil
 }
 
 func (s *Server) handleListIndex(w http.ResponseWriter, r *http.Request) {

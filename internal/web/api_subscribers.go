@@ -18,9 +18,8 @@ const maxImportBytes = 1 << 30
 // anyone else (and for admins who do not say confirmed) double opt-in
 // lists get a pending subscription and a confirmation email.
 func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
+	u := s.requireRole(w, r, bulletin.RoleContributor)
 	if u == nil {
-		s.apiError(w, r, bulletin.Errorf(bulletin.EUNAUTHORIZED, "authentication required"))
 		return
 	}
 	var in struct {

@@ -15,6 +15,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", s.handleIssueCancel)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/render", s.handleIssueRender)
 
+	// Items, newsletters, sections (api_items.go, api_newsletters.go, api_sections.go).
+	mux.HandleFunc("POST /api/v1/items", s.handleItemCreate)
+	mux.HandleFunc("GET /api/v1/items", s.handleItemList)
+	mux.HandleFunc("GET /api/v1/items/{id}", s.handleItemGet)
+	mux.HandleFunc("PATCH /api/v1/items/{id}", s.handleItemPatch)
+	mux.HandleFunc("DELETE /api/v1/items/{id}", s.handleItemDelete)
+	mux.HandleFunc("POST /api/v1/items/{id}/approve", s.handleItemApprove)
+	mux.HandleFunc("POST /api/v1/items/{id}/reject", s.handleItemReject)
+	mux.HandleFunc("GET /api/v1/newsletters", s.handleNewsletterList)
+	mux.HandleFunc("POST /api/v1/newsletters", s.handleNewsletterCreate)
+	mux.HandleFunc("GET /api/v1/newsletters/{nl}", s.handleNewsletterGet)
+	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}", s.handleNewsletterPatch)
+	mux.HandleFunc("GET /api/v1/newsletters/{nl}/sections", s.handleSectionList)
+	mux.HandleFunc("POST /api/v1/newsletters/{nl}/sections", s.handleSectionCreate)
+	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}/sections/{slug}", s.handleSectionPatch)
+
 	// Lists and subscribers: public pages, then the JSON API.
 	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)
 	mux.HandleFunc("POST /subscribe/{list}", s.handleSubscribe)

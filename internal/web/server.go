@@ -24,6 +24,10 @@ type Server struct {
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
 
+	Tokens      TokenStore      // bearer auth of the JSON API
+	Items       ItemStore       // items API
+	Newsletters NewsletterStore // newsletters and sections API
+
 	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
 	// opt-in confirmation emails; nil logs them as unsendable.
 	Subscribers   SubscriberStore
@@ -52,5 +56,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(mux))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.bearerAuth(mux)))), nil
 }

@@ -1,0 +1,153 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/content"
+	"bulletin/internal/password"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const userColumns = `id, email, name, role, password_hash, created_at, updated_at`
+
+// CreateUser adds u with the given password ("" for none: the user can then
+// only use API tokens) and sets its ID and timestamps. The email is unique
+// regardless of case.
+func (db *DB) CreateUser(ctx context.Context, u *bulletin.User, pw string) error {
+	var err error
+	if u.Email, err = content.Email("email", u.Email, false); err != nil {
+		return err
+	}
+	if u.Name, err = content.PlainText("name", u.Name, 200); err != nil {
+		return err
+	}
+	if err := checkRole(u.Role); err != nil {
+		return err
+	}
+	if pw != "" {
+		if u.PasswordHash, err = hashPassword(pw); err != nil {
+			return err
+		}
+	}
+	err = db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash)
+		VALUES ($1, $2, $3, $4) RETURNING id, created_at, updated_at`,
+		u.Email, u.Name, u.Role, u.PasswordHash).Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("create user: %w", mapErr(err, "user "+u.Email))
+	}
+	return nil
+}
+
+// FindUserByID returns one user.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*bulletin.User, error) {
+	return db.findUser(ctx, `WHERE id = $1`, id)
+}
+
+// FindUserByEmail returns the user with that email, ignoring case.
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*bulletin.User, error) {
+	return db.findUser(ctx, `WHERE lower(email) = lower($1)`, strings.TrimSpace(email))
+}
+
+func (db *DB) findUser(ctx context.Context, where string, arg any) (*bulletin.User, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users `+where, arg)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.User])
+	return u, mapErr(err, "user")
+}
+
+// FindUsers returns every user, by email.
+func (db *DB) FindUsers(ctx context.Context) ([]*bulletin.User, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY lower(email)`)
+	us, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[bulletin.User])
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	return us, nil
+}
+
+// UpdateUser changes a user's name, role or password.
+func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate) (*bulletin.User, error) {
+	u, err := db.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		if u.Name, err = content.PlainText("name", *upd.Name, 200); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Role != nil {
+		if err := checkRole(*upd.Role); err != nil {
+			return nil, err
+		}
+		u.Role = *upd.Role
+	}
+	if upd.Password != nil {
+		if u.PasswordHash, err = hashPassword(*upd.Password); err != nil {
+			return nil, err
+		}
+	}
+	err = db.Pool.QueryRow(ctx, `UPDATE users SET name = $2, role = $3, password_hash = $4, updated_at = now()
+		WHERE id = $1 RETURNING updated_at`, id, u.Name, u.Role, u.PasswordHash).Scan(&u.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("update user: %w", mapErr(err, "user"))
+	}
+	return u, nil
+}
+
+// DeleteUser removes a user and their tokens; their items stay, without a
+// contributor.
+func (db *DB) DeleteUser(ctx context.Context, id int64) error {
+	tag, err := db.Pool.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return bulletin.Errorf(bulletin.ENOTFOUND, "user not found")
+	}
+	return nil
+}
+
+// Authenticate returns the user with that email and password, or
+// EUNAUTHORIZED without saying which of the two was wrong. An unknown email
+// costs the same hashing work as a known one.
+func (db *DB) Authenticate(ctx context.Context, email, pw string) (*bulletin.User, error) {
+	fail := bulletin.Errorf(bulletin.EUNAUTHORIZED, "wrong email or password")
+	u, err := db.FindUserByEmail(ctx, email)
+	if bulletin.ErrorCode(err) == bulletin.ENOTFOUND || (err == nil && u.PasswordHash == "") {
+		_, _ = password.Verify(dummyHash, pw)
+		return nil, fail
+	} else if err != nil {
+		return nil, err
+	}
+	ok, err := password.Verify(u.PasswordHash, pw)
+	if err != nil {
+		return nil, fmt.Errorf("authenticate %d: %w", u.ID, err)
+	}
+	if !ok {
+		return nil, fail
+	}
+	return u, nil
+}
+
+// dummyHash has the default costs, so that checking it takes as long as a
+// real one. Its password is unknown to everyone.
+const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$K0DrpoAvsYdxT3w6MPeB0WOMCwCP3yYsUL7Hb0Mpu5s"
+
+func hashPassword(pw string) (string, error) {
+	if err := password.Check(pw); err != nil {
+		return "", bulletin.Errorf(bulletin.EINVALID, "%v", err)
+	}
+	return password.Hash(pw)
+}
+
+func checkRole(role string) error {
+	switch role {
+	case bulletin.RoleAdmin, bulletin.RoleEditor, bulletin.RoleContributor:
+		return nil
+	}
+	return bulletin.Errorf(bulletin.EINVALID, "role: must be admin, editor or contributor")
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+// NewsletterStore is what the newsletters and sections API needs.
+type NewsletterStore interface {
+	FindNewsletters(ctx context.Context) ([]*bulletin.Newsletter, error)
+	FindNewsletterBySlug(ctx context.Context, slug string) (*bulletin.Newsletter, error)
+	CreateNewsletter(ctx context.Context, n *bulletin.Newsletter) error
+	UpdateNewsletter(ctx context.Context, slug string, upd bulletin.NewsletterUpdate) (*bulletin.Newsletter, error)
+	FindSections(ctx context.Context, newsletter string) ([]*bulletin.Section, error)
+	CreateSection(ctx context.Context, newsletter string, s *bulletin.Section) error
+	UpdateSection(ctx context.Context, newsletter, slug string, upd bulletin.SectionUpdate) (*bulletin.Section, error)
+}
+
+// newsletterJSON shows send_delay as a Go duration string ("17h0m0s").
+type newsletterJSON struct {
+	*bulletin.Newsletter
+	SendDelay string `json:"send_delay"`
+}
+
+func toNewsletterJSON(n *bulletin.Newsletter) newsletterJSON {
+	if n.Lists == nil {
+		n.Lists = []string{}
+	}
+	return newsletterJSON{Newsletter: n, SendDelay: n.SendDelay.String()}
+}
+
+// newsletterRequest is the body of POST and PATCH; absent fields are nil.
+type newsletterRequest struct {
+	Slug            *string   `json:"slug"`
+	Name            *string   `json:"name"`
+	Description     *string   `json:"description"`
+	FromName        *string   `json:"from_name"`
+	FromEmail       *string   `json:"from_email"`
+	ReplyTo         *string   `json:"reply_to"`
+	Schedule        *string   `json:"schedule"`
+	SubjectTemplate *string   `json:"subject_template"`
+	Intro           *string   `json:"intro"`
+	AutoSend        *bool     `json:"auto_send"`
+	SendDelay       *string   `json:"send_delay"`
+	Lists           *[]string `json:"lists"`
+	IsDefault       *bool     `json:"is_default"`
+}
+
+func (q *newsletterRequest) update() (bulletin.NewsletterUpdate, error) {
+	upd := bulletin.NewsletterUpdate{Name: q.Name, Description: q.Description, FromName: q.FromName,
+		FromEmail: q.FromEmail, ReplyTo: q.ReplyTo, Schedule: q.Schedule, SubjectTemplate: q.SubjectTemplate,
+		Intro: q.Intro, AutoSend: q.AutoSend, Lists: q.Lists, IsDefault: q.IsDefault}
+	if q.SendDelay != nil {
+		d, err := time.ParseDuration(*q.SendDelay)
+		if err != nil {
+			return upd, bulletin.Errorf(bulletin.EINVALID, "send_delay: %q is not a duration like \"16h\" or \"90m\"", *q.SendDelay)
+		}
+		upd.SendDelay = &d
+	}
+	return upd, nil
+}
+
+func (s *Server) handleNewsletterList(w http.ResponseWriter, r *http.Request) {
+	if s.requireRole(w, r, bulletin.RoleContributor) == nil {
+		return
+	}
+	ns, err := s.Newsletters.FindNewsletters(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]newsletterJSON, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, toNewsletterJSON(n))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleNewsletterGet(w http.ResponseWriter, r *http.Request) {
+	if s.requireRole(w, r, bulletin.RoleContributor) == nil {
+		return
+	}
+	n, err := s.Newsletters.FindNewsletterBySlug(r.Context(), r.PathValue("nl"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+}
+
+func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) {
+	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
+		return
+	}
+	var req newsletterRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	upd, err := req.update()
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	n := &bulletin.Newsletter{}
+	if req.Slug != nil {
+		n.Slug = *req.Slug
+	}
+	applyNewsletter(n, upd)
+	if err := s.Newsletters.CreateNewsletter(r.Context(), n); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/newsletters/"+n.Slug)
+	writeJSON(w, http.StatusCreated, toNewsletterJSON(n))
+}
+
+func (s *Server) handleNewsletterPatch(w http.ResponseWriter, r *http.Request) {
+	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
+		return
+	}
+	var req newsletterRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if req.Slug != nil && *req.Slug != r.PathValue("nl") {
+		s.apiError(w, r, bulletin.Errorf(bulletin.EINVALID, "slug: cannot change (archive links use it)"))
+		return
+	}
+	upd, err := req.update()
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	n, err := s.Newsletters.UpdateNewsletter(r.Context(), r.PathValue("nl"), upd)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+}
+
+// applyNewsletter fills a new newsletter from the request's fields.
+func applyNewsletter(n *bulletin.Newsletter, u bulletin.NewsletterUpdate) {
+	for _, f := range []struct{ dst, src *string }{{&n.Name, u.Name}, {&n.Description, u.Description},
+		{&n.FromName, u.FromName}, {&n.FromEmail, u.FromEmail}, {&n.ReplyTo, u.ReplyTo}, {&n.Schedule, u.Schedule},
+		{&n.SubjectTemplate, u.SubjectTemplate}, {&n.Intro, u.Intro}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if u.AutoSend != nil {
+		n.AutoSend = *u.AutoSend
+	}
+	if u.SendDelay != nil {
+		n.SendDelay = *u.SendDelay
+	}
+	if u.Lists != nil {
+		n.Lists = *u.Lists
+	}
+	if u.IsDefault != nil {
+		n.IsDefault = *u.IsDefault
+	}
+}
