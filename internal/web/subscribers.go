@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
-	"net/http"
 	"net/netip"
 	"sync"
 	"text/template"
@@ -117,24 +115,15 @@ func (l *limiter) Allow(key string) bool {
 	return e.lim.AllowN(now, 1)
 }
 
-// clientIP is the peer's address; IPv6 peers are keyed by their /64, which
-// one user typically holds whole. Proxy headers are not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	return a.Unmap().String()
-}
-
+// rateKey keys the per-IP limit; IPv6 peers by their /64, which one user
+// typically holds whole.
 func rateKey(ip string) string {
 	a, err := netip.ParseAddr(ip)
-	if err != nil || a.Is4() {
+	if err != nil {
 		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
 	}
 	p, _ := a.Prefix(64)
 	return p.String()
