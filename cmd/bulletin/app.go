@@ -82,6 +82,7 @@ func (m *Main) wire() error {
 			Issues: m.DB, Compiler: compiler,
 			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
 		m.wireSubscribers(srv)
+		srv.Archive = m.DB
 		m.wireAdmin(srv)
 		h, err := srv.Handler()
 		if err != nil {
