@@ -86,6 +86,7 @@ func (m *Main) wire() error {
 			Issues: m.DB, Compiler: compiler,
 			Tokens: m.DB, Items: m.DB, Newsletters: m.DB,
 			Delivery: send.svc, Metrics: send.metrics, AdminSend: send.svc}
+		m.wireSubscribers(srv)
 		srv.Archive = m.DB
 		m.wireAdmin(srv)
 		h, err := srv.Handler()

@@ -81,9 +81,11 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	readers, err := seedDemoSubscribers(ctx, m) // demo_send.go: readers; the sender role mails issue 1
+	// After the issue's seed, which creates the default newsletter.
+	subs, err := seedSubscribers(ctx, m) // demo_subscribers.go: list "weekly", readers
 	if err != nil {
 		return nil, err
 	}
-	return append(append(users, issue...), readers...), nil
+	sending := demoSending(m) // demo_send.go: the sender role mails issue 1 through the capture
+	return append(append(append(users, issue...), subs...), sending...), nil
 }
