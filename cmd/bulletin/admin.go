@@ -14,4 +14,5 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Users = m.DB
 	srv.AdminItems = m.DB
 	srv.AdminFailures = m.DB
+	srv.AdminUsers = m.DB
 }

@@ -60,6 +60,7 @@ func (s *Server) nav() adminNav {
 		Items:      s.AdminItems != nil,
 		Contribute: s.AdminItems != nil,
 		Issues:     s.Issues != nil && s.Compiler != nil,
+		Users:      s.AdminUsers != nil,
 	}
 }
 

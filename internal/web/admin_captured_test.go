@@ -69,6 +69,8 @@ func TestPageRoles(t *testing.T) {
 		{"/admin/captured/", "editor"},
 		{"/admin/items", "editor"},
 		{"/contribute", "contributor"},
+		{"/admin/users", "admin"},
+		{"/admin/users/1", "admin"},
 	}
 	roles := []string{"", "contributor", "editor", "admin"}
 	clients := map[string]*http.Client{}

@@ -63,6 +63,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
 			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
 		}
+		if s.AdminUsers != nil {
+			mux.Handle("GET /admin/users", s.role(bulletin.RoleAdmin, s.handleUsers))
+			mux.Handle("POST /admin/users", s.role(bulletin.RoleAdmin, s.handleUserCreate))
+			mux.Handle("GET /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUser))
+			mux.Handle("POST /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUserUpdate))
+			mux.Handle("POST /admin/users/{id}/delete", s.role(bulletin.RoleAdmin, s.handleUserDelete))
+			mux.Handle("POST /admin/users/{id}/tokens", s.role(bulletin.RoleAdmin, s.handleTokenCreate))
+			mux.Handle("POST /admin/users/{id}/tokens/{token}/revoke", s.role(bulletin.RoleAdmin, s.handleTokenRevoke))
+		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
 			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))

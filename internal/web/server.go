@@ -38,6 +38,7 @@ type Server struct {
 	AdminItems    ItemPages // review queue and /contribute
 	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
+	AdminUsers    UserPages
 
 	pages        *pages
 	sessions     *scs.SessionManager
