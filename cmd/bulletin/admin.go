@@ -15,4 +15,5 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.AdminItems = m.DB
 	srv.AdminFailures = m.DB
 	srv.AdminUsers = m.DB
+	srv.TemplatesInUse = m.Config.TemplatesDir
 }

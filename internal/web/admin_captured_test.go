@@ -70,6 +70,7 @@ func TestPageRoles(t *testing.T) {
 		{"/admin/items", "editor"},
 		{"/contribute", "contributor"},
 		{"/admin/users", "admin"},
+		{"/admin/newsletters", "admin"},
 		{"/admin/users/1", "admin"},
 	}
 	roles := []string{"", "contributor", "editor", "admin"}

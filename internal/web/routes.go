@@ -72,6 +72,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("POST /admin/users/{id}/tokens", s.role(bulletin.RoleAdmin, s.handleTokenCreate))
 			mux.Handle("POST /admin/users/{id}/tokens/{token}/revoke", s.role(bulletin.RoleAdmin, s.handleTokenRevoke))
 		}
+		if s.Newsletters != nil {
+			mux.Handle("GET /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletters))
+			mux.Handle("POST /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletterAdd))
+			mux.Handle("GET /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletter))
+			mux.Handle("POST /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletterSave))
+			mux.Handle("POST /admin/newsletters/{nl}/sections", s.role(bulletin.RoleAdmin, s.handleSectionAdd))
+		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
 			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))

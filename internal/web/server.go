@@ -39,6 +39,9 @@ type Server struct {
 	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
 	AdminUsers    UserPages
+	// TemplatesInUse names the templates folder for the newsletters page
+	// ("" = built-in).
+	TemplatesInUse string
 
 	pages        *pages
 	sessions     *scs.SessionManager
