@@ -53,6 +53,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /login", s.handleLoginForm)
 		mux.HandleFunc("POST /login", s.handleLogin)
 		mux.HandleFunc("POST /logout", s.handleLogout)
+		mux.HandleFunc("GET /admin/login", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		})
 		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
 		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
 		if s.AdminItems != nil {
