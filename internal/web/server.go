@@ -32,6 +32,11 @@ type Server struct {
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
 
+	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
+	// opt-in confirmation emails; nil logs them as unsendable.
+	Subscribers   SubscriberStore
+	ConfirmMailer ConfirmMailer
+
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
 	Users         SessionUsers // password check and session users
@@ -45,6 +50,7 @@ type Server struct {
 	TemplatesInUse string
 
 	pages        *pages
+	subs         *subscriberState
 	sessions     *scs.SessionManager
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
@@ -59,6 +65,9 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	if err := s.initSubscribers(); err != nil {
+		return nil, err
+	}
 	s.sessions = s.newSessions()
 	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
 	mux := http.NewServeMux()
