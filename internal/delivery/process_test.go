@@ -153,7 +153,7 @@ func TestKill9MidSendThenRestart(t *testing.T) {
 	if err := b.stop(t, syscall.SIGTERM); err != nil {
 		t.Errorf("second sender: %v", err)
 	}
-	checkDelivered(t, s, n, senderConns)
+	checkDelivered(t, s, n, 2*senderConns) // MarkWindow 1: the message on the wire and one awaiting its commit
 }
 
 func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {

@@ -60,6 +60,25 @@ func TestFanOutOneDeliveryPerDistinctActiveSubscriber(t *testing.T) {
 	if total != 8 {
 		t.Errorf("%d deliveries after a second start, want 8", total)
 	}
+
+	// The foreign keys' ON DELETE actions are triggers now (0041): erasing a
+	// subscriber keeps the delivery without the person; deleting the issue
+	// deletes its deliveries.
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM subscribers WHERE email = 'user5@example.org'`); err != nil {
+		t.Fatal(err)
+	}
+	var orphans int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE subscriber_id IS NULL`).Scan(&orphans)
+	if orphans != 1 {
+		t.Errorf("%d deliveries without a subscriber after erasing one, want 1", orphans)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM issues WHERE id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&total)
+	if total != 0 {
+		t.Errorf("%d deliveries left after deleting their issue", total)
+	}
 }
 
 func TestSendRejectsHeaderInjectionAndChangesNothing(t *testing.T) {
