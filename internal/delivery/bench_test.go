@@ -192,4 +192,3 @@ func BenchmarkFanOut1M(b *testing.B) {
 		b.Logf("fan-out of %d deliveries in one transaction: %v", n, d.Round(time.Millisecond))
 	}
 }
-
