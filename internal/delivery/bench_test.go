@@ -3,8 +3,11 @@ package delivery_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -191,4 +194,60 @@ func BenchmarkFanOut1M(b *testing.B) {
 		b.ReportMetric(d.Seconds(), "fanout_s")
 		b.Logf("fan-out of %d deliveries in one transaction: %v", n, d.Round(time.Millisecond))
 	}
+}
+
+// BenchmarkSenderRSS sends to BULLETIN_BENCH_RSS_N recipients (default
+// 100,000) from a separate sender process with the service's default
+// settings and reports that process's peak RSS (VmHWM), and its RSS at a
+// tenth and at half of the way, which shows whether memory stays flat.
+func BenchmarkSenderRSS(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("BULLETIN_BENCH_RSS_N"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	for range b.N {
+		b.StopTimer()
+		db, issue := benchSeed(b, n)
+		url := db.Pool.Config().ConnString()
+		s := newFastSink(b)
+		s.expect(n)
+		if _, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		p := startSender(b, url, s, "SENDER_DEFAULTS=1")
+		var rss10, rss50 string
+		waitFor(b, 2*time.Hour, "a tenth sent", func() bool { return s.n.Load() >= int64(n/10) })
+		rss10 = procRSS(p.cmd.Process.Pid)
+		waitFor(b, 2*time.Hour, "half sent", func() bool { return s.n.Load() >= int64(n/2) })
+		rss50 = procRSS(p.cmd.Process.Pid)
+		<-s.done
+		d := time.Since(start)
+		waitFor(b, time.Minute, "issue sent", func() bool { return issueStatus(b, db, issue) == bulletin.IssueSent })
+		b.StopTimer()
+		if err := p.stop(b, syscall.SIGTERM); err != nil {
+			b.Fatalf("sender: %v\n%s", err, p.out.String())
+		}
+		hwm := strings.TrimSpace(strings.TrimPrefix(lastLine(p.out.String(), "vmhwm="), "vmhwm="))
+		kb, _ := strconv.Atoi(hwm)
+		b.ReportMetric(float64(kb)/1024, "peak_rss_MB")
+		b.ReportMetric(float64(n)/d.Seconds(), "msg/s")
+		b.Logf("%d recipients from one sender process (%d connections) in %v (%.0f msg/s); sender RSS at 10%%: %s, at 50%%: %s, peak (VmHWM): %.1f MB",
+			n, benchConns, d.Round(time.Second), float64(n)/d.Seconds(), rss10, rss50, float64(kb)/1024)
+	}
+}
+
+// procRSS reads a process's current resident set size.
+func procRSS(pid int) string {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(lastLine(string(st), "VmRSS:"))
+	if len(f) < 3 {
+		return "?"
+	}
+	kb, _ := strconv.Atoi(f[1])
+	return fmt.Sprintf("%.1f MB", float64(kb)/1024)
 }
