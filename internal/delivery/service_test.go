@@ -179,3 +179,25 @@ func TestSendTestSendsOneCopyAndRecordsNothing(t *testing.T) {
 		t.Errorf("test send to a bad address: %v, want EINVALID", err)
 	}
 }
+
+// A sender idle for its whole poll interval starts at once when another
+// process starts an issue: StartIssue NOTIFYs, the pool LISTENs.
+func TestNotifyWakesAnIdleSender(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 5)
+	s := newSink(t)
+	cfg := fastConfig()
+	cfg.Poll = time.Hour
+	startPool(t, db, s, cfg)
+	waitFor(t, 30*time.Second, "the sender listening", func() bool {
+		var n int
+		_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND query = 'LISTEN bulletin_deliveries'`).Scan(&n)
+		return n == 1
+	})
+	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "all five delivered without a poll", func() bool { return s.count() == 5 })
+}
