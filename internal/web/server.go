@@ -52,6 +52,7 @@ type Server struct {
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
+	imports      importJobs
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
 }
