@@ -102,7 +102,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("GET /admin/issues/{nl}/{number}", s.role(bulletin.RoleEditor, s.handleIssue))
 			mux.Handle("POST /admin/issues/{nl}/{number}/cancel", s.role(bulletin.RoleEditor, s.handleIssueCancelNow))
 		}
-		if s.Issues != nil && s.AdminSend != nil {
+		if s.Issues != nil && s.Delivery != nil {
 			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
 			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
 		}

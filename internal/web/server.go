@@ -44,7 +44,6 @@ type Server struct {
 	Users         SessionUsers // password check and session users
 	Captured      CapturedMessages
 	AdminItems    ItemPages // review queue and /contribute
-	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
 	AdminUsers    UserPages
 	// TemplatesInUse names the templates folder for the newsletters page
