@@ -39,6 +39,9 @@ func commands() map[string]command {
 		"version": {"print the version", runVersion},
 		"compile": {"compile the next issue now; prints its number", runCompile},
 		"preview": {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
+		"user":    {"add or list users (user add --email E --role R)", runUser},
+		"token":   {"create, list or revoke API tokens", runToken},
+		"item":    {"submit an item (item add --title T …)", runItem},
 	}
 }
 
