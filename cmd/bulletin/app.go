@@ -80,7 +80,7 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
-			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
+			Tokens: m.DB, Items: m.DB, Newsletters: m.DB, Accounts: m.DB}
 		h, err := srv.Handler()
 		if err != nil {
 			return err

@@ -30,4 +30,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/sections", s.handleSectionList)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/sections", s.handleSectionCreate)
 	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}/sections/{slug}", s.handleSectionPatch)
+	mux.HandleFunc("GET /api/v1/users", s.handleUserList)
+	mux.HandleFunc("POST /api/v1/users", s.handleUserCreate)
+	mux.HandleFunc("PATCH /api/v1/users/{id}", s.handleUserPatch)
+	mux.HandleFunc("DELETE /api/v1/users/{id}", s.handleUserDelete)
+	mux.HandleFunc("GET /api/v1/tokens", s.handleTokenList)
+	mux.HandleFunc("POST /api/v1/tokens", s.handleTokenCreate)
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleTokenDelete)
 }

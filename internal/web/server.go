@@ -27,6 +27,7 @@ type Server struct {
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
+	Accounts    AccountStore    // users and tokens API
 
 	pages *pages
 }
