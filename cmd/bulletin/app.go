@@ -81,6 +81,7 @@ func (m *Main) wire() error {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
 			Tokens: m.DB, Items: m.DB, Newsletters: m.DB, Accounts: m.DB}
+		m.wireAdmin(srv)
 		h, err := srv.Handler()
 		if err != nil {
 			return err

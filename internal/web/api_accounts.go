@@ -22,7 +22,7 @@ type AccountStore interface {
 	RevokeToken(ctx context.Context, id int64) error
 }
 
-func pathID(r *http.Request, what string) (int64, error) {
+func apiPathID(r *http.Request, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, bulletin.Errorf(bulletin.ENOTFOUND, "%s not found", what)
@@ -72,7 +72,7 @@ func (s *Server) handleUserPatch(w http.ResponseWriter, r *http.Request) {
 	if me == nil {
 		return
 	}
-	id, err := pathID(r, "user")
+	id, err := apiPathID(r, "user")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) {
 	if me == nil {
 		return
 	}
-	id, err := pathID(r, "user")
+	id, err := apiPathID(r, "user")
 	if err == nil && id == me.ID {
 		err = bulletin.Errorf(bulletin.EUNPROCESSABLE, "admins cannot delete themselves")
 	}

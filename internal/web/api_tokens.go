@@ -78,7 +78,7 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) {
 	if me == nil {
 		return
 	}
-	id, err := pathID(r, "token")
+	id, err := apiPathID(r, "token")
 	var t *bulletin.APIToken
 	if err == nil {
 		t, err = s.Accounts.FindTokenByID(r.Context(), id)

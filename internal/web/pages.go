@@ -31,7 +31,7 @@ func loadPages(fsys fs.FS) (*pages, error) {
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	err = fs.WalkDir(fsys, "web", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".html" || name == "web/layout.html" {
+		if err != nil || d.IsDir() || path.Ext(name) != ".html" || name == "web/layout.html" || strings.HasSuffix(name, ".part.html") {
 			return err
 		}
 		body, err := fs.ReadFile(fsys, name)
@@ -44,6 +44,18 @@ func loadPages(fsys fs.FS) (*pages, error) {
 		}
 		if _, err := t.New(name).Parse(string(body)); err != nil {
 			return fmt.Errorf("%s: %w", name, err) // the error names the line
+		}
+		// Partials (name.part.html) in the page's folder are shared by its
+		// pages. (A leading "_" would be dropped by go:embed.)
+		partials, _ := fs.Glob(fsys, path.Join(path.Dir(name), "*.part.html"))
+		for _, pn := range partials {
+			pb, err := fs.ReadFile(fsys, pn)
+			if err != nil {
+				return err
+			}
+			if _, err := t.New(pn).Parse(string(pb)); err != nil {
+				return fmt.Errorf("%s: %w", pn, err)
+			}
 		}
 		p.byName[strings.TrimPrefix(name, "web/")] = t
 		return nil

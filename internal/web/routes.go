@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"bulletin/internal/bulletin"
+)
 
 // routes lists every route of the service in one place.
 func (s *Server) routes(mux *http.ServeMux) {
@@ -37,4 +41,39 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tokens", s.handleTokenList)
 	mux.HandleFunc("POST /api/v1/tokens", s.handleTokenCreate)
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleTokenDelete)
+
+	// Admin and contributor UI (issue 9). Each page names the least role it
+	// needs; pages whose store is not wired are not routed.
+	if s.sessions != nil {
+		mux.HandleFunc("GET /login", s.handleLoginForm)
+		mux.HandleFunc("POST /login", s.handleLogin)
+		mux.HandleFunc("POST /logout", s.handleLogout)
+		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
+		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
+		if s.AdminItems != nil {
+			mux.Handle("GET /contribute", s.role(bulletin.RoleContributor, s.handleContributeForm))
+			mux.Handle("POST /contribute", s.role(bulletin.RoleContributor, s.handleContribute))
+			mux.Handle("GET /admin/items", s.role(bulletin.RoleEditor, s.handleQueue))
+			mux.Handle("GET /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEditForm))
+			mux.Handle("POST /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEdit))
+			mux.Handle("POST /admin/items/{id}/approve", s.role(bulletin.RoleEditor, s.handleQueueApprove))
+			mux.Handle("POST /admin/items/{id}/reject", s.role(bulletin.RoleEditor, s.handleQueueReject))
+			mux.Handle("POST /admin/items/{id}/move", s.role(bulletin.RoleEditor, s.handleQueueMove))
+		}
+		if s.Issues != nil && s.Compiler != nil {
+			mux.Handle("GET /admin/issues", s.role(bulletin.RoleEditor, s.handleIssues))
+			mux.Handle("POST /admin/issues/{nl}/compile", s.role(bulletin.RoleEditor, s.handleIssueCompileNow))
+			mux.Handle("GET /admin/issues/{nl}/{number}", s.role(bulletin.RoleEditor, s.handleIssue))
+			mux.Handle("POST /admin/issues/{nl}/{number}/cancel", s.role(bulletin.RoleEditor, s.handleIssueCancelNow))
+		}
+		if s.Issues != nil && s.AdminSend != nil {
+			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
+			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
+		}
+		if s.Captured != nil {
+			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
+			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))
+			mux.Handle("GET /admin/captured/{id}/html", s.role(bulletin.RoleEditor, s.handleCapturedHTML))
+		}
+	}
 }

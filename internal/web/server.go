@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 // Pinger is what /healthz needs.
@@ -29,7 +32,18 @@ type Server struct {
 	Newsletters NewsletterStore // newsletters and sections API
 	Accounts    AccountStore    // users and tokens API
 
-	pages *pages
+	// Admin UI (issue 9): logins and the pages' stores.
+	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
+	Users         SessionUsers // password check and session users
+	Captured      CapturedMessages
+	AdminItems    ItemPages // review queue and /contribute
+	AdminSend     IssueSender
+	AdminFailures DeliveryFailures
+
+	pages        *pages
+	sessions     *scs.SessionManager
+	loginByIP    *failLimiter
+	loginByEmail *failLimiter
 }
 
 // Handler parses the web templates and returns the root handler with every
@@ -41,6 +55,8 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	s.sessions = s.newSessions()
+	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
@@ -48,5 +64,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(s.bearerAuth(mux)))), nil
+	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux))))), nil
 }
