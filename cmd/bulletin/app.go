@@ -80,7 +80,9 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
-			Tokens: m.DB, Items: m.DB, Newsletters: m.DB, Accounts: m.DB}
+			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
+		srv.Archive = m.DB
+		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
 		h, err := srv.Handler()
 		if err != nil {

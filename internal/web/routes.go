@@ -42,6 +42,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tokens", s.handleTokenCreate)
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleTokenDelete)
 
+	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
+		mux.HandleFunc("GET /{$}", a.handleRoot)
+		mux.HandleFunc("GET /archive/{$}", a.handleRoot)
+		mux.HandleFunc("GET /archive/{nl}/{$}", a.handleIndex)
+		mux.HandleFunc("GET /archive/{nl}/{yyyy}/{mm}/{$}", a.handleMonth)
+		mux.HandleFunc("GET /archive/{nl}/{number}", a.handleIssue)
+		mux.HandleFunc("GET /archive/{nl}/{number}/email", a.handleEmail)
+		mux.HandleFunc("GET /archive/{nl}/feed.atom", a.handleFeed)
+		mux.HandleFunc("GET /archive/{nl}/search", a.handleSearch)
+		mux.HandleFunc("GET /archive/{nl}/{rest...}", a.handleUnknown)
+	}
+
 	// Admin and contributor UI (issue 9). Each page names the least role it
 	// needs; pages whose store is not wired are not routed.
 	if s.sessions != nil {

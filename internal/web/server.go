@@ -24,6 +24,7 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
+	Archive   ArchiveStore  // the public archive; nil serves none
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
 

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"bulletin/internal/bulletin"
+)
+
+type archiveHitView struct {
+	Title   template.HTML // escaped text with <mark>s
+	Snippet template.HTML
+	Issue   archiveIssueView
+}
+
+// handleSearch runs ?q= over the items of sent issues, ten hits a page.
+func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
+	nl, ok := a.newsletter(w, r)
+	if !ok {
+		return
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	page, err := archiveSearchPage(r.URL.Query().Get("page"))
+	if err == nil {
+		err = archiveCheckQuery(q)
+	}
+	data := struct {
+		Nav        archiveNav
+		Query      string
+		Error      string
+		Searched   bool
+		Total      int
+		Page       int
+		First      int
+		Hits       []archiveHitView
+		PrevURL    string
+		NextURL    string
+		FirstURL   string
+		ResultWord string
+	}{Nav: archiveNavFor(nl), Query: q, Page: page}
+	data.Nav.Query = q
+	if err != nil {
+		data.Error = bulletin.ErrorMessage(err)
+		a.render(w, r, http.StatusBadRequest, "archive/search.html", "Search "+nl.Name, data)
+		return
+	}
+	if q != "" {
+		res, err := a.store.ArchiveSearch(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		data.Searched, data.Total, data.First = true, res.Total, (page-1)*archiveSearchN+1
+		loc := archiveLocation(nl)
+		for _, h := range res.Hits {
+			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
+			data.Hits = append(data.Hits, archiveHitView{Title: archiveMarked(h.Title), Snippet: archiveMarked(h.Snippet), Issue: iv})
+		}
+		data.ResultWord = "results"
+		if res.Total == 1 {
+			data.ResultWord = "result"
+		}
+		data.FirstURL = archiveSearchURL(data.Nav.SearchURL, q, 1)
+		if page > 1 && len(res.Hits) > 0 {
+			data.PrevURL = archiveSearchURL(data.Nav.SearchURL, q, page-1)
+		}
+		if page*archiveSearchN < res.Total && page < archiveMaxPage {
+			data.NextURL = archiveSearchURL(data.Nav.SearchURL, q, page+1)
+		}
+	}
+	title := "Search " + nl.Name
+	if q != "" {
+		title = q + " – " + title
+	}
+	a.render(w, r, http.StatusOK, "archive/search.html", title, data)
+}
+
+func archiveSearchPage(s string) (int, error) {
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > archiveMaxPage {
+		return 1, bulletin.Errorf(bulletin.EINVALID, "page must be a number from 1 to %d", archiveMaxPage)
+	}
+	return n, nil
+}
+
+func archiveCheckQuery(q string) error {
+	switch {
+	case !utf8.ValidString(q):
+		return bulletin.Errorf(bulletin.EINVALID, "the search text is not valid UTF-8")
+	case len(q) > bulletin.MaxSearchLen:
+		return bulletin.Errorf(bulletin.EINVALID, "the search text is longer than %d characters", bulletin.MaxSearchLen)
+	}
+	return nil
+}
+
+func archiveSearchURL(base, q string, page int) string {
+	v := url.Values{"q": {q}}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return base + "?" + v.Encode()
+}
+
+// archiveMarked turns a store snippet into HTML: the text is escaped first, then
+// the snippet markers become <mark> elements, balanced whatever the markers
+// in the text were.
+func archiveMarked(s string) template.HTML {
+	var b strings.Builder
+	open := false
+	for {
+		i := strings.IndexAny(s, bulletin.SnippetStart+bulletin.SnippetStop)
+		if i < 0 {
+			break
+		}
+		b.WriteString(html.EscapeString(s[:i]))
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case string(r) == bulletin.SnippetStart && !open:
+			b.WriteString("<mark>")
+			open = true
+		case string(r) == bulletin.SnippetStop && open:
+			b.WriteString("</mark>")
+			open = false
+		}
+		s = s[i+size:]
+	}
+	b.WriteString(html.EscapeString(s))
+	if open {
+		b.WriteString("</mark>")
+	}
+	return template.HTML(b.String())
+}

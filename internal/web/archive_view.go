@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+// archiveNav is the part of every archive page that links around it.
+type archiveNav struct {
+	Name         string
+	IndexURL     string
+	SearchURL    string
+	FeedURL      string
+	SubscribeURL string // "" when the newsletter has no public list
+	Query        string // the search box's current text
+}
+
+func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
+	n := archiveNav{
+		Name:      nl.Name,
+		IndexURL:  archivePath(nl.Slug),
+		SearchURL: archivePath(nl.Slug) + "search",
+		FeedURL:   archivePath(nl.Slug) + "feed.atom",
+	}
+	if nl.SubscribeTo != "" {
+		n.SubscribeURL = "/subscribe/" + url.PathEscape(nl.SubscribeTo)
+	}
+	return n
+}
+
+// issueView is one issue in a listing or on its page.
+type archiveIssueView struct {
+	Number     int
+	Subject    string
+	Date       string // "18 November 2026" in the newsletter's zone
+	ISODate    string
+	URL        string
+	Highlights []string
+}
+
+func archiveIssueViewOf(nl *bulletin.ArchiveNewsletter, loc *time.Location, is bulletin.ArchiveIssue) archiveIssueView {
+	t := is.SentAt.In(loc)
+	subject := is.Subject
+	if subject == "" {
+		subject = nl.Name + " " + strconv.Itoa(is.Number)
+	}
+	return archiveIssueView{
+		Number:     is.Number,
+		Subject:    subject,
+		Date:       t.Format("2 January 2006"),
+		ISODate:    t.Format(time.RFC3339),
+		URL:        archiveIssuePath(nl.Slug, is.Number),
+		Highlights: is.Highlights,
+	}
+}
+
+func archiveIssuePath(slug string, number int) string {
+	return archivePath(slug) + strconv.Itoa(number)
+}
+
+func archiveMonthPath(slug string, year, month int) string {
+	return archivePath(slug) + strconv.Itoa(year) + "/" + archiveTwoDigits(month) + "/"
+}
+
+func archiveTwoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// notFoundData is what the archive's 404 page shows: what was missing and
+// where to go instead.
+type archiveNotFoundData struct {
+	Nav     *archiveNav
+	Heading string
+	Message string
+	Latest  *archiveIssueView
+}
+
+// notFound answers 404 with a page that says what is missing and offers the
+// ways on: the archive, its latest issue and search when the newsletter is
+// known, the home page otherwise.
+func (a *archive) notFound(w http.ResponseWriter, r *http.Request, nl *bulletin.ArchiveNewsletter, heading, msg string) {
+	d := archiveNotFoundData{Heading: heading, Message: msg}
+	if nl != nil {
+		nav := archiveNavFor(nl)
+		d.Nav = &nav
+		if latest, err := a.store.ArchiveLatest(r.Context(), nl.ID, 1, 0); err == nil && len(latest) == 1 {
+			v := archiveIssueViewOf(nl, archiveLocation(nl), latest[0])
+			d.Latest = &v
+		}
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	a.render(w, r, http.StatusNotFound, "archive/notfound.html", heading, d)
+}
+
+func (a *archive) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	archiveHeaders(w)
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", archivePageCache)
+	}
+	a.s.page(w, r, status, name, Page{Title: title, Data: data})
+}
