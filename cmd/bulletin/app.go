@@ -81,6 +81,7 @@ func (m *Main) wire() error {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
 			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
+		m.wireSubscribers(srv)
 		srv.Archive = m.DB
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)

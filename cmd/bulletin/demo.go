@@ -81,5 +81,10 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(users, issue...), nil
+	// After the issue's seed, which creates the default newsletter.
+	subs, err := seedSubscribers(ctx, m) // demo_subscribers.go: list "weekly", readers
+	if err != nil {
+		return nil, err
+	}
+	return append(append(users, issue...), subs...), nil
 }

@@ -33,15 +33,16 @@ type command struct {
 // dispatched by their own run function.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the service (web, scheduler, sender roles)", runServe},
-		"demo":    {"run the whole cycle on this machine with no set-up", runDemo},
-		"migrate": {"apply or list schema migrations (up|status)", runMigrate},
-		"version": {"print the version", runVersion},
-		"compile": {"compile the next issue now; prints its number", runCompile},
-		"preview": {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
-		"user":    {"add or list users (user add --email E --role R)", runUser},
-		"token":   {"create, list or revoke API tokens", runToken},
-		"item":    {"submit an item (item add --title T …)", runItem},
+		"serve":       {"run the service (web, scheduler, sender roles)", runServe},
+		"demo":        {"run the whole cycle on this machine with no set-up", runDemo},
+		"migrate":     {"apply or list schema migrations (up|status)", runMigrate},
+		"version":     {"print the version", runVersion},
+		"compile":     {"compile the next issue now; prints its number", runCompile},
+		"preview":     {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
+		"subscribers": {"import or export a list's subscribers as CSV (import|export)", runSubscribers},
+		"user":        {"add or list users (user add --email E --role R)", runUser},
+		"token":       {"create, list or revoke API tokens", runToken},
+		"item":        {"submit an item (item add --title T …)", runItem},
 	}
 }
 

@@ -42,6 +42,25 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tokens", s.handleTokenCreate)
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleTokenDelete)
 
+	// Lists and subscribers: public pages, then the JSON API.
+	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)
+	mux.HandleFunc("POST /subscribe/{list}", s.handleSubscribe)
+	mux.HandleFunc("GET /confirm/{token}", s.handleConfirm)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
+	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe) // RFC 8058 one-click
+	mux.HandleFunc("GET /preferences/{token}", s.handlePreferencesForm)
+	mux.HandleFunc("POST /preferences/{token}", s.handlePreferences)
+	mux.HandleFunc("GET /api/v1/lists", s.handleListIndex)
+	mux.HandleFunc("POST /api/v1/lists", s.handleListCreate)
+	mux.HandleFunc("GET /api/v1/lists/{list}", s.handleListGet)
+	mux.HandleFunc("PATCH /api/v1/lists/{list}", s.handleListUpdate)
+	mux.HandleFunc("DELETE /api/v1/lists/{list}", s.handleListDelete)
+	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers", s.handleSubscriberAdd)
+	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers/import", s.handleSubscriberImport)
+	mux.HandleFunc("GET /api/v1/lists/{list}/subscribers/export", s.handleSubscriberExport)
+	mux.HandleFunc("GET /api/v1/subscribers", s.handleSubscriberFind)
+	mux.HandleFunc("DELETE /api/v1/subscribers/{id}", s.handleSubscriberErase)
+
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		mux.HandleFunc("GET /{$}", a.handleRoot)
 		mux.HandleFunc("GET /archive/{$}", a.handleRoot)

@@ -33,6 +33,11 @@ type Server struct {
 	Newsletters NewsletterStore // newsletters and sections API
 	Accounts    AccountStore    // users and tokens API
 
+	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
+	// opt-in confirmation emails; nil logs them as unsendable.
+	Subscribers   SubscriberStore
+	ConfirmMailer ConfirmMailer
+
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
 	Users         SessionUsers // password check and session users
@@ -42,6 +47,7 @@ type Server struct {
 	AdminFailures DeliveryFailures
 
 	pages        *pages
+	subs         *subscriberState
 	sessions     *scs.SessionManager
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
@@ -56,6 +62,9 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	if err := s.initSubscribers(); err != nil {
+		return nil, err
+	}
 	s.sessions = s.newSessions()
 	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
 	mux := http.NewServeMux()
