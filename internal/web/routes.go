@@ -79,6 +79,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /login", s.handleLoginForm)
 		mux.HandleFunc("POST /login", s.handleLogin)
 		mux.HandleFunc("POST /logout", s.handleLogout)
+		mux.HandleFunc("GET /admin/login", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		})
 		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
 		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
 		if s.AdminItems != nil {
@@ -100,6 +103,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 		if s.Issues != nil && s.AdminSend != nil {
 			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
 			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
+		}
+		if s.AdminUsers != nil {
+			mux.Handle("GET /admin/users", s.role(bulletin.RoleAdmin, s.handleUsers))
+			mux.Handle("POST /admin/users", s.role(bulletin.RoleAdmin, s.handleUserCreate))
+			mux.Handle("GET /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUser))
+			mux.Handle("POST /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUserUpdate))
+			mux.Handle("POST /admin/users/{id}/delete", s.role(bulletin.RoleAdmin, s.handleUserDelete))
+			mux.Handle("POST /admin/users/{id}/tokens", s.role(bulletin.RoleAdmin, s.handleTokenCreate))
+			mux.Handle("POST /admin/users/{id}/tokens/{token}/revoke", s.role(bulletin.RoleAdmin, s.handleTokenRevoke))
+		}
+		if s.Newsletters != nil {
+			mux.Handle("GET /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletters))
+			mux.Handle("POST /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletterAdd))
+			mux.Handle("GET /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletter))
+			mux.Handle("POST /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletterSave))
+			mux.Handle("POST /admin/newsletters/{nl}/sections", s.role(bulletin.RoleAdmin, s.handleSectionAdd))
 		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))

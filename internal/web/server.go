@@ -45,6 +45,10 @@ type Server struct {
 	AdminItems    ItemPages // review queue and /contribute
 	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
+	AdminUsers    UserPages
+	// TemplatesInUse names the templates folder for the newsletters page
+	// ("" = built-in).
+	TemplatesInUse string
 
 	pages        *pages
 	subs         *subscriberState
