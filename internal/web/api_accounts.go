@@ -30,7 +30,7 @@ func apiPathID(r *http.Request, what string) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUserList(w http.ResponseWriter, r *http.Request) {
 	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
 		return
 	}
@@ -42,7 +42,7 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, us)
 }
 
-func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUserCreate(w http.ResponseWriter, r *http.Request) {
 	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
 		return
 	}
@@ -65,9 +65,9 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, u)
 }
 
-// handleUserPatch changes a user. Admins may not demote themselves, so an
+// handleAPIUserPatch changes a user. Admins may not demote themselves, so an
 // install cannot lose its last admin by accident.
-func (s *Server) handleUserPatch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUserPatch(w http.ResponseWriter, r *http.Request) {
 	me := s.requireRole(w, r, bulletin.RoleAdmin)
 	if me == nil {
 		return
@@ -94,7 +94,7 @@ func (s *Server) handleUserPatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, u)
 }
 
-func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUserDelete(w http.ResponseWriter, r *http.Request) {
 	me := s.requireRole(w, r, bulletin.RoleAdmin)
 	if me == nil {
 		return

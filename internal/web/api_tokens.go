@@ -13,9 +13,9 @@ type tokenCreated struct {
 	Token string `json:"token"`
 }
 
-// handleTokenCreate makes a token for the current user, or with "email"
+// handleAPITokenCreate makes a token for the current user, or with "email"
 // (admins only) for another user.
-func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPITokenCreate(w http.ResponseWriter, r *http.Request) {
 	me := s.requireRole(w, r, bulletin.RoleContributor)
 	if me == nil {
 		return
@@ -54,9 +54,9 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, tokenCreated{APIToken: rec, Token: tok})
 }
 
-// handleTokenList lists the current user's tokens (never the tokens
+// handleAPITokenList lists the current user's tokens (never the tokens
 // themselves).
-func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPITokenList(w http.ResponseWriter, r *http.Request) {
 	me := s.requireRole(w, r, bulletin.RoleContributor)
 	if me == nil {
 		return
@@ -72,8 +72,8 @@ func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ts)
 }
 
-// handleTokenDelete revokes a token: one's own, or any for admins.
-func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) {
+// handleAPITokenDelete revokes a token: one's own, or any for admins.
+func (s *Server) handleAPITokenDelete(w http.ResponseWriter, r *http.Request) {
 	me := s.requireRole(w, r, bulletin.RoleContributor)
 	if me == nil {
 		return
