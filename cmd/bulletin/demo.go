@@ -87,5 +87,6 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(append(users, issue...), subs...), nil
+	sending := demoSending(m) // demo_send.go: the sender role mails issue 1 through the capture
+	return append(append(append(users, issue...), subs...), sending...), nil
 }

@@ -17,6 +17,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}", s.handleIssueGet)
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}/preview", s.handleIssuePreview)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", s.handleIssueCancel)
+
+	// Delivery (api_delivery.go) and Prometheus metrics, when main wired them.
+	if s.Delivery != nil {
+		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/send", s.handleIssueSend)
+		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/test", s.handleIssueTest)
+	}
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
+	}
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/render", s.handleIssueRender)
 
 	// Items, newsletters, sections (api_items.go, api_newsletters.go, api_sections.go).

@@ -27,6 +27,8 @@ type Server struct {
 	Archive   ArchiveStore  // the public archive; nil serves none
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
+	Delivery  Sender        // api_delivery.go; nil: no send routes
+	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
 
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
