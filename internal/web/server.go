@@ -33,6 +33,7 @@ type Server struct {
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
+	Accounts    AccountStore    // users and tokens API
 
 	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
 	// opt-in confirmation emails; nil logs them as unsendable.
@@ -44,7 +45,6 @@ type Server struct {
 	Users         SessionUsers // password check and session users
 	Captured      CapturedMessages
 	AdminItems    ItemPages // review queue and /contribute
-	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
 	AdminUsers    UserPages
 	// TemplatesInUse names the templates folder for the newsletters page
@@ -54,6 +54,7 @@ type Server struct {
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
+	imports      importJobs
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
 }
