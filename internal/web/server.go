@@ -27,10 +27,13 @@ type Server struct {
 	Archive   ArchiveStore  // the public archive; nil serves none
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
+	Delivery  Sender        // api_delivery.go; nil: no send routes
+	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
 
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
+	Accounts    AccountStore    // users and tokens API
 
 	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
 	// opt-in confirmation emails; nil logs them as unsendable.
@@ -44,6 +47,10 @@ type Server struct {
 	AdminItems    ItemPages // review queue and /contribute
 	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
+	AdminUsers    UserPages
+	// TemplatesInUse names the templates folder for the newsletters page
+	// ("" = built-in).
+	TemplatesInUse string
 
 	pages        *pages
 	subs         *subscriberState
