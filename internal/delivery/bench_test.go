@@ -83,6 +83,9 @@ func benchThroughput(b *testing.B, n int) {
 	bare1 := bareLoop(b, s, tr, n)
 
 	cfg := delivery.Config{Conns: benchConns, BaseURL: "https://news.example.org"}
+	if v := os.Getenv("BULLETIN_BENCH_MARK_WINDOW"); v != "" {
+		cfg.MarkWindow, _ = strconv.Atoi(v)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := &delivery.Pool{Config: cfg, Store: db, Transport: tr, Log: testLog(b)}
@@ -91,6 +94,7 @@ func benchThroughput(b *testing.B, n int) {
 	svc := &delivery.Service{Store: db, Transport: tr, Config: cfg, Log: testLog(b), Wake: p.Wake}
 	s.expect(n)
 	b.StartTimer()
+	cpu0 := readCPU()
 	t0 := time.Now()
 	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
 		b.Fatal(err)
@@ -100,6 +104,7 @@ func benchThroughput(b *testing.B, n int) {
 	last := time.Since(t0)
 	waitFor(b, time.Minute, "issue sent", func() bool { return issueStatus(b, db, issue) == bulletin.IssueSent })
 	b.StopTimer()
+	cpu := readCPU().since(cpu0)
 	// The end is the last commit of a delivery as sent; the issue's own move
 	// to "sent" waits for the finisher's next poll, which is not throughput.
 	var lastMark time.Time
@@ -111,7 +116,11 @@ func benchThroughput(b *testing.B, n int) {
 	<-done
 	first := time.Duration(s.first.Load() - t0.UnixNano())
 
+	bcpu0 := readCPU()
 	bare2 := bareLoop(b, s, tr, n)
+	bcpu := readCPU().since(bcpu0)
+	b.Logf("CPU per message: end-to-end %v in this process + %v in PostgreSQL; bare loop %v + %v",
+		cpu.self/time.Duration(n), cpu.pg/time.Duration(n), bcpu.self/time.Duration(n), bcpu.pg/time.Duration(n))
 	bare := (bare1 + bare2) / 2
 	e2eRate, bareRate := float64(n)/all.Seconds(), float64(n)/bare.Seconds()
 	b.ReportMetric(e2eRate, "e2e_msg/s")

@@ -37,23 +37,19 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	return jobs, nil
 }
 
-// MarkSent records the server's 250 for each delivery, and clears the hard
-// bounce count of subscribers who take mail again (bounces must be
-// consecutive to count).
+// MarkSent records the server's 250 for each delivery, in one statement
+// for however many rows the marker grouped.
 func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 	ids := make([]int64, len(sent))
-	subs := make([]int64, len(sent))
 	replies := make([]string, len(sent))
 	for i, s := range sent {
-		ids[i], subs[i], replies[i] = s.ID, s.SubscriberID, s.Reply
+		ids[i], replies[i] = s.ID, s.Reply
 	}
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
+	_, err := db.Pool.Exec(ctx, `UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
 			locked_until = NULL, updated_at = now()
 		FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
 		WHERE d.id = r.id AND d.status <> 'sent'`, ids, replies)
-	b.Queue(`UPDATE subscribers SET hard_bounces = 0 WHERE id = ANY($1) AND hard_bounces > 0`, subs)
-	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
 	return nil
