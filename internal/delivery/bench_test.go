@@ -154,8 +154,11 @@ func bareLoop(b *testing.B, s *fastSink, tr *smtp.Transport, n int) time.Duratio
 	var next sync.Mutex
 	left := n
 	start := time.Now()
-	for range benchConns {
+	for w := range benchConns {
 		wg.Add(1)
+		// A go-mail Msg is not safe for concurrent sends: each connection
+		// cycles through its own share of the messages.
+		own := msgs[w*len(msgs)/benchConns : (w+1)*len(msgs)/benchConns]
 		go func() {
 			defer wg.Done()
 			cl, err := smtp.NewClient(tr.SMTP, smtp.Options{})
@@ -176,7 +179,7 @@ func bareLoop(b *testing.B, s *fastSink, tr *smtp.Transport, n int) time.Duratio
 				}
 				left--
 				next.Unlock()
-				if err := cl.Send(msgs[i%len(msgs)]); err != nil {
+				if err := cl.Send(own[i%len(own)]); err != nil {
 					b.Error(err)
 					return
 				}
