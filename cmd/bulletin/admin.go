@@ -14,4 +14,6 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Users = m.DB
 	srv.AdminItems = m.DB
 	srv.AdminFailures = m.DB
+	srv.AdminUsers = m.DB
+	srv.TemplatesInUse = m.Config.TemplatesDir
 }

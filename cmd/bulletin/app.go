@@ -77,10 +77,16 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Scheduler {
 		m.services = append(m.services, m.schedulerService(compiler))
 	}
+	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
+	if err != nil {
+		return err
+	}
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
-			Tokens: m.DB, Items: m.DB, Newsletters: m.DB}
+			Tokens: m.DB, Items: m.DB, Newsletters: m.DB,
+			Delivery: send.svc, Metrics: send.metrics, AdminSend: send.svc}
+		m.wireSubscribers(srv)
 		srv.Archive = m.DB
 		m.wireAdmin(srv)
 		h, err := srv.Handler()

@@ -62,6 +62,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  Web:          %s  (listening on %s)\n", cfg.BaseURL, m.Addr)
 	fmt.Fprintf(env.Stdout, "  Health:       %s/healthz\n", cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  SMTP capture: %s  (every message sent is kept; try: swaks --server %s --to you@example.org)\n", cap.Addr, cap.Addr)
+	fmt.Fprintf(env.Stdout, "  Admin UI:     %s/admin/  (captured mail at %s/admin/captured/)\n", cfg.BaseURL, cfg.BaseURL)
 	for _, line := range seed {
 		fmt.Fprintf(env.Stdout, "  %s\n", line)
 	}
@@ -81,5 +82,11 @@ func seedDemo(ctx context.Context, m *Main) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(users, issue...), nil
+	// After the issue's seed, which creates the default newsletter.
+	subs, err := seedSubscribers(ctx, m) // demo_subscribers.go: list "weekly", readers
+	if err != nil {
+		return nil, err
+	}
+	sending := demoSending(m) // demo_send.go: the sender role mails issue 1 through the capture
+	return append(append(append(users, issue...), subs...), sending...), nil
 }

@@ -33,12 +33,14 @@ type command struct {
 // dispatched by their own run function.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the service (web, scheduler, sender roles)", runServe},
-		"demo":    {"run the whole cycle on this machine with no set-up", runDemo},
-		"migrate": {"apply or list schema migrations (up|status)", runMigrate},
-		"version": {"print the version", runVersion},
-		"compile": {"compile the next issue now; prints its number", runCompile},
-		"preview": {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
+		"serve":       {"run the service (web, scheduler, sender roles)", runServe},
+		"demo":        {"run the whole cycle on this machine with no set-up", runDemo},
+		"migrate":     {"apply or list schema migrations (up|status)", runMigrate},
+		"version":     {"print the version", runVersion},
+		"compile":     {"compile the next issue now; prints its number", runCompile},
+		"preview":     {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
+		"subscribers": {"import or export a list's subscribers as CSV (import|export)", runSubscribers},
+		"send":        {"send an issue now and print its progress", runSend},
 	}
 }
 

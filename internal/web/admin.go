@@ -56,10 +56,12 @@ type adminNav struct {
 
 func (s *Server) nav() adminNav {
 	return adminNav{
-		Captured:   s.Captured != nil,
-		Items:      s.AdminItems != nil,
-		Contribute: s.AdminItems != nil,
-		Issues:     s.Issues != nil && s.Compiler != nil,
+		Captured:    s.Captured != nil,
+		Items:       s.AdminItems != nil,
+		Contribute:  s.AdminItems != nil,
+		Issues:      s.Issues != nil && s.Compiler != nil,
+		Users:       s.AdminUsers != nil,
+		Newsletters: s.Newsletters != nil,
 	}
 }
 

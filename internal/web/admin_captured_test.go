@@ -69,6 +69,9 @@ func TestPageRoles(t *testing.T) {
 		{"/admin/captured/", "editor"},
 		{"/admin/items", "editor"},
 		{"/contribute", "contributor"},
+		{"/admin/users", "admin"},
+		{"/admin/newsletters", "admin"},
+		{"/admin/users/1", "admin"},
 	}
 	roles := []string{"", "contributor", "editor", "admin"}
 	clients := map[string]*http.Client{}

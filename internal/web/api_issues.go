@@ -30,6 +30,8 @@ type issueJSON struct {
 	*bulletin.Issue
 	Items  []bulletin.Item `json:"items"`
 	Counts bulletin.Counts `json:"counts"`
+	// Progress adds the send rate, ETA and alarm state (api_delivery.go).
+	Progress *bulletin.Progress `json:"progress,omitempty"`
 }
 
 // requireEditor allows editors and admins.
@@ -165,5 +167,12 @@ func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, status int, 
 	if items == nil {
 		items = []bulletin.Item{}
 	}
-	writeJSON(w, status, issueJSON{Issue: is, Items: items, Counts: counts})
+	out := issueJSON{Issue: is, Items: items, Counts: counts}
+	if s.Delivery != nil && is.Status != bulletin.IssueDraft && is.Status != bulletin.IssueScheduled {
+		if out.Progress, err = s.Delivery.IssueProgress(r.Context(), is.ID); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, status, out)
 }

@@ -17,6 +17,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}", s.handleIssueGet)
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}/preview", s.handleIssuePreview)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", s.handleIssueCancel)
+
+	// Delivery (api_delivery.go) and Prometheus metrics, when main wired them.
+	if s.Delivery != nil {
+		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/send", s.handleIssueSend)
+		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/test", s.handleIssueTest)
+	}
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
+	}
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/render", s.handleIssueRender)
 
 	// Items, newsletters, sections (api_items.go, api_newsletters.go, api_sections.go).
@@ -34,6 +43,25 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/sections", s.handleSectionList)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/sections", s.handleSectionCreate)
 	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}/sections/{slug}", s.handleSectionPatch)
+
+	// Lists and subscribers: public pages, then the JSON API.
+	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)
+	mux.HandleFunc("POST /subscribe/{list}", s.handleSubscribe)
+	mux.HandleFunc("GET /confirm/{token}", s.handleConfirm)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
+	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe) // RFC 8058 one-click
+	mux.HandleFunc("GET /preferences/{token}", s.handlePreferencesForm)
+	mux.HandleFunc("POST /preferences/{token}", s.handlePreferences)
+	mux.HandleFunc("GET /api/v1/lists", s.handleListIndex)
+	mux.HandleFunc("POST /api/v1/lists", s.handleListCreate)
+	mux.HandleFunc("GET /api/v1/lists/{list}", s.handleListGet)
+	mux.HandleFunc("PATCH /api/v1/lists/{list}", s.handleListUpdate)
+	mux.HandleFunc("DELETE /api/v1/lists/{list}", s.handleListDelete)
+	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers", s.handleSubscriberAdd)
+	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers/import", s.handleSubscriberImport)
+	mux.HandleFunc("GET /api/v1/lists/{list}/subscribers/export", s.handleSubscriberExport)
+	mux.HandleFunc("GET /api/v1/subscribers", s.handleSubscriberFind)
+	mux.HandleFunc("DELETE /api/v1/subscribers/{id}", s.handleSubscriberErase)
 
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		mux.HandleFunc("GET /{$}", a.handleRoot)
@@ -53,6 +81,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /login", s.handleLoginForm)
 		mux.HandleFunc("POST /login", s.handleLogin)
 		mux.HandleFunc("POST /logout", s.handleLogout)
+		mux.HandleFunc("GET /admin/login", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		})
 		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
 		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
 		if s.AdminItems != nil {
@@ -74,6 +105,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 		if s.Issues != nil && s.AdminSend != nil {
 			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
 			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
+		}
+		if s.AdminUsers != nil {
+			mux.Handle("GET /admin/users", s.role(bulletin.RoleAdmin, s.handleUsers))
+			mux.Handle("POST /admin/users", s.role(bulletin.RoleAdmin, s.handleUserCreate))
+			mux.Handle("GET /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUser))
+			mux.Handle("POST /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUserUpdate))
+			mux.Handle("POST /admin/users/{id}/delete", s.role(bulletin.RoleAdmin, s.handleUserDelete))
+			mux.Handle("POST /admin/users/{id}/tokens", s.role(bulletin.RoleAdmin, s.handleTokenCreate))
+			mux.Handle("POST /admin/users/{id}/tokens/{token}/revoke", s.role(bulletin.RoleAdmin, s.handleTokenRevoke))
+		}
+		if s.Newsletters != nil {
+			mux.Handle("GET /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletters))
+			mux.Handle("POST /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletterAdd))
+			mux.Handle("GET /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletter))
+			mux.Handle("POST /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletterSave))
+			mux.Handle("POST /admin/newsletters/{nl}/sections", s.role(bulletin.RoleAdmin, s.handleSectionAdd))
 		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))

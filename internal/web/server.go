@@ -27,10 +27,17 @@ type Server struct {
 	Archive   ArchiveStore  // the public archive; nil serves none
 	Issues    IssueStore    // api_issues.go
 	Compiler  IssueCompiler // api_issues.go
+	Delivery  Sender        // api_delivery.go; nil: no send routes
+	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
 
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
+
+	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
+	// opt-in confirmation emails; nil logs them as unsendable.
+	Subscribers   SubscriberStore
+	ConfirmMailer ConfirmMailer
 
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
@@ -39,8 +46,13 @@ type Server struct {
 	AdminItems    ItemPages // review queue and /contribute
 	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
+	AdminUsers    UserPages
+	// TemplatesInUse names the templates folder for the newsletters page
+	// ("" = built-in).
+	TemplatesInUse string
 
 	pages        *pages
+	subs         *subscriberState
 	sessions     *scs.SessionManager
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
@@ -55,6 +67,9 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	if err := s.initSubscribers(); err != nil {
+		return nil, err
+	}
 	s.sessions = s.newSessions()
 	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
 	mux := http.NewServeMux()

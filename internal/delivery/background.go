@@ -1,0 +1,69 @@
+package delivery
+
+import (
+	"context"
+	"time"
+)
+
+// every runs f at once and then every d until ctx is done.
+func every(ctx context.Context, d time.Duration, f func(context.Context)) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		f(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// rescue returns rows whose lease expired (their sender died) to pending.
+func (p *Pool) rescue(ctx context.Context) {
+	every(ctx, max(p.cfg.Lease/4, 100*time.Millisecond), func(ctx context.Context) {
+		n, err := p.Store.RescueDeliveries(ctx, p.cfg.MaxAttempts)
+		if err != nil && ctx.Err() == nil {
+			p.Log.Warn("rescue deliveries", "err", err)
+		}
+		if n > 0 {
+			p.Log.Info("rescued deliveries with expired leases", "count", n)
+			p.Metrics.rescued(int(n))
+			p.Wake()
+		}
+	})
+}
+
+// finish moves issues with nothing left to send to "sent", and keeps the
+// queue-depth gauge fresh.
+func (p *Pool) finish(ctx context.Context) {
+	every(ctx, p.cfg.Poll, func(ctx context.Context) {
+		ids, err := p.Store.FinishIssues(ctx)
+		if err != nil && ctx.Err() == nil {
+			p.Log.Warn("finish issues", "err", err)
+		}
+		for _, id := range ids {
+			p.Log.Info("issue sent", "issue", id)
+		}
+		p.issues.forget(ids)
+	})
+}
+
+// startDue fans out scheduled issues whose time has come. Several sender
+// processes may do this at once: StartIssue only moves a scheduled issue.
+func (p *Pool) startDue(ctx context.Context) {
+	svc := &Service{Store: p.Store, Transport: p.Transport, Config: p.Config, Log: p.Log, Wake: p.Wake}
+	logged := map[int64]bool{} // an issue that cannot start is reported once, not every poll
+	every(ctx, p.cfg.Poll, func(ctx context.Context) {
+		ids, err := p.Store.DueIssues(ctx, 10)
+		if err != nil && ctx.Err() == nil {
+			p.Log.Warn("find due issues", "err", err)
+		}
+		for _, id := range ids {
+			if _, err := svc.start(ctx, id, scheduledOnly); err != nil && ctx.Err() == nil && !logged[id] {
+				logged[id] = true
+				p.Log.Error("start scheduled issue", "issue", id, "err", err)
+			}
+		}
+	})
+}

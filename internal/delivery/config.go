@@ -1,0 +1,60 @@
+package delivery
+
+import "time"
+
+// Config tunes the pool. Zero values take the defaults of withDefaults.
+type Config struct {
+	Conns        int           // SMTP connections (workers); BULLETIN_SMTP_CONNS
+	Rate         float64       // messages per second over all workers, 0 = unlimited; BULLETIN_SEND_RATE
+	Batch        int           // rows per claim
+	Lease        time.Duration // how long a claimed row is ours before the rescuer may take it back
+	Poll         time.Duration // how often an idle claimer looks for work
+	MaxAttempts  int           // attempts before a retried delivery fails for good
+	RetryBase    time.Duration // first back-off; doubles per attempt
+	RetryMax     time.Duration // back-off cap
+	RecycleAfter int           // messages per connection before it is closed and redialled
+	BounceAfter  int           // hard failures before a subscriber is marked bounced
+	PauseAfter   int           // 5.7.x rejections per issue before it is paused
+	BaseURL      string        // public URL for unsubscribe, preference and archive links
+	Mailto       string        // address for the mailto: List-Unsubscribe; "" = the From address
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.Conns, 4)
+	def(&c.Batch, 100)
+	def(&c.MaxAttempts, 8)
+	def(&c.RecycleAfter, 1000)
+	def(&c.BounceAfter, 3)
+	def(&c.PauseAfter, 10)
+	defDur(&c.Lease, 5*time.Minute)
+	defDur(&c.Poll, time.Second)
+	defDur(&c.RetryBase, 30*time.Second)
+	defDur(&c.RetryMax, time.Hour)
+	if c.Rate > 0 {
+		// Never hold more rows than a quarter of the lease can send, so a
+		// slow, rate-limited worker never outlives its lease.
+		if n := int(c.Rate * c.Lease.Seconds() / 4); n < c.Batch {
+			c.Batch = max(n, 1)
+		}
+	}
+	return c
+}
+
+// backoff is the wait before attempt n+1 after n failed attempts.
+func (c Config) backoff(attempts int) time.Duration {
+	d := c.RetryBase
+	for i := 1; i < attempts && d < c.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, c.RetryMax)
+}

@@ -1,0 +1,136 @@
+// Package delivery sends issues: fan-out of one delivery per active
+// subscriber, a pool of SMTP workers fed by batches claimed with
+// FOR UPDATE SKIP LOCKED under a lease, retries with back-off, a rescuer for
+// expired leases and the move of finished issues to "sent".
+//
+// The package declares what it needs (Store, Transport) and never imports
+// the database or SMTP packages; cmd/bulletin wires them in.
+package delivery
+
+import (
+	"context"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+// Job is one claimed delivery: the row and its recipient.
+type Job struct {
+	ID           int64
+	IssueID      int64
+	SubscriberID int64
+	Attempts     int // including this one
+	Email        string
+	Name         string
+	Token        string
+	Active       bool // the subscriber is still active (they may have left since fan-out)
+}
+
+// Issue is what every message of one issue shares.
+type Issue struct {
+	ID             int64
+	Number         int
+	Status         string
+	NewsletterID   int64
+	NewsletterSlug string
+	NewsletterName string
+	FromName       string
+	FromEmail      string
+	ReplyTo        string
+	Subject        string
+	HTML           string // with personal placeholders
+	Text           string
+}
+
+// Sent is a delivery accepted by the server, with the server's reply.
+type Sent struct {
+	ID           int64
+	SubscriberID int64
+	Reply        string
+}
+
+// Failure is a delivery the server refused or could not take.
+type Failure struct {
+	ID           int64
+	SubscriberID int64
+	Code         int    // SMTP reply code, 0 for a transport failure
+	Reply        string // what the server said, or the transport error
+	Final        bool   // failed for good; otherwise retried at Next
+	Next         time.Time
+	Hard         bool // a permanent refusal of the address: counts towards "bounced"
+}
+
+// Progress is an issue's counts, send rate and estimate.
+type Progress = bulletin.Progress
+
+// Store is the database side of delivery.
+type Store interface {
+	// FindSendIssue finds an issue by newsletter slug and number.
+	FindSendIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// FindIssueForSend loads an issue by id with its newsletter's sender.
+	FindIssueForSend(ctx context.Context, issueID int64) (*Issue, error)
+	// StartIssue moves the issue from one of the from statuses to sending and
+	// creates its deliveries, in one transaction. It returns how many
+	// deliveries were created; ECONFLICT/EUNPROCESSABLE when the status
+	// does not allow it.
+	StartIssue(ctx context.Context, issueID int64, from []string) (int64, error)
+	// DueIssues lists scheduled issues whose time has come.
+	DueIssues(ctx context.Context, limit int) ([]int64, error)
+	// ResumeIssue clears the alarm pause of a sending issue.
+	ResumeIssue(ctx context.Context, issueID int64) error
+
+	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Job, error)
+	MarkSent(ctx context.Context, sent []Sent) error
+	MarkFailure(ctx context.Context, f Failure, bounceAfter int) error
+	// RecordPolicyRejection counts a 5.7.x refusal for the issue and pauses
+	// it once the count reaches pauseAfter; it reports whether it paused.
+	RecordPolicyRejection(ctx context.Context, issueID int64, reply string, pauseAfter int) (bool, error)
+	// ReleaseDeliveries returns claimed, unsent rows to pending without
+	// counting the attempt (shutdown, no connection).
+	ReleaseDeliveries(ctx context.Context, ids []int64) error
+	// RescueDeliveries returns rows whose lease expired to pending (or
+	// failed past maxAttempts).
+	RescueDeliveries(ctx context.Context, maxAttempts int) (int64, error)
+	// FinishIssues marks sending issues with nothing pending or in flight
+	// as sent and returns their ids.
+	FinishIssues(ctx context.Context) ([]int64, error)
+	IssueProgress(ctx context.Context, issueID int64) (*Progress, error)
+	// PendingDeliveries counts pending and in-flight rows over all issues.
+	PendingDeliveries(ctx context.Context) (int64, error)
+}
+
+// Transport opens SMTP connections and builds messages.
+type Transport interface {
+	Dial(ctx context.Context) (Conn, error)
+	// Check validates m's header-bound fields without sending anything.
+	Check(m *Message) error
+}
+
+// Conn is one SMTP connection, owned by one worker.
+type Conn interface {
+	// Send sends one message and returns the server's reply to it.
+	Send(m *Message) (reply string, err error)
+	Close() error
+}
+
+// ReplyError is what Conn errors carry: the SMTP reply code (0 when the
+// connection failed) and the enhanced status code ("5.7.1"), if any.
+type ReplyError interface {
+	error
+	ReplyCode() int
+	EnhancedCode() string
+}
+
+// Message is one email to one recipient, before SMTP encoding.
+type Message struct {
+	FromName, FromEmail string
+	ReplyTo             string
+	To, ToName          string
+	Subject             string
+	HTML, Text          string
+	ListID              string // "Weekly update <weekly.example.org>"
+	UnsubscribeURL      string // https one-click (RFC 8058)
+	UnsubscribeMailto   string // mailto: URI
+	ArchiveURL          string
+	Date                time.Time
+}

@@ -1,0 +1,195 @@
+package delivery_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/pgtest"
+
+	"github.com/emersion/go-smtp"
+)
+
+func TestTemporaryFailureIsRetriedAndDeliveredOnce(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 5)
+	s := newSink(t)
+	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+		if rcpt == email(3) && n == 1 {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		}
+		return nil
+	}
+	_, svc := startPool(t, db, s, fastConfig())
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	for i := 1; i <= 5; i++ {
+		if got := s.received(email(i)); got != 1 {
+			t.Errorf("%s received %d messages, want 1", email(i), got)
+		}
+	}
+	status, attempts, code := deliveryOf(t, db, issue, email(3))
+	if status != bulletin.DeliverySent || attempts != 2 || code != 250 {
+		t.Errorf("delivery after 451: status %s, attempts %d, code %d; want sent, 2, 250", status, attempts, code)
+	}
+}
+
+func TestPermanentFailureIsNotRetried(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 5)
+	s := newSink(t)
+	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+		if rcpt == email(2) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}
+	cfg := fastConfig()
+	cfg.BounceAfter = 1
+	_, svc := startPool(t, db, s, cfg)
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	status, attempts, code := deliveryOf(t, db, issue, email(2))
+	if status != bulletin.DeliveryFailed || attempts != 1 || code != 550 {
+		t.Errorf("delivery after 550: status %s, attempts %d, code %d; want failed, 1, 550", status, attempts, code)
+	}
+	s.mu.Lock()
+	tries := s.rcpts[email(2)]
+	s.mu.Unlock()
+	if tries != 1 {
+		t.Errorf("server saw %d RCPTs for the refused address, want 1", tries)
+	}
+	for _, i := range []int{1, 3, 4, 5} {
+		if got := s.received(email(i)); got != 1 {
+			t.Errorf("%s received %d, want 1: one bad address must not stop the issue", email(i), got)
+		}
+	}
+	var subStatus string
+	var bounces int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT status, hard_bounces FROM subscribers WHERE email = $1`, email(2)).Scan(&subStatus, &bounces); err != nil {
+		t.Fatal(err)
+	}
+	if subStatus != bulletin.SubscriberBounced || bounces != 1 {
+		t.Errorf("subscriber after hard failure: %s with %d bounces, want bounced with 1", subStatus, bounces)
+	}
+}
+
+func TestConnectionDroppedMidDataIsRetried(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 6)
+	s := newSink(t)
+	s.dropData = func(rcpt string, n int) bool { return rcpt == email(4) && n == 1 }
+	_, svc := startPool(t, db, s, fastConfig())
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	for i := 1; i <= 6; i++ {
+		if got := s.received(email(i)); got != 1 {
+			t.Errorf("%s received %d messages, want 1", email(i), got)
+		}
+	}
+	status, attempts, _ := deliveryOf(t, db, issue, email(4))
+	if status != bulletin.DeliverySent || attempts != 2 {
+		t.Errorf("delivery after a dropped connection: %s after %d attempts, want sent after 2", status, attempts)
+	}
+}
+
+func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 20)
+	s := newSink(t)
+	s.rcptErr = func(string, int) *smtp.SMTPError {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 515}, Message: "sending domain does not meet the required authentication level"}
+	}
+	cfg := fastConfig()
+	cfg.PauseAfter, cfg.Conns, cfg.RetryBase = 3, 1, time.Hour
+	_, svc := startPool(t, db, s, cfg)
+	ctx := context.Background()
+	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue paused", func() bool {
+		p, _, err := svc.Progress(ctx, "weekly", 1)
+		return err == nil && p.Paused
+	})
+	p, _, _ := svc.Progress(ctx, "weekly", 1)
+	if p.Failed != 0 || p.Sent != 0 || p.Pending != 20 || p.Alarm == "" {
+		t.Errorf("paused progress %+v: want 20 pending, none failed (policy refusals are not the address's fault) and the alarm reply", p)
+	}
+	var bounced int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE hard_bounces > 0`).Scan(&bounced)
+	if bounced != 0 {
+		t.Errorf("%d subscribers got a hard bounce from a policy rejection", bounced)
+	}
+
+	// The operator fixes the sender and sends again: the issue resumes.
+	s.mu.Lock()
+	s.rcptErr = nil
+	s.mu.Unlock()
+	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET next_attempt_at = now() WHERE issue_id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	if s.count() != 20 {
+		t.Errorf("after resume the server received %d messages, want 20", s.count())
+	}
+}
+
+func TestPostgresRestartMidSend(t *testing.T) {
+	srv := pgtest.Server()
+	if srv == nil {
+		t.Fatal("this test needs the throwaway PostgreSQL (unset DATABASE_URL)")
+	}
+	db := pgtest.New(t)
+	const n = 600
+	issue := seed(t, db, n)
+	s := newSink(t)
+	s.delay = time.Millisecond
+	cfg := fastConfig()
+	_, svc := startPool(t, db, s, cfg)
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "sending under way", func() bool { return s.count() >= 100 })
+	if err := srv.Restart(context.Background()); err != nil {
+		t.Fatalf("restart PostgreSQL: %v", err)
+	}
+	waitFor(t, 60*time.Second, "issue sent", func() bool {
+		var st string
+		err := db.Pool.QueryRow(context.Background(), `SELECT status FROM issues WHERE id = $1`, issue).Scan(&st)
+		return err == nil && st == bulletin.IssueSent
+	})
+	checkDelivered(t, s, n, cfg.Conns)
+}
+
+// checkDelivered asserts every one of n recipients got the issue and at
+// most inFlight got it twice.
+func checkDelivered(t *testing.T, s *sink, n, inFlight int) {
+	t.Helper()
+	got := s.snapshot()
+	dups := 0
+	for i := 1; i <= n; i++ {
+		switch c := got[email(i)]; {
+		case c == 0:
+			t.Errorf("%s received nothing", email(i))
+		case c > 1:
+			dups += c - 1
+		}
+	}
+	if len(got) != n {
+		t.Errorf("server saw %d distinct recipients, want %d", len(got), n)
+	}
+	if dups > inFlight {
+		t.Errorf("%d duplicates, more than the %d messages that can be in flight", dups, inFlight)
+	}
+	t.Logf("%d recipients, %d duplicates", n, dups)
+}

@@ -1,0 +1,247 @@
+package delivery_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/config"
+	"bulletin/internal/delivery"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+	"bulletin/internal/smtp"
+)
+
+// The fault tests run the sender as a separate OS process: the test binary
+// re-executed with senderEnv set, so kill -9 and SIGTERM are real.
+const senderEnv = "BULLETIN_TEST_SENDER"
+
+const senderConns = 3
+
+// runSenderProcess is main() of a sender process: DATABASE_URL and
+// SMTP_PORT from the environment, stop on SIGTERM.
+func runSenderProcess() int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	db, err := postgres.Open(ctx, os.Getenv("DATABASE_URL"), 8)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer db.Close()
+	port, _ := strconv.Atoi(os.Getenv("SMTP_PORT"))
+	cfg := delivery.Config{Conns: senderConns, Batch: 50, Poll: 20 * time.Millisecond, Lease: 2 * time.Second,
+		RetryBase: 10 * time.Millisecond, BaseURL: "https://news.example.org"}
+	tr := &countingTransport{Transport: &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: port, TLS: config.TLSNone}}}
+	p := &delivery.Pool{Config: cfg, Store: db, Transport: tr,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if err := p.Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("sent=%d\n", tr.n.Load())
+	return 0
+}
+
+// countingTransport counts the messages this process sent, so the
+// scale-out test can show that every process took part.
+type countingTransport struct {
+	*smtp.Transport
+	n atomic.Int64
+}
+
+func (c *countingTransport) Dial(ctx context.Context) (delivery.Conn, error) {
+	conn, err := c.Transport.Dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: conn, n: &c.n}, nil
+}
+
+type countingConn struct {
+	delivery.Conn
+	n *atomic.Int64
+}
+
+func (c *countingConn) Send(m *delivery.Message) (string, error) {
+	r, err := c.Conn.Send(m)
+	if err == nil {
+		c.n.Add(1)
+	}
+	return r, err
+}
+
+type senderProc struct {
+	cmd *exec.Cmd
+	out bytes.Buffer
+}
+
+func startSender(t *testing.T, dbURL string, s *sink) *senderProc {
+	t.Helper()
+	p := &senderProc{cmd: exec.Command(os.Args[0], "-test.run=^$")}
+	p.cmd.Env = append(os.Environ(), senderEnv+"=1", "DATABASE_URL="+dbURL, "SMTP_PORT="+strconv.Itoa(s.port()))
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("sender %d output:\n%s", p.cmd.Process.Pid, p.out.String())
+		}
+	})
+	return p
+}
+
+// stop sends sig and waits for the process to exit.
+func (p *senderProc) stop(t *testing.T, sig syscall.Signal) error {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	return p.cmd.Wait()
+}
+
+// startIssue fans out issue 1 from the test process.
+func startIssue(t *testing.T, db *postgres.DB, issue int64) {
+	t.Helper()
+	if _, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitSent(t *testing.T, db *postgres.DB, issue int64) {
+	t.Helper()
+	waitFor(t, 90*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+}
+
+func TestKill9MidSendThenRestart(t *testing.T) {
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 1500
+	issue := seed(t, db, n)
+	s := newSink(t)
+	s.delay = time.Millisecond
+	startIssue(t, db, issue)
+
+	a := startSender(t, url, s)
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.count() >= 300 })
+	_ = a.stop(t, syscall.SIGKILL)
+	t.Logf("killed the sender after %d messages", s.count())
+
+	b := startSender(t, url, s)
+	waitSent(t, db, issue)
+	if err := b.stop(t, syscall.SIGTERM); err != nil {
+		t.Errorf("second sender: %v", err)
+	}
+	checkDelivered(t, s, n, senderConns)
+}
+
+func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 1500
+	issue := seed(t, db, n)
+	s := newSink(t)
+	s.delay = time.Millisecond
+	startIssue(t, db, issue)
+
+	a := startSender(t, url, s)
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.count() >= 300 })
+	if err := a.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("sender did not exit cleanly on SIGTERM: %v", err)
+	}
+	var sent, sending int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'sent'),
+		count(*) FILTER (WHERE status = 'sending') FROM deliveries`).Scan(&sent, &sending); err != nil {
+		t.Fatal(err)
+	}
+	if sent != s.count() {
+		t.Errorf("after SIGTERM %d deliveries are marked sent but the server received %d: in-flight messages must finish and be recorded", sent, s.count())
+	}
+	if sending != 0 {
+		t.Errorf("after SIGTERM %d deliveries are still claimed; unsent claims must be released", sending)
+	}
+	if sent == n {
+		t.Fatalf("everything was sent before SIGTERM arrived; the test proves nothing")
+	}
+
+	b := startSender(t, url, s)
+	waitSent(t, db, issue)
+	_ = b.stop(t, syscall.SIGTERM)
+	checkDelivered(t, s, n, 0)
+}
+
+func TestThreeSenderProcessesShareTheQueue(t *testing.T) {
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 5000
+	issue := seed(t, db, n)
+	s := newSink(t)
+	procs := make([]*senderProc, 3)
+	for i := range procs {
+		procs[i] = startSender(t, url, s)
+	}
+	startIssue(t, db, issue)
+	waitSent(t, db, issue)
+	var wg sync.WaitGroup
+	for _, p := range procs {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = p.stop(t, syscall.SIGTERM) }()
+	}
+	wg.Wait()
+	checkDelivered(t, s, n, 0)
+	if s.count() != n {
+		t.Errorf("server received %d messages, want exactly %d", s.count(), n)
+	}
+	// Each process must have done part of the work, or the test shows nothing.
+	total := 0
+	for _, p := range procs {
+		var sent int
+		if _, err := fmt.Sscanf(lastLine(p.out.String(), "sent="), "sent=%d", &sent); err != nil || sent == 0 {
+			t.Errorf("sender %d sent nothing (%v): the queue was not shared", p.cmd.Process.Pid, err)
+		}
+		total += sent
+		t.Logf("sender %d sent %d", p.cmd.Process.Pid, sent)
+	}
+	if total != n {
+		t.Errorf("the processes report %d messages sent, want %d", total, n)
+	}
+}
+
+func lastLine(out, prefix string) string {
+	lines := strings.Split(out, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], prefix) {
+			return lines[i]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,122 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+// Service is what the API and the CLI call: start (or resume) sending an
+// issue, send a test copy, read progress.
+type Service struct {
+	Store     Store
+	Transport Transport
+	Config    Config
+	Log       *slog.Logger
+	Wake      func() // pokes a sender pool in this process; may be nil
+}
+
+var (
+	scheduledOnly = []string{bulletin.IssueScheduled}
+	startable     = []string{bulletin.IssueDraft, bulletin.IssueScheduled}
+)
+
+// Send starts sending issue number of newsletter nl: fan-out and the move
+// to "sending" in one transaction. A sending issue is resumed (its alarm
+// pause cleared). It returns the number of deliveries created.
+func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error) {
+	iss, err := s.Store.FindSendIssue(ctx, nl, number)
+	if err != nil {
+		return 0, err
+	}
+	switch iss.Status {
+	case bulletin.IssueSending:
+		if err := s.Store.ResumeIssue(ctx, iss.ID); err != nil {
+			return 0, err
+		}
+		s.wake()
+		return 0, nil
+	case bulletin.IssueSent, bulletin.IssueCancelled:
+		return 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d is %s and cannot be sent", number, iss.Status)
+	}
+	return s.start(ctx, iss.ID, startable)
+}
+
+// start validates the issue's headers, then fans out.
+func (s *Service) start(ctx context.Context, issueID int64, from []string) (int64, error) {
+	iss, err := s.Store.FindIssueForSend(ctx, issueID)
+	if err != nil {
+		return 0, err
+	}
+	if iss.HTML == "" && iss.Text == "" {
+		return 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d has not been compiled: it has no content", iss.Number)
+	}
+	// One probe message proves the subject and sender fields can go into
+	// headers; a bad one stops here, before any row changes.
+	probe := prepare(iss).message(s.Config.withDefaults(), recipient{Email: "probe@example.org", Token: "probe"}, time.Now())
+	if err := s.Transport.Check(probe); err != nil {
+		return 0, err
+	}
+	n, err := s.Store.StartIssue(ctx, issueID, from)
+	if err != nil {
+		return 0, err
+	}
+	s.Log.Info("issue sending", "issue", issueID, "number", iss.Number, "deliveries", n)
+	s.wake()
+	return n, nil
+}
+
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// SendTest sends one copy of the issue to email, with neutral personal
+// links; it creates no delivery.
+func (s *Service) SendTest(ctx context.Context, nl string, number int, email string) (string, error) {
+	iss, err := s.Store.FindSendIssue(ctx, nl, number)
+	if err != nil {
+		return "", err
+	}
+	if iss, err = s.Store.FindIssueForSend(ctx, iss.ID); err != nil {
+		return "", err
+	}
+	msg := prepare(iss).message(s.Config.withDefaults(), recipient{Email: email, Token: "test"}, time.Now())
+	msg.Subject = "[test] " + msg.Subject
+	if err := s.Transport.Check(msg); err != nil {
+		return "", err
+	}
+	// The editor who asked can act on what the server said, so SMTP
+	// trouble is a user-facing error, not an internal one.
+	conn, err := s.Transport.Dial(ctx)
+	if err != nil {
+		return "", bulletin.Errorf(bulletin.EUNPROCESSABLE, "cannot reach the SMTP server: %s", oneLine(err.Error(), 300))
+	}
+	defer conn.Close()
+	reply, err := conn.Send(msg)
+	if err != nil {
+		if bulletin.ErrorCode(err) == bulletin.EINVALID {
+			return "", err
+		}
+		return "", bulletin.Errorf(bulletin.EUNPROCESSABLE, "the SMTP server did not take the test message: %s", oneLine(err.Error(), 300))
+	}
+	return reply, nil
+}
+
+// Progress returns the counts, rate and ETA of issue number of nl.
+func (s *Service) Progress(ctx context.Context, nl string, number int) (*Progress, *Issue, error) {
+	iss, err := s.Store.FindSendIssue(ctx, nl, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	pr, err := s.Store.IssueProgress(ctx, iss.ID)
+	return pr, iss, err
+}
+
+// IssueProgress returns the progress of issue id.
+func (s *Service) IssueProgress(ctx context.Context, issueID int64) (*Progress, error) {
+	return s.Store.IssueProgress(ctx, issueID)
+}

@@ -1,0 +1,162 @@
+package delivery_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/delivery"
+	"bulletin/internal/pgtest"
+)
+
+func TestFanOutOneDeliveryPerDistinctActiveSubscriber(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 10) // user1…10 on "main"
+	_, err := db.Pool.Exec(ctx, `INSERT INTO lists (slug, name) VALUES ('extra', 'Extra'), ('other', 'Other');
+		INSERT INTO newsletter_lists SELECT n.id, l.id FROM newsletters n, lists l WHERE l.slug = 'extra'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addSubscribers(t, db, "extra", 8, 12)  // 8…10 on both lists, 11 and 12 only on extra
+	addSubscribers(t, db, "other", 13, 14) // a list of another newsletter
+	_, err = db.Pool.Exec(ctx, `UPDATE subscribers SET status = 'unsubscribed' WHERE email = 'user1@example.org';
+		UPDATE subscribers SET status = 'bounced' WHERE email = 'user2@example.org';
+		UPDATE subscribers SET status = 'pending' WHERE email = 'user3@example.org';
+		UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = 'user4@example.org');
+		UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = 'user9@example.org')
+			AND list_id = (SELECT id FROM lists WHERE slug = 'main')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &delivery.Service{Store: db, Transport: transport(newSink(t)), Config: fastConfig(), Log: testLog(t)}
+	n, err := svc.Send(ctx, "weekly", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5…12: 1–3 are not active, 4 left the list, 9 is still on "extra", 13–14 are another newsletter's.
+	var emails []string
+	rows, _ := db.Pool.Query(ctx, `SELECT s.email FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE d.issue_id = $1 AND d.status = 'pending' ORDER BY s.id`, issue)
+	for rows.Next() {
+		var e string
+		_ = rows.Scan(&e)
+		emails = append(emails, strings.TrimSuffix(strings.TrimPrefix(e, "user"), "@example.org"))
+	}
+	if got := strings.Join(emails, ","); n != 8 || got != "5,6,7,8,9,10,11,12" {
+		t.Errorf("fan-out created %d deliveries for users %s, want 8 for 5,6,7,8,9,10,11,12", n, got)
+	}
+	if st := issueStatus(t, db, issue); st != bulletin.IssueSending {
+		t.Errorf("issue is %s after fan-out, want sending", st)
+	}
+	// A second start adds nothing: the issue is no longer scheduled.
+	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); bulletin.ErrorCode(err) != bulletin.ECONFLICT {
+		t.Errorf("second start: %v, want ECONFLICT", err)
+	}
+	var total int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&total)
+	if total != 8 {
+		t.Errorf("%d deliveries after a second start, want 8", total)
+	}
+}
+
+func TestSendRejectsHeaderInjectionAndChangesNothing(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 3)
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET subject = E'News\r\nBcc: victim@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	s := newSink(t)
+	svc := &delivery.Service{Store: db, Transport: transport(s), Config: fastConfig(), Log: testLog(t)}
+	_, err := svc.Send(ctx, "weekly", 1)
+	if bulletin.ErrorCode(err) != bulletin.EINVALID || !strings.Contains(bulletin.ErrorMessage(err), "subject") {
+		t.Fatalf("send with CR/LF in the subject: %v, want EINVALID naming the subject", err)
+	}
+	var n int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&n)
+	if st := issueStatus(t, db, issue); st != bulletin.IssueScheduled || n != 0 {
+		t.Errorf("after a rejected send the issue is %s with %d deliveries, want scheduled with none", st, n)
+	}
+	if _, err := svc.SendTest(ctx, "weekly", 1, "ann@example.net"); bulletin.ErrorCode(err) != bulletin.EINVALID {
+		t.Errorf("test send with CR/LF in the subject: %v, want EINVALID", err)
+	}
+	if s.count() != 0 {
+		t.Errorf("the server received %d messages", s.count())
+	}
+}
+
+func TestSendChecksTheIssue(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	seed(t, db, 1)
+	svc := &delivery.Service{Store: db, Transport: transport(newSink(t)), Config: fastConfig(), Log: testLog(t)}
+	if _, err := svc.Send(ctx, "weekly", 2); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+		t.Errorf("unknown issue: %v, want ENOTFOUND", err)
+	}
+	if _, err := svc.Send(ctx, "nope", 1); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+		t.Errorf("unknown newsletter: %v, want ENOTFOUND", err)
+	}
+	_, _ = db.Pool.Exec(ctx, `UPDATE issues SET status = 'cancelled'`)
+	if _, err := svc.Send(ctx, "weekly", 1); bulletin.ErrorCode(err) != bulletin.EUNPROCESSABLE {
+		t.Errorf("cancelled issue: %v, want EUNPROCESSABLE", err)
+	}
+	_, _ = db.Pool.Exec(ctx, `UPDATE issues SET status = 'draft', html = '', text_body = ''`)
+	if _, err := svc.Send(ctx, "weekly", 1); bulletin.ErrorCode(err) != bulletin.EUNPROCESSABLE {
+		t.Errorf("issue without content: %v, want EUNPROCESSABLE", err)
+	}
+}
+
+func TestDueScheduledIssueIsSentAndPersonalised(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 3)
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET scheduled_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	s := newSink(t)
+	_, svc := startPool(t, db, s, fastConfig())
+	waitFor(t, 30*time.Second, "due issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	var token string
+	_ = db.Pool.QueryRow(ctx, `SELECT token FROM subscribers WHERE email = $1`, email(2)).Scan(&token)
+	s.mu.Lock()
+	data := string(s.data[email(2)])
+	s.mu.Unlock()
+	for _, want := range []string{"Hi User 2,", "https://news.example.org/unsubscribe/" + token, "List-Unsubscribe: <https://news.example.org/unsubscribe/" + token + ">"} {
+		if !strings.Contains(data, want) {
+			t.Errorf("message to %s lacks %q", email(2), want)
+		}
+	}
+	if strings.Contains(data, "__BULLETIN_") {
+		t.Errorf("message to %s still holds a placeholder", email(2))
+	}
+	p, _, err := svc.Progress(ctx, "weekly", 1)
+	if err != nil || p.Total != 3 || p.Sent != 3 || p.Pending != 0 || p.Failed != 0 || p.Rate <= 0 {
+		t.Errorf("progress %+v (%v): want 3 sent of 3 and a rate", p, err)
+	}
+}
+
+func TestSendTestSendsOneCopyAndRecordsNothing(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 3)
+	s := newSink(t)
+	svc := &delivery.Service{Store: db, Transport: transport(s), Config: fastConfig(), Log: testLog(t)}
+	reply, err := svc.SendTest(ctx, "weekly", 1, "editor@example.net")
+	if err != nil || !strings.HasPrefix(reply, "250") {
+		t.Fatalf("test send: %q, %v", reply, err)
+	}
+	if s.received("editor@example.net") != 1 || s.count() != 1 {
+		t.Errorf("server received %d messages (%d to the editor), want 1", s.count(), s.received("editor@example.net"))
+	}
+	var n int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&n)
+	if st := issueStatus(t, db, issue); n != 0 || st != bulletin.IssueScheduled {
+		t.Errorf("a test send changed the issue: %s with %d deliveries", st, n)
+	}
+	if _, err := svc.SendTest(ctx, "weekly", 1, "not-an-address"); bulletin.ErrorCode(err) != bulletin.EINVALID {
+		t.Errorf("test send to a bad address: %v, want EINVALID", err)
+	}
+}

@@ -1,0 +1,122 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// worker owns one SMTP connection and sends one message per Send, so
+// go-mail's deadline is refreshed each time (research §1.1).
+type worker struct {
+	p        *Pool
+	conn     Conn
+	sent     int           // messages on this connection
+	dialWait time.Duration // back-off after a failed dial
+}
+
+// run sends jobs until the channel closes; it returns the ids it did not
+// send (shutdown) for release.
+func (w *worker) run(ctx context.Context, jobs <-chan Job) (unsent []int64) {
+	defer w.hangUp()
+	for job := range jobs {
+		if ctx.Err() != nil {
+			unsent = append(unsent, job.ID)
+			continue
+		}
+		if w.p.limiter != nil && w.p.limiter.Wait(ctx) != nil {
+			unsent = append(unsent, job.ID)
+			continue
+		}
+		if !w.deliver(ctx, job) {
+			unsent = append(unsent, job.ID)
+		}
+	}
+	return unsent
+}
+
+// deliver sends job and records the outcome. It returns false when the job
+// was not attempted and must be released.
+func (w *worker) deliver(ctx context.Context, job Job) bool {
+	p := w.p
+	iss, err := p.issues.get(ctx, p.Store, job.IssueID)
+	if err != nil {
+		p.Log.Error("deliver", "delivery", job.ID, "err", err)
+		return false
+	}
+	if !job.Active {
+		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
+			Reply: "not sent: subscriber is no longer active"}, job.IssueID, retry)
+		return true
+	}
+	if w.conn == nil && !w.dial(ctx) {
+		return false
+	}
+	msg := iss.message(p.cfg, recipient{job.Email, job.Name, job.Token}, time.Now())
+	start := time.Now()
+	reply, err := w.conn.Send(msg)
+	p.Metrics.observeSend(time.Since(start), err)
+	if err == nil {
+		p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply})
+		if w.sent++; w.sent >= p.cfg.RecycleAfter {
+			w.hangUp() // receivers cap messages per connection
+		}
+		return true
+	}
+	f, v := p.cfg.failure(job, err, time.Now())
+	if v == retry && f.Code == 0 {
+		w.hangUp() // the connection is in an unknown state: redial
+	}
+	p.recordFailure(f, job.IssueID, v)
+	return true
+}
+
+// dial opens the connection, backing off while the server is unreachable.
+// A failed dial is not an attempt of the delivery.
+func (w *worker) dial(ctx context.Context) bool {
+	conn, err := w.p.Transport.Dial(ctx)
+	if err == nil {
+		w.conn, w.sent, w.dialWait = conn, 0, 0
+		return true
+	}
+	w.dialWait = min(max(2*w.dialWait, 100*time.Millisecond), 30*time.Second)
+	w.p.Log.Warn("smtp dial failed", "err", err, "retry_in", w.dialWait)
+	w.p.Metrics.dialFailed()
+	t := time.NewTimer(w.dialWait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return false
+}
+
+func (w *worker) hangUp() {
+	if w.conn != nil {
+		_ = w.conn.Close()
+		w.conn = nil
+	}
+}
+
+// recordFailure stores f and updates the alarms.
+func (p *Pool) recordFailure(f Failure, issueID int64, v verdict) {
+	p.persist(func(ctx context.Context) error { return p.Store.MarkFailure(ctx, f, p.cfg.BounceAfter) }, "record failure")
+	p.Metrics.failure(f, v)
+	if f.Final {
+		p.Log.Info("delivery failed", "delivery", f.ID, "code", f.Code, "reply", f.Reply)
+	} else {
+		p.Log.Debug("delivery will be retried", "delivery", f.ID, "code", f.Code, "reply", f.Reply, "at", f.Next)
+	}
+	if v != policy {
+		return
+	}
+	p.Log.Warn("sender-configuration alarm: policy rejection (check SPF, DKIM, DMARC and the relay's rules)",
+		"issue", issueID, "code", f.Code, "reply", f.Reply)
+	p.persist(func(ctx context.Context) error {
+		paused, err := p.Store.RecordPolicyRejection(ctx, issueID, f.Reply, p.cfg.PauseAfter)
+		if paused {
+			p.Log.Error(fmt.Sprintf("issue paused after %d policy rejections; fix the sender, then send it again", p.cfg.PauseAfter), "issue", issueID)
+		}
+		return err
+	}, "record policy rejection")
+}

@@ -1,0 +1,110 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"bulletin/internal/delivery"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ClaimDeliveries takes up to limit due pending deliveries of issues that
+// are sending and not paused, under a lease. SKIP LOCKED lets any number of
+// sender processes claim side by side without waiting on each other.
+func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]delivery.Job, error) {
+	rows, _ := db.Pool.Query(ctx, `WITH c AS (
+			SELECT d.id, d.subscriber_id FROM deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+			AND d.issue_id IN (SELECT i.id FROM issues i WHERE i.status = 'sending'
+				AND NOT EXISTS (SELECT 1 FROM delivery_alarms a WHERE a.issue_id = i.id AND a.paused_at IS NOT NULL))
+			LIMIT $1 FOR UPDATE OF d SKIP LOCKED)
+		UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
+			locked_until = now() + $2 * interval '1 millisecond', updated_at = now()
+		FROM c LEFT JOIN subscribers s ON s.id = c.subscriber_id
+		WHERE d.id = c.id
+		RETURNING d.id, d.issue_id, coalesce(s.id, 0), d.attempts, coalesce(s.email, ''), coalesce(s.name, ''),
+			coalesce(s.token, ''), coalesce(s.status = 'active', false)`, limit, lease.Milliseconds())
+	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (delivery.Job, error) {
+		var j delivery.Job
+		err := r.Scan(&j.ID, &j.IssueID, &j.SubscriberID, &j.Attempts, &j.Email, &j.Name, &j.Token, &j.Active)
+		return j, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return jobs, nil
+}
+
+// MarkSent records the server's 250 for each delivery, and clears the hard
+// bounce count of subscribers who take mail again (bounces must be
+// consecutive to count).
+func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
+	ids := make([]int64, len(sent))
+	subs := make([]int64, len(sent))
+	replies := make([]string, len(sent))
+	for i, s := range sent {
+		ids[i], subs[i], replies[i] = s.ID, s.SubscriberID, s.Reply
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
+			locked_until = NULL, updated_at = now()
+		FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
+		WHERE d.id = r.id AND d.status <> 'sent'`, ids, replies)
+	b.Queue(`UPDATE subscribers SET hard_bounces = 0 WHERE id = ANY($1) AND hard_bounces > 0`, subs)
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("mark sent: %w", err)
+	}
+	return nil
+}
+
+// MarkFailure records a failed attempt: back to pending at f.Next, or
+// failed for good. A hard failure counts against the subscriber, who is
+// marked bounced at bounceAfter.
+func (db *DB) MarkFailure(ctx context.Context, f delivery.Failure, bounceAfter int) error {
+	status, next := "pending", f.Next
+	if f.Final {
+		status, next = "failed", time.Now()
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE deliveries SET status = $2, next_attempt_at = $3, last_code = $4,
+			last_reply = $5, locked_until = NULL, updated_at = now() WHERE id = $1 AND status <> 'sent'`,
+			f.ID, status, next, f.Code, f.Reply)
+		if err != nil || !f.Hard || f.SubscriberID == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
+			status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
+			updated_at = now() WHERE id = $1`, f.SubscriberID, bounceAfter)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark delivery failure: %w", err)
+	}
+	return nil
+}
+
+// ReleaseDeliveries returns claimed rows to pending, uncounting the attempt.
+func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
+	_, err := db.Pool.Exec(ctx, `UPDATE deliveries SET status = 'pending', attempts = greatest(attempts - 1, 0),
+		locked_until = NULL, updated_at = now() WHERE id = ANY($1) AND status = 'sending'`, ids)
+	if err != nil {
+		return fmt.Errorf("release deliveries: %w", err)
+	}
+	return nil
+}
+
+// RescueDeliveries returns rows whose lease expired to pending; a row that
+// has used up its attempts (say, a message that crashes its sender) fails.
+func (db *DB) RescueDeliveries(ctx context.Context, maxAttempts int) (int64, error) {
+	tag, err := db.Pool.Exec(ctx, `UPDATE deliveries SET
+		status = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'pending' END,
+		last_reply = CASE WHEN attempts >= $1 THEN 'lease expired on the last attempt' ELSE last_reply END,
+		locked_until = NULL, updated_at = now()
+		WHERE status = 'sending' AND locked_until < now()`, maxAttempts)
+	if err != nil {
+		return 0, fmt.Errorf("rescue deliveries: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

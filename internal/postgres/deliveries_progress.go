@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"bulletin/internal/bulletin"
+)
+
+// IssueProgress counts an issue's deliveries and derives the send rate over
+// the last minute and the time left at that rate.
+func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*bulletin.Progress, error) {
+	var p bulletin.Progress
+	var lastMinute int
+	var paused *bool
+	var alarm *string
+	err := db.Pool.QueryRow(ctx, `SELECT count(*),
+			count(*) FILTER (WHERE status IN ('pending', 'sending')),
+			count(*) FILTER (WHERE status = 'sent'),
+			count(*) FILTER (WHERE status = 'failed'),
+			count(*) FILTER (WHERE status = 'sent' AND sent_at > now() - interval '1 minute'),
+			(SELECT paused_at IS NOT NULL FROM delivery_alarms WHERE issue_id = $1),
+			(SELECT last_reply FROM delivery_alarms WHERE issue_id = $1)
+		FROM deliveries WHERE issue_id = $1`, issueID).Scan(&p.Total, &p.Pending, &p.Sent, &p.Failed, &lastMinute, &paused, &alarm)
+	if err != nil {
+		return nil, fmt.Errorf("issue progress: %w", err)
+	}
+	p.Rate = float64(lastMinute) / 60
+	if p.Rate > 0 {
+		p.ETA = float64(p.Pending) / p.Rate
+	}
+	p.Paused = paused != nil && *paused
+	if alarm != nil {
+		p.Alarm = *alarm
+	}
+	return &p, nil
+}
+
+// PendingDeliveries counts rows pending or in flight over all issues: the
+// queue depth.
+func (db *DB) PendingDeliveries(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM deliveries WHERE status = 'pending')
+		+ (SELECT count(*) FROM deliveries WHERE status = 'sending')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("queue depth: %w", err)
+	}
+	return n, nil
+}
+
+// RecordPolicyRejection counts a 5.7.x refusal and pauses the issue once
+// the count reaches pauseAfter.
+func (db *DB) RecordPolicyRejection(ctx context.Context, issueID int64, reply string, pauseAfter int) (bool, error) {
+	var paused bool
+	err := db.Pool.QueryRow(ctx, `INSERT INTO delivery_alarms AS a (issue_id, policy_rejections, last_reply, paused_at)
+		VALUES ($1, 1, $2, CASE WHEN 1 >= $3 THEN now() END)
+		ON CONFLICT (issue_id) DO UPDATE SET policy_rejections = a.policy_rejections + 1, last_reply = $2,
+			paused_at = coalesce(a.paused_at, CASE WHEN a.policy_rejections + 1 >= $3 THEN now() END), updated_at = now()
+		RETURNING paused_at IS NOT NULL AND policy_rejections = $3`, issueID, reply, pauseAfter).Scan(&paused)
+	if err != nil {
+		return false, fmt.Errorf("record policy rejection: %w", err)
+	}
+	return paused, nil
+}

@@ -1,0 +1,237 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+)
+
+func importCSV(t *testing.T, db *postgres.DB, list, data string) *bulletin.ImportResult {
+	t.Helper()
+	res, err := db.ImportSubscribers(context.Background(), list, strings.NewReader(data), bulletin.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestImportBadLinesKeepsGoodOnes(t *testing.T) {
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	data := "email,name,status\n" + // 1
+		"ann@example.org,Ann,\n" + // 2
+		"not-an-address,Bad,\n" + // 3
+		"Bob <bob@example.org>,Bob,\n" + // 4
+		"cy@Example.COM,\"Cy, Jr.\",active\n" + // 5
+		"dee@example.net,Dee,sleeping\n" + // 6
+		"eve@example.org,Eve\n" + // 7: too few fields
+		"fay@example.org,\"F\xffay\",\n" + // 8: invalid UTF-8
+		"gus@example.org,\"Gus \"quoted\" x\",\n" + // 9: bare quote
+		"hal@example.org,Hal,unsubscribed\n" + // 10
+		"\n" + // 11: blank lines are skipped
+		"ann@example.org,Ann Again,\n" // 12: repeated address, last wins
+	res := importCSV(t, db, "weekly", data)
+	wantErrs := map[int]string{3: "not a valid", 4: "display name", 6: "status", 7: "fields", 8: "UTF-8", 9: "quote"}
+	if res.Imported != 3 || res.Created != 3 || res.Skipped != 7 || len(res.Errors) != len(wantErrs) {
+		t.Fatalf("result %+v", res)
+	}
+	for _, e := range res.Errors {
+		if w, ok := wantErrs[e.Line]; !ok || !strings.Contains(e.Error, w) {
+			t.Errorf("line %d: %q, want it to mention %q", e.Line, e.Error, w)
+		}
+	}
+	if got := strings.Join(receivers(t, db, "weekly"), " "); got != "ann@example.org cy@example.com" {
+		t.Fatalf("receivers = %q", got)
+	}
+	found, _ := db.FindSubscribers(context.Background(), "ann@example.org", 0, 1)
+	if len(found) != 1 || found[0].Name != "Ann Again" {
+		t.Fatalf("ann = %+v", found)
+	}
+}
+
+func TestImportHeaderErrorsChangeNothing(t *testing.T) {
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	for _, data := range []string{
+		"",
+		"ann@example.org,Ann\nbob@example.org,Bob\n",
+		"email\nann@example.org\n",
+		"email,name,phone\nann@example.org,Ann,123\n",
+		"email,email\nann@example.org,x\n",
+		"email,name\n" + strings.Repeat("x", 70<<10) + "\n",
+	} {
+		_, err := db.ImportSubscribers(context.Background(), "weekly", strings.NewReader(data), bulletin.ImportOptions{})
+		wantCode(t, err, bulletin.EINVALID)
+	}
+	_, err := db.ImportSubscribers(context.Background(), "nope", strings.NewReader("email,name\n"), bulletin.ImportOptions{})
+	wantCode(t, err, bulletin.ENOTFOUND)
+	var n int
+	db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM subscribers`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d subscribers after rejected imports", n)
+	}
+	// Header columns may come in any order, with a BOM and spaces.
+	res := importCSV(t, db, "weekly", "\ufeffName , EMAIL\nAnn,ann@example.org\n")
+	if res.Imported != 1 || len(res.Errors) != 0 {
+		t.Fatalf("reordered header: %+v", res)
+	}
+}
+
+// Re-importing changes nothing, and an import never re-subscribes someone
+// who unsubscribed, bounced or was blocklisted.
+func TestImportIdempotentAndNeverResurrects(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	data := "email,name\nann@example.org,Ann\nbob@example.org,Bob\ncy@example.org,Cy\n"
+	importCSV(t, db, "weekly", data)
+	var before string
+	db.Pool.QueryRow(ctx, `SELECT string_agg(email || token || updated_at::text, ',' ORDER BY id) FROM subscribers`).Scan(&before)
+	res := importCSV(t, db, "weekly", data)
+	var after string
+	db.Pool.QueryRow(ctx, `SELECT string_agg(email || token || updated_at::text, ',' ORDER BY id) FROM subscribers`).Scan(&after)
+	if res.Imported != 3 || res.Created != 0 || before != after {
+		t.Fatalf("re-import: %+v\nbefore %s\nafter  %s", res, before, after)
+	}
+	bob, _ := db.FindSubscribers(ctx, "bob@example.org", 0, 1)
+	db.Unsubscribe(ctx, bob[0].Token)
+	db.Pool.Exec(ctx, `UPDATE subscribers SET status = 'blocklisted' WHERE email = 'cy@example.org'`)
+	importCSV(t, db, "weekly", "email,name,status\nann@example.org,Ann,active\nbob@example.org,Bob,active\ncy@example.org,Cy,active\n")
+	if got := strings.Join(receivers(t, db, "weekly"), " "); got != "ann@example.org" {
+		t.Fatalf("receivers after re-import = %q", got)
+	}
+	// The status column can take people off, though.
+	importCSV(t, db, "weekly", "email,name,status\nann@example.org,,bounced\n")
+	if got := receivers(t, db, "weekly"); len(got) != 0 {
+		t.Fatalf("bounced still receives: %v", got)
+	}
+	ann, _ := db.FindSubscribers(ctx, "ann@example.org", 0, 1)
+	if ann[0].Name != "Ann" || ann[0].Status != "bounced" {
+		t.Fatalf("an empty name overwrote, or status not applied: %+v", ann[0])
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "a", true, true)
+	mustList(t, db, "b", true, true)
+	data := "email,name,status\n" +
+		"ann@example.org,\"Ann, \"\"the\"\" first\",active\n" +
+		"bob@example.org,Bob,unsubscribed\n" +
+		"cy@example.org,Cy,pending\n" +
+		"zoë@bücher.example,Zoë,blocklisted\n"
+	importCSV(t, db, "a", data)
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"email", "name", "status"})
+	err := db.ExportSubscribers(ctx, "a", func(e, n, s string) error { return w.Write([]string{e, n, s}) })
+	w.Flush()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(data, "bücher.example", "xn--bcher-kva.example", 1)
+	if buf.String() != want {
+		t.Fatalf("export:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	// Importing the export into another list reproduces it.
+	importCSV(t, db, "b", buf.String())
+	var again bytes.Buffer
+	w = csv.NewWriter(&again)
+	w.Write([]string{"email", "name", "status"})
+	db.ExportSubscribers(ctx, "b", func(e, n, s string) error { return w.Write([]string{e, n, s}) })
+	w.Flush()
+	if again.String() != buf.String() {
+		t.Fatalf("round trip:\n%s\nwant:\n%s", again.String(), buf.String())
+	}
+	wantCode(t, db.ExportSubscribers(ctx, "nope", func(_, _, _ string) error { return nil }), bulletin.ENOTFOUND)
+}
+
+func TestImportErrorsCapped(t *testing.T) {
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	var b strings.Builder
+	b.WriteString("email,name\n")
+	for i := 0; i < bulletin.MaxImportErrors+5; i++ {
+		b.WriteString("bad,x\n")
+	}
+	b.WriteString("ok@example.org,OK\n")
+	var progress []int
+	res, err := db.ImportSubscribers(context.Background(), "weekly", strings.NewReader(b.String()),
+		bulletin.ImportOptions{Progress: func(n int) { progress = append(progress, n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Imported != 1 || len(res.Errors) != bulletin.MaxImportErrors || res.MoreErrors != 5 || res.Errors[0].Line != 2 {
+		t.Fatalf("result: imported %d, errors %d, more %d", res.Imported, len(res.Errors), res.MoreErrors)
+	}
+	if len(progress) == 0 || progress[len(progress)-1] != bulletin.MaxImportErrors+6 {
+		t.Fatalf("progress = %v", progress)
+	}
+}
+
+// csvSource generates n rows of CSV on the fly, so the benchmark's input
+// never sits in memory either.
+type csvSource struct {
+	n, i int
+	buf  []byte
+}
+
+func (s *csvSource) Read(p []byte) (int, error) {
+	for len(s.buf) < len(p) && s.i <= s.n {
+		if s.i == 0 {
+			s.buf = append(s.buf, "email,name,status\n"...)
+		} else {
+			s.buf = fmt.Appendf(s.buf, "reader%d@example.%s,Reader %d,active\n", s.i, [3]string{"org", "com", "net"}[s.i%3], s.i)
+		}
+		s.i++
+	}
+	if len(s.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
+}
+
+// BenchmarkImport imports 100,000 rows; BULLETIN_BENCH_ROWS=1000000 for a
+// million. It reports wall time per import and the peak heap seen while
+// importing. Run with -benchtime=1x.
+func BenchmarkImport(b *testing.B) {
+	rows := 100_000
+	if v := os.Getenv("BULLETIN_BENCH_ROWS"); v != "" {
+		rows, _ = strconv.Atoi(v)
+	}
+	db := pgtest.New(b)
+	mustList(b, db, "bench", false, false)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		db.Pool.Exec(ctx, `TRUNCATE subscribers CASCADE`)
+		runtime.GC()
+		var peak uint64
+		var ms runtime.MemStats
+		sample := func(int) {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+		start := time.Now()
+		res, err := db.ImportSubscribers(ctx, "bench", &csvSource{n: rows}, bulletin.ImportOptions{Progress: sample})
+		if err != nil || res.Imported != rows {
+			b.Fatalf("import: %+v %v", res, err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/import")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	}
+}

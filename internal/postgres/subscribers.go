@@ -1,0 +1,114 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+
+	"bulletin/internal/bulletin"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const subscriberColumns = `id, email, name, status, token, created_at, updated_at`
+
+// newToken returns 16 random bytes as base64url (22 characters, 128 bits):
+// never derived from the address, safe in URLs and mail headers.
+func newToken() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// FindSubscriberByID returns one subscriber.
+func (db *DB) FindSubscriberByID(ctx context.Context, id int64) (*bulletin.Subscriber, error) {
+	return findSubscriber(ctx, db.Pool, `id = $1`, id)
+}
+
+// FindSubscriberByToken returns the subscriber whose personal links carry
+// token.
+func (db *DB) FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error) {
+	return findSubscriber(ctx, db.Pool, `token = $1`, token)
+}
+
+func findSubscriber(ctx context.Context, q subQuerier, where string, arg any) (*bulletin.Subscriber, error) {
+	rows, _ := q.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE `+where, arg)
+	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.Subscriber])
+	return s, mapErr(err, "subscriber")
+}
+
+// FindSubscribers looks subscribers up with their memberships: by address
+// when email is set (zero or one result), otherwise the first limit after
+// the id after.
+func (db *DB) FindSubscribers(ctx context.Context, email string, after int64, limit int) ([]bulletin.SubscriberDetail, error) {
+	var rows pgx.Rows
+	if email != "" {
+		norm, err := bulletin.NormalizeEmail(email)
+		if err != nil {
+			return nil, err
+		}
+		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE email = $1`, norm)
+	} else {
+		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	}
+	subs, err := pgx.CollectRows(rows, pgx.RowToStructByName[bulletin.Subscriber])
+	if err != nil {
+		return nil, fmt.Errorf("find subscribers: %w", err)
+	}
+	out := make([]bulletin.SubscriberDetail, len(subs))
+	for i, s := range subs {
+		out[i].Subscriber = s
+		if out[i].Lists, err = memberships(ctx, db.Pool, s.ID, false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// memberships returns the subscriber's lists, plus every public list when
+// withPublic (the preference page offers those).
+func memberships(ctx context.Context, q subQuerier, subscriberID int64, withPublic bool) ([]bulletin.Membership, error) {
+	rows, err := q.Query(ctx, `SELECT l.id, l.slug, l.name, l.description, l.public, l.double_optin,
+			l.created_at, l.updated_at, coalesce(s.status, '')
+		FROM lists l LEFT JOIN subscriptions s ON s.list_id = l.id AND s.subscriber_id = $1
+		WHERE s.subscriber_id IS NOT NULL OR ($2 AND l.public)
+		ORDER BY l.name, l.slug`, subscriberID, withPublic)
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bulletin.Membership, error) {
+		var m bulletin.Membership
+		l := &m.List
+		err := r.Scan(&l.ID, &l.Slug, &l.Name, &l.Description, &l.Public, &l.DoubleOptin, &l.CreatedAt, &l.UpdatedAt, &m.Status)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	return out, nil
+}
+
+// EraseSubscriber deletes the subscriber and so every piece of personal
+// data: memberships cascade, deliveries keep their counts with
+// subscriber_id set to NULL.
+func (db *DB) EraseSubscriber(ctx context.Context, id int64) error {
+	tag, err := db.Pool.Exec(ctx, `DELETE FROM subscribers WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("erase subscriber: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return bulletin.Errorf(bulletin.ENOTFOUND, "subscriber not found")
+	}
+	return nil
+}
+
+// ipOrNil turns a consent IP into an inet parameter; junk becomes NULL.
+func ipOrNil(s string) any {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return nil
+	}
+	return a
+}

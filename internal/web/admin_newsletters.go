@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"bulletin/internal/bulletin"
+)
+
+type newsletterRow struct {
+	N        *bulletin.Newsletter
+	Runs     []time.Time // next compile times, in the schedule's zone
+	RunError string
+	Sections []*bulletin.Section
+}
+
+type newslettersView struct {
+	Rows      []newsletterRow
+	Templates string
+	Form      *bulletin.Newsletter // the create form, after an error
+	Error     string
+}
+
+// handleNewsletters lists each newsletter with its schedule (next runs in
+// its own time zone), lists, sender and send policy.
+func (s *Server) handleNewsletters(w http.ResponseWriter, r *http.Request) {
+	s.newslettersPage(w, r, http.StatusOK, newslettersView{Form: &bulletin.Newsletter{}})
+}
+
+func (s *Server) newslettersPage(w http.ResponseWriter, r *http.Request, status int, v newslettersView) {
+	nls, err := s.Newsletters.FindNewsletters(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	for _, n := range nls {
+		row := newsletterRow{N: n}
+		if row.Runs, err = nextRuns(n.Schedule, 3, time.Now()); err != nil {
+			row.RunError = err.Error()
+		}
+		if row.Sections, err = s.Newsletters.FindSections(r.Context(), n.Slug); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.Templates = s.TemplatesInUse
+	if v.Templates == "" {
+		v.Templates = "built-in"
+	}
+	s.adminPage(w, r, status, "admin/newsletters.html", "Newsletters", v)
+}
+
+type newsletterView struct {
+	N     *bulletin.Newsletter
+	Runs  []time.Time
+	Lists string // comma-separated slugs, as typed
+	Delay string
+	Error string
+}
+
+func (s *Server) handleNewsletter(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Newsletters.FindNewsletterBySlug(r.Context(), r.PathValue("nl"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	runs, _ := nextRuns(n.Schedule, 5, time.Now())
+	v := newsletterView{N: n, Runs: runs, Lists: strings.Join(n.Lists, ", "), Delay: n.SendDelay.String()}
+	s.adminPage(w, r, http.StatusOK, "admin/newsletter.html", n.Name, v)
+}
+
+// newsletterForm reads the settings form into an update.
+func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.NewsletterUpdate, string, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	f := func(k string) *string { v := r.PostFormValue(k); return &v }
+	auto := r.PostFormValue("auto_send") == "on"
+	lists := []string{}
+	for _, l := range strings.Split(r.PostFormValue("lists"), ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			lists = append(lists, l)
+		}
+	}
+	upd := bulletin.NewsletterUpdate{Name: f("name"), Description: f("description"), FromName: f("from_name"),
+		FromEmail: f("from_email"), ReplyTo: f("reply_to"), Schedule: f("schedule"), SubjectTemplate: f("subject_template"),
+		Intro: f("intro"), AutoSend: &auto, Lists: &lists}
+	delay := strings.TrimSpace(r.PostFormValue("send_delay"))
+	if delay == "" {
+		delay = "0s"
+	}
+	d, err := time.ParseDuration(delay)
+	if err != nil {
+		return upd, r.PostFormValue("lists"), delay, bulletin.Errorf(bulletin.EINVALID, "send delay: %q is not a duration like \"16h\" or \"90m\"", delay)
+	}
+	upd.SendDelay = &d
+	return upd, r.PostFormValue("lists"), delay, nil
+}
+
+func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("nl")
+	upd, lists, delay, err := newsletterForm(w, r)
+	if err == nil {
+		_, err = s.Newsletters.UpdateNewsletter(r.Context(), slug, upd)
+	}
+	if err != nil {
+		n, ferr := s.Newsletters.FindNewsletterBySlug(r.Context(), slug)
+		if ferr != nil {
+			s.pageError(w, r, ferr)
+			return
+		}
+		applyNewsletter(n, upd) // show what was typed
+		v := newsletterView{N: n, Lists: lists, Delay: delay, Error: bulletin.ErrorMessage(err)}
+		s.adminPage(w, r, statusOf(err), "admin/newsletter.html", n.Name, v)
+		return
+	}
+	s.flash(r, "Saved.")
+	http.Redirect(w, r, "/admin/newsletters/"+slug, http.StatusSeeOther)
+}
+
+func (s *Server) handleNewsletterAdd(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	n := &bulletin.Newsletter{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"), Lists: []string{}}
+	if err := s.Newsletters.CreateNewsletter(r.Context(), n); err != nil {
+		s.newslettersPage(w, r, statusOf(err), newslettersView{Form: n, Error: bulletin.ErrorMessage(err)})
+		return
+	}
+	s.flash(r, "Created %q; fill in its sender and schedule.", n.Name)
+	http.Redirect(w, r, "/admin/newsletters/"+n.Slug, http.StatusSeeOther)
+}
+
+func (s *Server) handleSectionAdd(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("nl")
+	sec := &bulletin.Section{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name")}
+	if err := s.Newsletters.CreateSection(r.Context(), slug, sec); err != nil {
+		s.flash(r, "Section not added: %s", bulletin.ErrorMessage(err))
+	} else {
+		s.flash(r, "Added section %q.", sec.Name)
+	}
+	http.Redirect(w, r, "/admin/newsletters", http.StatusSeeOther)
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/netip"
+	"sync"
+	"text/template"
+	"time"
+
+	"bulletin/internal/bulletin"
+
+	"github.com/wneessen/go-mail"
+	"golang.org/x/time/rate"
+)
+
+// SubscriberStore is what the list and subscriber pages and API need.
+type SubscriberStore interface {
+	FindLists(ctx context.Context) ([]bulletin.List, error)
+	FindListBySlug(ctx context.Context, slug string) (*bulletin.List, error)
+	CreateList(ctx context.Context, l *bulletin.List) error
+	UpdateList(ctx context.Context, slug string, upd bulletin.ListUpdate) (*bulletin.List, error)
+	DeleteList(ctx context.Context, slug string) error
+	CountList(ctx context.Context, slug string) (bulletin.ListCounts, error)
+
+	Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error)
+	ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error)
+	Unsubscribe(ctx context.Context, token string) (*bulletin.Subscriber, error)
+	FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error)
+	FindPreferences(ctx context.Context, token string) (*bulletin.Preferences, error)
+	SavePreferences(ctx context.Context, token string, upd bulletin.PreferencesUpdate) (*bulletin.Preferences, error)
+
+	FindSubscribers(ctx context.Context, email string, after int64, limit int) ([]bulletin.SubscriberDetail, error)
+	EraseSubscriber(ctx context.Context, id int64) error
+	ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error)
+	ExportSubscribers(ctx context.Context, slug string, fn func(email, name, status string) error) error
+}
+
+// ConfirmMailer sends one message (main wires internal/smtp's Mailer).
+type ConfirmMailer interface {
+	Send(ctx context.Context, m *mail.Msg) error
+}
+
+// subscriberState is the Server's own state for these pages: parsed email
+// template, rate limiters and the confirmation emails in flight.
+type subscriberState struct {
+	confirmTmpl *template.Template
+	byIP        *limiter
+	byAddr      *limiter
+	mailing     sync.WaitGroup
+}
+
+// initSubscribers parses the confirmation email template so that a broken
+// one stops start-up. Without a store, the feature is off.
+func (s *Server) initSubscribers() error {
+	// Public form posts: a burst of 20 per IP, then one per 10 s; per
+	// address 3, then one per 15 min, so nobody can mail-bomb a stranger
+	// with confirmation emails.
+	st := &subscriberState{
+		byIP:   newLimiter(rate.Every(10*time.Second), 20),
+		byAddr: newLimiter(rate.Every(15*time.Minute), 3),
+	}
+	s.subs = st
+	if s.Subscribers == nil {
+		return nil
+	}
+	body, err := fs.ReadFile(s.Templates, "email/confirm.txt")
+	if err != nil {
+		return fmt.Errorf("email templates: %w", err)
+	}
+	st.confirmTmpl, err = template.New("email/confirm.txt").Parse(string(body))
+	if err != nil {
+		return fmt.Errorf("email/confirm.txt: %w", err)
+	}
+	return nil
+}
+
+// limiter is a token bucket per key, forgetting keys idle for an hour.
+type limiter struct {
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	keys  map[string]*limiterEntry
+}
+
+type limiterEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(every rate.Limit, burst int) *limiter {
+	return &limiter{every: every, burst: burst, keys: map[string]*limiterEntry{}}
+}
+
+// Allow takes one token from key's bucket.
+func (l *limiter) Allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if len(l.keys) > 10000 {
+		for k, e := range l.keys {
+			if now.Sub(e.seen) > time.Hour {
+				delete(l.keys, k)
+			}
+		}
+	}
+	e, ok := l.keys[key]
+	if !ok {
+		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
+		l.keys[key] = e
+	}
+	e.seen = now
+	return e.lim.AllowN(now, 1)
+}
+
+// rateKey keys the per-IP limit; IPv6 peers by their /64, which one user
+// typically holds whole.
+func rateKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
+// validToken reports whether t looks like one of our tokens, saving a
+// query for junk. Unknown and malformed tokens get the same 404 page.
+func validToken(t string) bool {
+	if len(t) < 16 || len(t) > 64 {
+		return false
+	}
+	for _, c := range t {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
