@@ -88,6 +88,7 @@ func (m *Main) wire() error {
 			Delivery: send.svc, Metrics: send.metrics, AdminSend: send.svc}
 		m.wireSubscribers(srv)
 		srv.Archive = m.DB
+		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
 		h, err := srv.Handler()
 		if err != nil {

@@ -41,6 +41,9 @@ func commands() map[string]command {
 		"preview":     {"write an issue's HTML (or text) as a subscriber sees it", runPreview},
 		"subscribers": {"import or export a list's subscribers as CSV (import|export)", runSubscribers},
 		"send":        {"send an issue now and print its progress", runSend},
+		"user":        {"add or list users (user add --email E --role R)", runUser},
+		"token":       {"create, list or revoke API tokens", runToken},
+		"item":        {"submit an item (item add --title T …)", runItem},
 	}
 }
 

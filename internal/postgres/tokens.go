@@ -81,3 +81,11 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// FindTokenByID returns one token's record.
+func (db *DB) FindTokenByID(ctx context.Context, id int64) (*bulletin.APIToken, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE id = $1`, id)
+	t, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.APIToken])
+	return t, mapErr(err, "token")
+}

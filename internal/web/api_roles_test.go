@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"bulletin/internal/bulletin"
 )
 
 // Every API route of this capability, as every role. Each case gets fresh
@@ -49,6 +52,16 @@ func TestAPIRoutesByRole(t *testing.T) {
 		{route{"POST", "/api/v1/newsletters/weekly/sections", `{"slug":"s-{n}","name":"S"}`}, want{401, 403, 403, 201}},
 		{route{"PATCH", "/api/v1/newsletters/weekly/sections/fixed", `{"name":"Fixed {n}"}`}, want{401, 403, 403, 200}},
 		{route{"PATCH", "/api/v1/newsletters/weekly/sections/ghost", `{"name":"x"}`}, want{401, 403, 403, 404}},
+		{route{"GET", "/api/v1/users", ""}, want{401, 403, 403, 200}},
+		{route{"POST", "/api/v1/users", `{"email":"u{n}@example.org","role":"contributor"}`}, want{401, 403, 403, 201}},
+		{route{"PATCH", "/api/v1/users/{victim}", `{"name":"Renamed"}`}, want{401, 403, 403, 200}},
+		{route{"PATCH", "/api/v1/users/999999", `{"name":"Renamed"}`}, want{401, 403, 403, 404}},
+		{route{"DELETE", "/api/v1/users/{victim}", ""}, want{401, 403, 403, 204}},
+		{route{"GET", "/api/v1/tokens", ""}, want{401, 200, 200, 200}},
+		{route{"POST", "/api/v1/tokens", `{"name":"laptop"}`}, want{401, 201, 201, 201}},
+		{route{"POST", "/api/v1/tokens", `{"name":"for other","email":"other@example.org"}`}, want{401, 403, 403, 201}},
+		{route{"DELETE", "/api/v1/tokens/{othertoken}", ""}, want{401, 404, 404, 204}},
+		{route{"DELETE", "/api/v1/tokens/999999", ""}, want{401, 404, 404, 404}},
 	}
 	e.must(t, 201, "admin", "POST", "/api/v1/newsletters/weekly/sections", `{"slug":"fixed","name":"Fixed"}`, nil)
 	n := 0
@@ -56,7 +69,16 @@ func TestAPIRoutesByRole(t *testing.T) {
 		for _, who := range []string{"", "contributor", "editor", "admin"} {
 			n++
 			mine, theirs, approved := e.item(t, "contributor", ""), e.item(t, "other", ""), e.item(t, "contributor", "approved")
-			path := strings.NewReplacer("{mine}", fmt.Sprint(mine.ID), "{theirs}", fmt.Sprint(theirs.ID), "{approved}", fmt.Sprint(approved.ID)).Replace(c.r.path)
+			victim := &bulletin.User{Email: fmt.Sprintf("v%d@example.org", n), Role: "contributor"}
+			if err := e.db.CreateUser(context.Background(), victim, ""); err != nil {
+				t.Fatal(err)
+			}
+			_, tok, err := e.db.CreateToken(context.Background(), e.users["other"].ID, "other's")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := strings.NewReplacer("{mine}", fmt.Sprint(mine.ID), "{theirs}", fmt.Sprint(theirs.ID), "{approved}", fmt.Sprint(approved.ID),
+				"{victim}", fmt.Sprint(victim.ID), "{othertoken}", fmt.Sprint(tok.ID)).Replace(c.r.path)
 			var body any
 			if c.r.body != "" {
 				body = strings.ReplaceAll(c.r.body, "{n}", fmt.Sprint(n))

@@ -43,6 +43,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/newsletters/{nl}/sections", s.handleSectionList)
 	mux.HandleFunc("POST /api/v1/newsletters/{nl}/sections", s.handleSectionCreate)
 	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}/sections/{slug}", s.handleSectionPatch)
+	mux.HandleFunc("GET /api/v1/users", s.handleAPIUserList)
+	mux.HandleFunc("POST /api/v1/users", s.handleAPIUserCreate)
+	mux.HandleFunc("PATCH /api/v1/users/{id}", s.handleAPIUserPatch)
+	mux.HandleFunc("DELETE /api/v1/users/{id}", s.handleAPIUserDelete)
+	mux.HandleFunc("GET /api/v1/tokens", s.handleAPITokenList)
+	mux.HandleFunc("POST /api/v1/tokens", s.handleAPITokenCreate)
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleAPITokenDelete)
 
 	// Lists and subscribers: public pages, then the JSON API.
 	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)

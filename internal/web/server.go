@@ -33,6 +33,7 @@ type Server struct {
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
 	Newsletters NewsletterStore // newsletters and sections API
+	Accounts    AccountStore    // users and tokens API
 
 	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
 	// opt-in confirmation emails; nil logs them as unsendable.
