@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"bulletin/internal/bulletin"
 	"bulletin/internal/password"
 	"bulletin/internal/postgres"
 
@@ -41,6 +46,40 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// waitJS waits until the expression is true. Unlike chromedp.Poll it
+// survives the page reloading itself meanwhile.
+func waitJS(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// frameLoaded waits until the iframe's document has loaded, and checks
+// through a same-origin fetch of its URL that it holds want (the page
+// itself cannot look inside: the frame is sandboxed).
+func frameLoaded(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	js := `(() => { const f = document.querySelector('` + sel + `');
+		return performance.getEntriesByType('resource').some(e => e.name === f.src && e.responseEnd > 0); })()`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("iframe %s never loaded: %v", sel, err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('`+sel+`').src).then(r => r.text())`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || !strings.Contains(body, want) {
+		t.Fatalf("iframe %s does not show %q: %v", sel, want, err)
+	}
+}
+
 func browserLogin(t *testing.T, ctx context.Context, base, email, pw string) {
 	t.Helper()
 	step(t, ctx, "log in as "+email,
@@ -63,10 +102,46 @@ func browserLogout(t *testing.T, ctx context.Context) {
 // finds the issue in the public archive.
 func TestAdminCycleInBrowser(t *testing.T) {
 	m, base := startFull(t)
+	bg := context.Background()
 	addUser(t, m.DB, "ann@example.org", "contributor", "ann-password-1")
 	addUser(t, m.DB, "ed@example.org", "editor", "ed-password-12")
+	addUser(t, m.DB, "ada@example.org", "admin", "ada-password-12")
+	if err := m.DB.CreateList(bg, &bulletin.List{Slug: "readers", Name: "Readers"}); err != nil {
+		t.Fatal(err)
+	}
+	from, fromName, lists := "news@example.org", "Town Hall", []string{"readers"}
+	if _, err := m.DB.UpdateNewsletter(bg, "weekly", bulletin.NewsletterUpdate{FromEmail: &from, FromName: &fromName, Lists: &lists}); err != nil {
+		t.Fatal(err)
+	}
 	ctx := browser(t)
 	shots := newShooter(t, ctx)
+
+	// The admin imports readers from a CSV with two bad lines and sees them.
+	var csv strings.Builder
+	csv.WriteString("email,name\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&csv, "reader%d@example.org,Reader %d\n", i, i)
+		if i == 10 {
+			csv.WriteString("not-an-address,Nobody\n") // line 12
+		}
+	}
+	csv.WriteString("x@,Broken\n") // line 43
+	file := filepath.Join(t.TempDir(), "readers.csv")
+	if err := os.WriteFile(file, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(t, ctx, base, "ada@example.org", "ada-password-12")
+	step(t, ctx, "import a CSV",
+		chromedp.Navigate(base+"/admin/lists"),
+		chromedp.SetUploadFiles(chromedp.CSS("#csv-readers"), []string{file}),
+		chromedp.Click(chromedp.CSS("#list-readers .import-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#import-errors")))
+	result, errs := text(t, ctx, "#import-result"), text(t, ctx, "#import-errors")
+	if !strings.Contains(result, "40 imported") || !strings.Contains(errs, "12") || !strings.Contains(errs, "43") {
+		t.Fatalf("import page: %q / %q", result, errs)
+	}
+	shots.shot("import-line-errors")
+	browserLogout(t, ctx)
 
 	// A wrong password is refused with a message.
 	step(t, ctx, "wrong password",
@@ -121,10 +196,51 @@ func TestAdminCycleInBrowser(t *testing.T) {
 	if got := text(t, ctx, "#issue-items"); !strings.Contains(got, title) {
 		t.Fatalf("compiled issue lacks the item: %q", got)
 	}
+	frameLoaded(t, ctx, "#preview", title)
 	shots.shot("issue-compiled")
 	// The preview is sandboxed: an opaque origin the page cannot script.
 	opaque, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#preview').contentDocument === null`))
 	if err != nil || !opaque {
 		t.Fatalf("the preview iframe is scriptable from the admin page (opaque=%v, err=%v)", opaque, err)
 	}
+
+	// Test-send, then read the copy in the captured mail.
+	step(t, ctx, "test send",
+		chromedp.Click(chromedp.CSS("#test-send")),
+		chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got := text(t, ctx, "#flash"); !strings.Contains(got, "Test copy sent to ed@example.org") {
+		t.Fatalf("flash after test send: %q", got)
+	}
+	issueURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "captured mail", chromedp.Navigate(base+"/admin/captured/"), chromedp.WaitVisible(chromedp.CSS("#captured")))
+	if got := text(t, ctx, "#captured"); !strings.Contains(got, "[test]") || !strings.Contains(got, "ed@example.org") {
+		t.Fatalf("captured mail lacks the test copy: %q", got)
+	}
+	step(t, ctx, "open the test copy", chromedp.Click(chromedp.CSS("#captured tbody a")), chromedp.WaitVisible(chromedp.CSS("#mail-html")))
+	frameLoaded(t, ctx, "#mail-html", title)
+	shots.shot("captured-test-copy")
+
+	// Send, and watch the progress bar reach 100 %.
+	step(t, ctx, "send now",
+		chromedp.Navigate(issueURL),
+		chromedp.Click(chromedp.CSS("#send-now")),
+		chromedp.WaitVisible(chromedp.CSS("#progress")))
+	shots.shot("sending")
+	waitJS(t, ctx, "progress at 100 %", `document.querySelector('#progress') !== null && document.querySelector('#progress').dataset.percent === '100'`)
+	step(t, ctx, "the page shows the sent issue", chromedp.WaitVisible(chromedp.CSS("#archive-link")))
+	if got := text(t, ctx, "#progress [data-f=sent]"); got != "40" {
+		t.Fatalf("sent = %q, want 40", got)
+	}
+	shots.shot("sent")
+
+	// The issue is in the public archive.
+	step(t, ctx, "archive", chromedp.Click(chromedp.CSS("#archive-link")), chromedp.WaitVisible(chromedp.CSS("body")))
+	page, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	if err != nil || !strings.Contains(page, title) {
+		t.Fatalf("archive page lacks the item: %v\n%s", err, page)
+	}
+	shots.shot("archive")
 }

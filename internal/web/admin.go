@@ -62,6 +62,8 @@ func (s *Server) nav() adminNav {
 		Issues:      s.Issues != nil && s.Compiler != nil,
 		Users:       s.AdminUsers != nil,
 		Newsletters: s.Newsletters != nil,
+		Lists:       s.Subscribers != nil,
+		Subscribers: s.Subscribers != nil,
 	}
 }
 

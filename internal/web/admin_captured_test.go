@@ -71,6 +71,8 @@ func TestPageRoles(t *testing.T) {
 		{"/contribute", "contributor"},
 		{"/admin/users", "admin"},
 		{"/admin/newsletters", "admin"},
+		{"/admin/lists", "admin"},
+		{"/admin/subscribers", "admin"},
 		{"/admin/users/1", "admin"},
 	}
 	roles := []string{"", "contributor", "editor", "admin"}

@@ -26,7 +26,7 @@ func adminServer(t *testing.T, baseURL string) (*Server, *postgres.DB, string) {
 		mustUser(t, db, role+"@example.org", role)
 	}
 	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
-		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db}
+		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db}
 	ts := serve(t, s)
 	return s, db, ts.URL
 }

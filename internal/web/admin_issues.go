@@ -8,12 +8,6 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// IssueSender starts sending and sends test copies (the delivery service).
-type IssueSender interface {
-	Send(ctx context.Context, newsletter string, number int) (int64, error)
-	SendTest(ctx context.Context, newsletter string, number int, email string) (string, error)
-}
-
 // DeliveryFailures lists an issue's failed deliveries.
 type DeliveryFailures interface {
 	FindDeliveryFailures(ctx context.Context, issueID int64, limit int) ([]bulletin.DeliveryFailure, error)
@@ -114,7 +108,7 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := issueView{Newsletter: nl, Issue: is, CanSend: s.AdminSend != nil}
+	v := issueView{Newsletter: nl, Issue: is, CanSend: s.Delivery != nil}
 	var err error
 	if v.Items, err = s.Issues.FindIssueItems(r.Context(), is.ID); err == nil {
 		v.Counts, err = s.Issues.IssueCounts(r.Context(), is.ID)
@@ -151,7 +145,7 @@ func (s *Server) handleIssueSendNow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	count, err := s.AdminSend.Send(r.Context(), r.PathValue("nl"), n)
+	count, err := s.Delivery.Send(r.Context(), r.PathValue("nl"), n)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -169,7 +163,7 @@ func (s *Server) handleIssueTestSend(w http.ResponseWriter, r *http.Request) {
 	if email == "" {
 		email = currentUser(r).Email
 	}
-	reply, err := s.AdminSend.SendTest(r.Context(), r.PathValue("nl"), n, email)
+	reply, err := s.Delivery.SendTest(r.Context(), r.PathValue("nl"), n, email)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

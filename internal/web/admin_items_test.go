@@ -148,3 +148,5 @@ func mustInt(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

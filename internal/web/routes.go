@@ -109,7 +109,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("GET /admin/issues/{nl}/{number}", s.role(bulletin.RoleEditor, s.handleIssue))
 			mux.Handle("POST /admin/issues/{nl}/{number}/cancel", s.role(bulletin.RoleEditor, s.handleIssueCancelNow))
 		}
-		if s.Issues != nil && s.AdminSend != nil {
+		if s.Issues != nil && s.Delivery != nil {
 			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
 			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
 		}
@@ -128,6 +128,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("GET /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletter))
 			mux.Handle("POST /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletterSave))
 			mux.Handle("POST /admin/newsletters/{nl}/sections", s.role(bulletin.RoleAdmin, s.handleSectionAdd))
+		}
+		if s.Subscribers != nil {
+			mux.Handle("GET /admin/lists", s.role(bulletin.RoleAdmin, s.handleLists))
+			mux.Handle("POST /admin/lists", s.role(bulletin.RoleAdmin, s.handleListAdd))
+			mux.Handle("POST /admin/lists/{list}", s.role(bulletin.RoleAdmin, s.handleListSave))
+			mux.Handle("POST /admin/lists/{list}/delete", s.role(bulletin.RoleAdmin, s.handleListRemove))
+			mux.Handle("POST /admin/lists/{list}/import", s.role(bulletin.RoleAdmin, s.handleListImport))
+			mux.Handle("GET /admin/imports/{id}", s.role(bulletin.RoleAdmin, s.handleImport))
+			mux.Handle("GET /admin/subscribers", s.role(bulletin.RoleAdmin, s.handleSubscribers))
+			mux.Handle("POST /admin/subscribers", s.role(bulletin.RoleAdmin, s.handleSubscriberAddForm))
+			mux.Handle("POST /admin/subscribers/{id}/erase", s.role(bulletin.RoleAdmin, s.handleSubscriberEraseForm))
 		}
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))

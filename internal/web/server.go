@@ -45,7 +45,6 @@ type Server struct {
 	Users         SessionUsers // password check and session users
 	Captured      CapturedMessages
 	AdminItems    ItemPages // review queue and /contribute
-	AdminSend     IssueSender
 	AdminFailures DeliveryFailures
 	AdminUsers    UserPages
 	// TemplatesInUse names the templates folder for the newsletters page
@@ -55,6 +54,7 @@ type Server struct {
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
+	imports      importJobs
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
 }

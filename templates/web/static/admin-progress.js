@@ -23,7 +23,8 @@
   }
 
   function show(issue) {
-    var c = issue.counts || { total: 0, pending: 0, sent: 0, failed: 0 };
+    var p = issue.progress || null; // the delivery engine's view, once sending
+    var c = p || issue.counts || { total: 0, pending: 0, sent: 0, failed: 0 };
     var done = c.sent + c.failed;
     var pct = c.total > 0 ? Math.floor((100 * done) / c.total) : 0;
     bar.max = Math.max(c.total, 1);
@@ -38,7 +39,9 @@
     set("pending", String(c.pending));
 
     var now = Date.now(), rate = NaN;
-    if (issue.started_at) {
+    if (p && p.rate > 0) {
+      rate = p.rate;
+    } else if (issue.started_at) {
       var secs = (now - Date.parse(issue.started_at)) / 1000;
       if (secs > 0) rate = done / secs;
     } else if (seen === null) {
@@ -47,7 +50,9 @@
       rate = (done - seen.done) / ((now - seen.t) / 1000);
     }
     set("rate", isFinite(rate) ? rate.toFixed(1) + " /s" : "–");
-    set("eta", c.pending === 0 ? "done" : rate > 0 ? duration(c.pending / rate) : "–");
+    var eta = p && p.eta_seconds > 0 ? p.eta_seconds : rate > 0 ? c.pending / rate : NaN;
+    set("eta", c.pending === 0 ? "done" : duration(eta));
+    if (p && p.paused) set("note", "Paused by the sender alarm: " + (p.alarm || "policy rejections") + ". Press Send now to resume.");
     return issue.status === "sending" || (c.pending > 0 && issue.status !== "cancelled");
   }
 
@@ -60,6 +65,7 @@
       .then(function (issue) {
         set("note", "");
         if (show(issue)) setTimeout(tick, 1000);
+        else if (issue.status !== box.getAttribute("data-initial")) location.reload(); // show the final state and any failures
       })
       .catch(function (e) {
         set("note", "Progress unavailable (" + e.message + "); retrying.");
