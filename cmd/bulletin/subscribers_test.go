@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,5 +84,55 @@ func TestSeedSubscribersTwice(t *testing.T) {
 		WHERE x.status = 'active' AND s.status = 'active'), (SELECT count(*) FROM newsletter_lists)`).Scan(&active, &linked)
 	if active != 25 || linked != 1 {
 		t.Fatalf("active %d, newsletter lists %d", active, linked)
+	}
+}
+
+// The real service, real bearer tokens: an admin creates a list and imports
+// into it; an editor's token may not.
+func TestSubscribersAPIWithBearerTokens(t *testing.T) {
+	m, base := startMain(t, "web")
+	ctx := context.Background()
+	token := func(role string) string {
+		u := &bulletin.User{Email: role + "@example.org", Role: role}
+		if err := m.DB.CreateUser(ctx, u, "correct horse battery staple"); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := m.DB.CreateToken(ctx, u.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	admin, editor := token("admin"), token("editor")
+	call := func(tok, method, path, ctype, body string) int {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := call(editor, "POST", "/api/v1/lists", "application/json", `{"slug":"news","name":"News"}`); code != 403 {
+		t.Fatalf("editor creates a list: %d", code)
+	}
+	if code := call(admin, "POST", "/api/v1/lists", "application/json", `{"slug":"news","name":"News","public":true}`); code != 201 {
+		t.Fatalf("admin creates a list: %d", code)
+	}
+	if code := call(admin, "POST", "/api/v1/lists/news/subscribers/import", "text/csv", "email,name\na@example.org,A\n"); code != 200 {
+		t.Fatalf("import: %d", code)
+	}
+	if code := call("wrong-token", "GET", "/api/v1/lists", "", ""); code != 401 {
+		t.Fatalf("bad token: %d", code)
+	}
+	resp, err := http.Get(base + "/subscribe/news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("subscribe page in the real service: %d", resp.StatusCode)
 	}
 }

@@ -13,6 +13,7 @@ type Config struct {
 	RetryBase    time.Duration // first back-off; doubles per attempt
 	RetryMax     time.Duration // back-off cap
 	RecycleAfter int           // messages per connection before it is closed and redialled
+	MarkWindow   int           // 250s per connection that may await their commit while the next message goes out; -1 = none
 	BounceAfter  int           // hard failures before a subscriber is marked bounced
 	PauseAfter   int           // 5.7.x rejections per issue before it is paused
 	BaseURL      string        // public URL for unsubscribe, preference and archive links
@@ -36,6 +37,10 @@ func (c Config) withDefaults() Config {
 	def(&c.RecycleAfter, 1000)
 	def(&c.BounceAfter, 3)
 	def(&c.PauseAfter, 10)
+	if c.MarkWindow == 0 {
+		c.MarkWindow = 1
+	}
+	c.MarkWindow = max(c.MarkWindow, 0)
 	defDur(&c.Lease, 5*time.Minute)
 	defDur(&c.Poll, time.Second)
 	defDur(&c.RetryBase, 30*time.Second)

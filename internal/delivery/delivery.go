@@ -99,6 +99,12 @@ type Store interface {
 	PendingDeliveries(ctx context.Context) (int64, error)
 }
 
+// Notifier is optionally implemented by a Store: it calls wake whenever
+// any process starts an issue, until ctx is done.
+type Notifier interface {
+	ListenDeliveries(ctx context.Context, wake func()) error
+}
+
 // Transport opens SMTP connections and builds messages.
 type Transport interface {
 	Dial(ctx context.Context) (Conn, error)

@@ -168,7 +168,7 @@ func TestPostgresRestartMidSend(t *testing.T) {
 		err := db.Pool.QueryRow(context.Background(), `SELECT status FROM issues WHERE id = $1`, issue).Scan(&st)
 		return err == nil && st == bulletin.IssueSent
 	})
-	checkDelivered(t, s, n, cfg.Conns)
+	checkDelivered(t, s, n, 2*cfg.Conns)
 }
 
 // checkDelivered asserts every one of n recipients got the issue and at

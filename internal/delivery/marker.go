@@ -2,11 +2,13 @@ package delivery
 
 import "context"
 
-// marker records 250s. Each worker waits until its delivery is committed as
-// sent before it sends the next message, so a crash re-sends at most one
-// message per connection; the marker groups the workers' rows that arrive
-// while a commit is running into the next one, which keeps the database
-// cost per message small.
+// marker records 250s as they arrive. A worker does not wait for the
+// commit before its next message, but it never has more than
+// Config.MarkWindow marks outstanding, so a crash re-sends at most
+// MarkWindow+1 messages per connection (the one on the wire and those whose
+// 250 is not yet committed). The marker groups the rows that arrive while a
+// commit runs into the next one, which keeps the database cost per message
+// small and hides the commit's latency behind the next send.
 type marker struct {
 	p  *Pool
 	in chan markReq
@@ -21,11 +23,11 @@ func newMarker(p *Pool) *marker {
 	return &marker{p: p, in: make(chan markReq, 4*p.cfg.Conns)}
 }
 
-// mark records s and returns once it is committed.
-func (m *marker) mark(s Sent) {
+// mark queues s; the returned channel is closed once it is committed.
+func (m *marker) mark(s Sent) <-chan struct{} {
 	done := make(chan struct{})
 	m.in <- markReq{s, done}
-	<-done
+	return done
 }
 
 // close is called once every worker has stopped.

@@ -61,7 +61,11 @@ func (p *Pool) Run(ctx context.Context) error {
 	go func() { p.marker.run(); close(markerDone) }()
 
 	var bg sync.WaitGroup
-	for _, f := range []func(context.Context){p.rescue, p.finish, p.startDue} {
+	bgs := []func(context.Context){p.rescue, p.finish, p.startDue}
+	if n, ok := p.Store.(Notifier); ok {
+		bgs = append(bgs, func(ctx context.Context) { _ = n.ListenDeliveries(ctx, p.Wake) })
+	}
+	for _, f := range bgs {
 		bg.Add(1)
 		go func() { defer bg.Done(); f(ctx) }()
 	}

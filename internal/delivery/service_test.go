@@ -60,6 +60,25 @@ func TestFanOutOneDeliveryPerDistinctActiveSubscriber(t *testing.T) {
 	if total != 8 {
 		t.Errorf("%d deliveries after a second start, want 8", total)
 	}
+
+	// The foreign keys' ON DELETE actions are triggers now (0041): erasing a
+	// subscriber keeps the delivery without the person; deleting the issue
+	// deletes its deliveries.
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM subscribers WHERE email = 'user5@example.org'`); err != nil {
+		t.Fatal(err)
+	}
+	var orphans int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE subscriber_id IS NULL`).Scan(&orphans)
+	if orphans != 1 {
+		t.Errorf("%d deliveries without a subscriber after erasing one, want 1", orphans)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM issues WHERE id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&total)
+	if total != 0 {
+		t.Errorf("%d deliveries left after deleting their issue", total)
+	}
 }
 
 func TestSendRejectsHeaderInjectionAndChangesNothing(t *testing.T) {
@@ -159,4 +178,26 @@ func TestSendTestSendsOneCopyAndRecordsNothing(t *testing.T) {
 	if _, err := svc.SendTest(ctx, "weekly", 1, "not-an-address"); bulletin.ErrorCode(err) != bulletin.EINVALID {
 		t.Errorf("test send to a bad address: %v, want EINVALID", err)
 	}
+}
+
+// A sender idle for its whole poll interval starts at once when another
+// process starts an issue: StartIssue NOTIFYs, the pool LISTENs.
+func TestNotifyWakesAnIdleSender(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 5)
+	s := newSink(t)
+	cfg := fastConfig()
+	cfg.Poll = time.Hour
+	startPool(t, db, s, cfg)
+	waitFor(t, 30*time.Second, "the sender listening", func() bool {
+		var n int
+		_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND query = 'LISTEN bulletin_deliveries'`).Scan(&n)
+		return n == 1
+	})
+	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "all five delivered without a poll", func() bool { return s.count() == 5 })
 }

@@ -11,14 +11,24 @@ import (
 type worker struct {
 	p        *Pool
 	conn     Conn
-	sent     int           // messages on this connection
-	dialWait time.Duration // back-off after a failed dial
+	sent     int               // messages on this connection
+	dialWait time.Duration     // back-off after a failed dial
+	marks    []<-chan struct{} // marks not yet committed, oldest first
+}
+
+// settle waits until at most n marks are outstanding.
+func (w *worker) settle(n int) {
+	for len(w.marks) > n {
+		<-w.marks[0]
+		w.marks = w.marks[1:]
+	}
 }
 
 // run sends jobs until the channel closes; it returns the ids it did not
 // send (shutdown) for release.
 func (w *worker) run(ctx context.Context, jobs <-chan Job) (unsent []int64) {
 	defer w.hangUp()
+	defer w.settle(0) // every 250 of this worker is committed before it stops
 	for job := range jobs {
 		if ctx.Err() != nil {
 			unsent = append(unsent, job.ID)
@@ -53,11 +63,12 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 		return false
 	}
 	msg := iss.message(p.cfg, recipient{job.Email, job.Name, job.Token}, time.Now())
+	w.settle(p.cfg.MarkWindow)
 	start := time.Now()
 	reply, err := w.conn.Send(msg)
 	p.Metrics.observeSend(time.Since(start), err)
 	if err == nil {
-		p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply})
+		w.marks = append(w.marks, p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply}))
 		if w.sent++; w.sent >= p.cfg.RecycleAfter {
 			w.hangUp() // receivers cap messages per connection
 		}

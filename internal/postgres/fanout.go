@@ -72,7 +72,7 @@ func (db *DB) StartIssue(ctx context.Context, issueID int64, from []string) (int
 			return err
 		}
 		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `SELECT pg_notify('bulletin_deliveries', '')`)
+		_, err = tx.Exec(ctx, `SELECT pg_notify('`+deliveriesChannel+`', '')`)
 		return err
 	})
 	if err != nil {

@@ -49,6 +49,11 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 		if err != nil {
 			return err
 		}
+		// The merge sorts and hashes the whole file: give it memory rather
+		// than temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, email text, name text, status text, token text)
 			ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("import: staging table: %w", err)

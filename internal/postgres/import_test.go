@@ -233,5 +233,19 @@ func BenchmarkImport(b *testing.B) {
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/import")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(peakRSS())/1024, "peak-rss-MiB")
 	}
+}
+
+// peakRSS returns this process's peak resident set in KiB (VmHWM), not
+// counting the PostgreSQL server, which /usr/bin/time would include.
+func peakRSS() int {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return 0
 }

@@ -1,0 +1,253 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/config"
+	"bulletin/internal/delivery"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+	"bulletin/internal/smtp"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Benchmarks (README "## Benchmarks"). Each runs a fixed number of
+// recipients once; use -benchtime=1x.
+//
+//	go test ./internal/delivery -run '^$' -bench 'Throughput' -benchtime=1x
+//	go test ./internal/delivery -run '^$' -bench 'FanOut1M' -benchtime=1x
+//	BULLETIN_BENCH_RSS_N=1000000 go test ./internal/delivery -run '^$' -bench 'SenderRSS' -benchtime=1x -timeout 60m
+
+const benchConns = 4
+
+// benchContent is an issue of realistic size: about 30 KB of HTML and 8 KB
+// of text, with the personal placeholders.
+func benchContent() (string, string) {
+	var h, t strings.Builder
+	h.WriteString(`<html><body><table role="presentation" width="600" style="width:600px;max-width:600px">`)
+	for i := range 40 {
+		fmt.Fprintf(&h, `<tr><td style="padding:12px 24px;font-family:Georgia,serif;font-size:16px;line-height:1.5;color:#222">`+
+			`<h2 style="margin:0 0 8px;font-size:20px">%d. Ward budgets open for ideas until 5 December</h2>`+
+			`<p style="margin:0 0 12px">Every ward has £25,000 to spend next year. Send an idea in a sentence or two; the ward forum shortlists them in January. Hi %s!</p>`+
+			`<a href="https://example.org/budgets/%d" style="color:#0645ad">Read more</a></td></tr>`, i, bulletin.PlaceholderName, i)
+		fmt.Fprintf(&t, "%d. Ward budgets open for ideas until 5 December\n\nEvery ward has £25,000 to spend next year. Send an idea in a sentence or two.\nRead more: https://example.org/budgets/%d\n\n", i, i)
+	}
+	fmt.Fprintf(&h, `<tr><td><a href="%s">Unsubscribe</a> · <a href="%s">Preferences</a></td></tr></table></body></html>`,
+		bulletin.PlaceholderUnsubscribeURL, bulletin.PlaceholderPreferencesURL)
+	fmt.Fprintf(&t, "Unsubscribe: %s\nPreferences: %s\n", bulletin.PlaceholderUnsubscribeURL, bulletin.PlaceholderPreferencesURL)
+	return h.String(), t.String()
+}
+
+func benchSeed(b *testing.B, n int) (*postgres.DB, int64) {
+	db := pgtest.New(b)
+	start := time.Now()
+	issue := seed(b, db, n)
+	html, text := benchContent()
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE issues SET html = $1, text_body = $2`, html, text); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(context.Background(), `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d subscribers in %v", n, time.Since(start).Round(time.Millisecond))
+	return db, issue
+}
+
+func BenchmarkThroughput(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for range b.N {
+				benchThroughput(b, n)
+			}
+		})
+	}
+}
+
+func benchThroughput(b *testing.B, n int) {
+	b.StopTimer()
+	db, issue := benchSeed(b, n)
+	s := newFastSink(b)
+	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.port(), TLS: config.TLSNone}}
+
+	// The limit: go-mail alone, pre-built messages, same connections, same sink.
+	bare1 := bareLoop(b, s, tr, n)
+
+	cfg := delivery.Config{Conns: benchConns, BaseURL: "https://news.example.org"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &delivery.Pool{Config: cfg, Store: db, Transport: tr, Log: testLog(b)}
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	svc := &delivery.Service{Store: db, Transport: tr, Config: cfg, Log: testLog(b), Wake: p.Wake}
+	s.expect(n)
+	b.StartTimer()
+	t0 := time.Now()
+	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
+		b.Fatal(err)
+	}
+	fanout := time.Since(t0)
+	<-s.done
+	last := time.Since(t0)
+	waitFor(b, time.Minute, "issue sent", func() bool { return issueStatus(b, db, issue) == bulletin.IssueSent })
+	b.StopTimer()
+	// The end is the last commit of a delivery as sent; the issue's own move
+	// to "sent" waits for the finisher's next poll, which is not throughput.
+	var lastMark time.Time
+	if err := db.Pool.QueryRow(ctx, `SELECT max(sent_at) FROM deliveries WHERE issue_id = $1`, issue).Scan(&lastMark); err != nil {
+		b.Fatal(err)
+	}
+	all := lastMark.Sub(t0)
+	cancel()
+	<-done
+	first := time.Duration(s.first.Load() - t0.UnixNano())
+
+	bare2 := bareLoop(b, s, tr, n)
+	bare := (bare1 + bare2) / 2
+	e2eRate, bareRate := float64(n)/all.Seconds(), float64(n)/bare.Seconds()
+	b.ReportMetric(e2eRate, "e2e_msg/s")
+	b.ReportMetric(bareRate, "bare_msg/s")
+	b.ReportMetric(100*e2eRate/bareRate, "e2e_%_of_bare")
+	b.ReportMetric(float64(first.Milliseconds()), "first_msg_ms")
+	b.ReportMetric(float64(fanout.Milliseconds()), "fanout_ms")
+	b.Logf("%d recipients, %d connections: end-to-end %v (fan-out %v, first message after %v, last after %v) = %.0f msg/s; bare go-mail loop %v / %v = %.0f msg/s; ratio %.1f%%",
+		n, benchConns, all.Round(time.Millisecond), fanout.Round(time.Millisecond), first.Round(time.Millisecond), last.Round(time.Millisecond),
+		e2eRate, bare1.Round(time.Millisecond), bare2.Round(time.Millisecond), bareRate, 100*e2eRate/bareRate)
+}
+
+// bareLoop sends n messages with go-mail over benchConns connections, each
+// message built before the clock starts (a hundred distinct ones, cycled).
+func bareLoop(b *testing.B, s *fastSink, tr *smtp.Transport, n int) time.Duration {
+	html, text := benchContent()
+	per := bulletin.NewPersonalizer(html, text)
+	msgs := make([]*gomail.Msg, 100)
+	for i := range msgs {
+		h, t := per.Apply(bulletin.Personal{UnsubscribeURL: "https://news.example.org/unsubscribe/tok", Name: "User"})
+		m := &delivery.Message{FromName: "The Editors", FromEmail: "news@example.org", To: email(i + 1), Subject: "Weekly update 1: news",
+			HTML: h, Text: t, ListID: "Weekly update <weekly.example.org>", UnsubscribeURL: "https://news.example.org/unsubscribe/tok",
+			UnsubscribeMailto: "mailto:news@example.org", ArchiveURL: "https://news.example.org/archive/weekly/", Date: time.Now()}
+		var err error
+		if msgs[i], err = smtp.Build(m, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s.expect(n)
+	var wg sync.WaitGroup
+	var next sync.Mutex
+	left := n
+	start := time.Now()
+	for range benchConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl, err := smtp.NewClient(tr.SMTP, smtp.Options{})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if err := cl.DialWithContext(context.Background()); err != nil {
+				b.Error(err)
+				return
+			}
+			defer cl.Close()
+			for i := 0; ; i++ {
+				next.Lock()
+				if left == 0 {
+					next.Unlock()
+					return
+				}
+				left--
+				next.Unlock()
+				if err := cl.Send(msgs[i%len(msgs)]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	<-s.done
+	return time.Since(start)
+}
+
+func BenchmarkFanOut1M(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		db, issue := benchSeed(b, 1_000_000)
+		b.StartTimer()
+		start := time.Now()
+		n, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled})
+		d := time.Since(start)
+		b.StopTimer()
+		if err != nil || n != 1_000_000 {
+			b.Fatalf("fan-out: %d, %v", n, err)
+		}
+		b.ReportMetric(d.Seconds(), "fanout_s")
+		b.Logf("fan-out of %d deliveries in one transaction: %v", n, d.Round(time.Millisecond))
+	}
+}
+
+// BenchmarkSenderRSS sends to BULLETIN_BENCH_RSS_N recipients (default
+// 100,000) from a separate sender process with the service's default
+// settings and reports that process's peak RSS (VmHWM), and its RSS at a
+// tenth and at half of the way, which shows whether memory stays flat.
+func BenchmarkSenderRSS(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("BULLETIN_BENCH_RSS_N"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	for range b.N {
+		b.StopTimer()
+		db, issue := benchSeed(b, n)
+		url := db.Pool.Config().ConnString()
+		s := newFastSink(b)
+		s.expect(n)
+		if _, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		p := startSender(b, url, s, "SENDER_DEFAULTS=1")
+		var rss10, rss50 string
+		waitFor(b, 2*time.Hour, "a tenth sent", func() bool { return s.n.Load() >= int64(n/10) })
+		rss10 = procRSS(p.cmd.Process.Pid)
+		waitFor(b, 2*time.Hour, "half sent", func() bool { return s.n.Load() >= int64(n/2) })
+		rss50 = procRSS(p.cmd.Process.Pid)
+		<-s.done
+		d := time.Since(start)
+		waitFor(b, time.Minute, "issue sent", func() bool { return issueStatus(b, db, issue) == bulletin.IssueSent })
+		b.StopTimer()
+		if err := p.stop(b, syscall.SIGTERM); err != nil {
+			b.Fatalf("sender: %v\n%s", err, p.out.String())
+		}
+		hwm := strings.TrimSpace(strings.TrimPrefix(lastLine(p.out.String(), "vmhwm="), "vmhwm="))
+		kb, _ := strconv.Atoi(hwm)
+		b.ReportMetric(float64(kb)/1024, "peak_rss_MB")
+		b.ReportMetric(float64(n)/d.Seconds(), "msg/s")
+		b.Logf("%d recipients from one sender process (%d connections) in %v (%.0f msg/s); sender RSS at 10%%: %s, at 50%%: %s, peak (VmHWM): %.1f MB",
+			n, benchConns, d.Round(time.Second), float64(n)/d.Seconds(), rss10, rss50, float64(kb)/1024)
+	}
+}
+
+// procRSS reads a process's current resident set size.
+func procRSS(pid int) string {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(lastLine(string(st), "VmRSS:"))
+	if len(f) < 3 {
+		return "?"
+	}
+	kb, _ := strconv.Atoi(f[1])
+	return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+}
