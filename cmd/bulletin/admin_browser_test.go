@@ -243,4 +243,17 @@ func TestAdminCycleInBrowser(t *testing.T) {
 		t.Fatalf("archive page lacks the item: %v\n%s", err, page)
 	}
 	shots.shot("archive")
+
+	// The dashboard shows the last issue's results; the contributor sees
+	// their item approved and in an issue.
+	step(t, ctx, "dashboard", chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(chromedp.CSS("#next-weekly")))
+	if got := text(t, ctx, "#next-weekly"); !strings.Contains(got, "Number 2") {
+		t.Fatalf("dashboard next issue: %q", got)
+	}
+	shots.shot("dashboard")
+	browserLogout(t, ctx)
+	browserLogin(t, ctx, base, "ann@example.org", "ann-password-1")
+	if got := text(t, ctx, "#mine"); !strings.Contains(got, "approved") || !strings.Contains(got, "in an issue") {
+		t.Fatalf("contributor's items after sending: %q", got)
+	}
 }

@@ -63,6 +63,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  Health:       %s/healthz\n", cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  SMTP capture: %s  (every message sent is kept; try: swaks --server %s --to you@example.org)\n", cap.Addr, cap.Addr)
 	fmt.Fprintf(env.Stdout, "  Admin UI:     %s/admin/  (captured mail at %s/admin/captured/)\n", cfg.BaseURL, cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "  Archive:      %s/  (public; an issue appears once it is sent)\n", cfg.BaseURL)
 	for _, line := range seed {
 		fmt.Fprintf(env.Stdout, "  %s\n", line)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	_ "time/tzdata" // validate CRON_TZ zones as the scheduler resolves them, tzdata on the host or not
 
 	"bulletin/internal/bulletin"
 

@@ -17,6 +17,14 @@ var headlineOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, MaxWords=30, MinWords=1
 
 var titleOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, HighlightAll=true", bulletin.SnippetStart, bulletin.SnippetStop)
 
+// plainMarkdown is SQL turning the Markdown of expr into plain words for a
+// snippet: no emphasis or code marks, headings or quote marks, and a link
+// shows its text only. It also drops the snippet markers ($5).
+func plainMarkdown(expr string) string {
+	return `regexp_replace(regexp_replace(translate(` + expr + `, $5 || '*` + "`" + `', ''),
+		'\[([^]]*)\]\([^)]*\)', '\1', 'g'), '(^|\n)[ \t]*(#+|>+)[ \t]*', '\1', 'g')`
+}
+
 // ArchiveSearch runs q (web search syntax: words, "phrases", or, -not) over
 // the items of the newsletter's sent issues, best match first. Title and
 // Snippet of each hit carry the snippet markers. Headlines are computed only
@@ -33,7 +41,7 @@ func (db *DB) ArchiveSearch(ctx context.Context, newsletterID int64, q string, l
 			LIMIT $3 OFFSET $4)
 		SELECT h.id AS item_id,
 			ts_headline('english', translate(h.title, $5, ''), q.q, $6) AS title,
-			ts_headline('english', translate(h.body || E'\n' || h.source, $5, ''), q.q, $7) AS snippet,
+			ts_headline('english', `+plainMarkdown(`h.body || E'\n' || h.source`)+`, q.q, $7) AS snippet,
 			h.number, h.subject, h.sent_at, h.rank, h.total
 		FROM hits h, q ORDER BY h.rank DESC, h.number DESC, h.issue_position`,
 		newsletterID, q, limit, offset, markers, titleOpts, headlineOpts)

@@ -193,6 +193,23 @@ func TestArchiveSearchRanksMarksAndPages(t *testing.T) {
 		t.Fatalf("page 2 = %+v, want the third hit of 3", page2)
 	}
 
+	// Snippets are plain words, not Markdown.
+	_, err = db.Pool.Exec(ctx, `UPDATE items SET body = $1 WHERE title = 'Unrelated item'`,
+		"## Lanterns\n> Bring **£5** and `a torch`; see [the route map](https://example.org/map) for the lanterns.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lanterns, err := db.ArchiveSearch(ctx, nl, "lanterns", 10, 0)
+	if err != nil || len(lanterns.Hits) != 1 {
+		t.Fatalf("lanterns: %+v, %v", lanterns, err)
+	}
+	want := "%Lanterns%\nBring £5 and a torch; see the route map for the %lanterns%"
+	want = strings.NewReplacer("%Lanterns%", bulletin.SnippetStart+"Lanterns"+bulletin.SnippetStop,
+		"%lanterns%", bulletin.SnippetStart+"lanterns"+bulletin.SnippetStop).Replace(want)
+	if got := lanterns.Hits[0].Snippet; !strings.HasPrefix(got, want) {
+		t.Errorf("snippet = %q, want it to start %q", got, want)
+	}
+
 	// Web search syntax and hostile input are just queries.
 	for q, want := range map[string]int{
 		`"community budget"`:      1,

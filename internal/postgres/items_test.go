@@ -157,6 +157,18 @@ func TestConcurrentMovesKeepPositionsDense(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
+	for w := range 2 { // new items arrive while editors move others
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 5 {
+				it := &bulletin.Item{Title: fmt.Sprint("new ", w, i), Section: sections[i%2]}
+				if err := db.CreateItem(ctx, it); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
 	for w := range 6 {
 		wg.Add(1)
 		go func() {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/password"
@@ -26,9 +27,22 @@ func adminServer(t *testing.T, baseURL string) (*Server, *postgres.DB, string) {
 		mustUser(t, db, role+"@example.org", role)
 	}
 	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
-		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db}
+		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db,
+		Issues: db, Compiler: noCompiler{}, AdminFailures: db}
 	ts := serve(t, s)
 	return s, db, ts.URL
+}
+
+// noCompiler stands in for the compile service where a test needs the
+// issue pages routed but compiles nothing.
+type noCompiler struct{}
+
+func (noCompiler) Compile(ctx context.Context, newsletter string, slot *time.Time, allowEmpty bool) (*bulletin.Issue, error) {
+	return nil, bulletin.Errorf(bulletin.ECONFLICT, "no approved items to compile")
+}
+
+func (noCompiler) Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error) {
+	return nil, bulletin.Errorf(bulletin.ENOTFOUND, "issue not found")
 }
 
 // mustUser creates a user whose password is "secret-"+role. The hash has

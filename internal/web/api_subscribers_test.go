@@ -62,8 +62,13 @@ func TestListsAPI(t *testing.T) {
 	if code, _ := e.do("DELETE", "/api/v1/lists/weekly", "", "", admin...); code != 204 {
 		t.Fatalf("delete: %d", code)
 	}
-	if code, _ := e.do("GET", "/api/v1/lists/weekly", "", "", admin...); code != 404 {
-		t.Fatalf("get deleted: %d", code)
+	for _, m := range []string{"GET", "DELETE"} {
+		if code, _ := e.do(m, "/api/v1/lists/weekly", "", "", admin...); code != 404 {
+			t.Fatalf("%s deleted: %d", m, code)
+		}
+	}
+	if code, _ := e.do("GET", "/api/v1/lists/weekly/subscribers/export", "", "", admin...); code != 404 {
+		t.Fatalf("export deleted: %d", code)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -81,6 +83,16 @@ func newArchiveBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// archiveColorScheme makes the page match prefers-color-scheme: scheme.
+func archiveColorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+}
+
 // archiveContrastJS returns the lowest WCAG contrast ratio between the text colour
 // of the visible elements matching the selector and the background behind
 // them (the first non-transparent background up the tree).
@@ -140,8 +152,14 @@ func TestArchiveInBrowser(t *testing.T) {
 				if over := eval(`document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
 					t.Errorf("%s at %d px: %v px wider than the window", page, width, over)
 				}
-				if c := eval(fmt.Sprintf(archiveContrastJS, "body, a, p, li, h1, h2, h3, .meta, mark, label, button, .button")); c < 4.5 {
-					t.Errorf("%s: lowest text contrast %.2f, want at least 4.5 (AA)", page, c)
+				for _, scheme := range []string{"dark", "light"} { // light last: the page stays light
+					do("colour scheme", archiveColorScheme(scheme))
+					if dark := eval(`matchMedia('(prefers-color-scheme: dark)').matches ? 1 : 0`); dark != map[string]float64{"dark": 1, "light": 0}[scheme] {
+						t.Fatalf("the page is not in %s mode", scheme)
+					}
+					if c := eval(fmt.Sprintf(archiveContrastJS, "body, a, p, li, h1, h2, h3, .meta, mark, label, button, .button")); c < 4.5 {
+						t.Errorf("%s in %s mode: lowest text contrast %.2f, want at least 4.5 (AA)", page, scheme, c)
+					}
 				}
 				if n := eval(`document.querySelectorAll('h1').length`); n != 1 {
 					t.Errorf("%s: %v h1 elements", page, n)

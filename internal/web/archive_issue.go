@@ -94,6 +94,7 @@ func (a *archive) handleEmail(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", archiveEmailCSP)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Robots-Tag", "noindex") // search engines should index the framed page instead
 	if archiveNotModified(w, r, a.etag("email", is.ID, is.SentAt.UnixNano(), neutral), is.SentAt, "public, max-age=3600") {
 		return
 	}

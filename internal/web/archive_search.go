@@ -46,6 +46,7 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 	data.Nav.Query = q
 	if err != nil {
 		data.Error = bulletin.ErrorMessage(err)
+		w.Header().Set("Cache-Control", "no-cache")
 		a.render(w, r, http.StatusBadRequest, "archive/search.html", "Search "+nl.Name, data)
 		return
 	}

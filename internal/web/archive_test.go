@@ -170,6 +170,9 @@ func TestArchiveEmailIsNeutralAndInert(t *testing.T) {
 		`<a id="item-link" href="#item-1">`, `<a id="ext" href="https://example.org/news" target="_top">`,
 		`<a id="js">`, `<a id="js2">`, `<style>.t { color: #222; }</style>`)
 	archiveLacks(t, "email", r.body, "__BULLETIN_", "javascript:", `target="_blank"`)
+	if r.header.Get("X-Robots-Tag") != "noindex" {
+		t.Errorf("email X-Robots-Tag = %q", r.header.Get("X-Robots-Tag"))
+	}
 	// Everything but the links is served exactly as stored.
 	stored := archiveEmailHTML(2, "http://127.0.0.1:9")
 	for _, part := range []string{`<h1 class="t" id="top">Weekly update 2</h1>`, `<a name="item-1" id="item-1"></a><h3>1. The first item</h3>`} {
@@ -240,4 +243,33 @@ func TestArchiveRootWithoutNewsletter(t *testing.T) {
 	archiveLacks(t, "empty archive", r.body, "By month")
 }
 
-var _ = bulletin.IssueSent
+// Months and dates follow the time zone of the newsletter's schedule.
+func TestArchiveTimeZone(t *testing.T) {
+	t.Parallel()
+	for schedule, want := range map[string]string{
+		"CRON_TZ=America/New_York 0 17 * * 2": "America/New_York",
+		"TZ=Europe/Paris 0 9 * * 3":           "Europe/Paris",
+		"0 17 * * 2":                          "UTC",
+		"CRON_TZ=Nowhere/Land 0 17 * * 2":     "UTC",
+		"":                                    "UTC",
+	} {
+		if got := archiveLocation(&bulletin.ArchiveNewsletter{Schedule: schedule}).String(); got != want {
+			t.Errorf("schedule %q: zone %s, want %s", schedule, got, want)
+		}
+	}
+	f := newArchiveFixture(t)
+	nl := f.newsletter("weekly", "Weekly update", true)
+	f.exec(`UPDATE newsletters SET schedule = 'CRON_TZ=America/New_York 0 22 * * 1'`)
+	// 03:00 UTC on 1 December is 22:00 on 30 November in New York.
+	f.issue(nl, 1, bulletin.IssueSent, archiveAt("2026-12-01T03:00:00Z"), "<p>1</p>", archiveItem{"Late news", "", ""})
+	ts := serve(t, &Server{Health: f.db, Archive: f.db})
+	nov := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2026/11/")
+	if nov.status != 200 {
+		t.Fatalf("November = %d", nov.status)
+	}
+	archiveContains(t, "November", nov.body, "30 November 2026", "<li>Late news</li>")
+	if dec := archiveFetch(t, "GET", ts.URL+"/archive/weekly/2026/12/"); dec.status != 404 {
+		t.Errorf("December = %d, want 404", dec.status)
+	}
+	archiveContains(t, "index", archiveFetch(t, "GET", ts.URL+"/archive/weekly/").body, `href="/archive/weekly/2026/11/">November 2026</a>`)
+}

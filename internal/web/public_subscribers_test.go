@@ -123,6 +123,11 @@ func TestSubscribeBadInput(t *testing.T) {
 			t.Errorf("%q/%q: %d, want 400 mentioning %q:\n%s", tc.email, tc.name, code, tc.want, body)
 		}
 	}
+	// An oversized form body is refused before anything is read into a row.
+	code, _ := e.postForm("/subscribe/weekly", url.Values{"email": {"big@example.org"}, "name": {strings.Repeat("x", 100<<10)}})
+	if code != 400 || e.status("big@example.org") != "none" {
+		t.Fatalf("oversized form: %d", code)
+	}
 	for _, path := range []string{"/subscribe/nope", "/subscribe/staff"} {
 		if code, _ := e.do("GET", path, "", ""); code != 404 {
 			t.Errorf("GET %s = %d, want 404", path, code)
@@ -137,7 +142,7 @@ func TestSubscribeBadInput(t *testing.T) {
 		t.Fatalf("bad input left %d subscribers", n)
 	}
 	// A cross-site form post is CSRF, refused before anything happens.
-	code, _ := e.postForm("/subscribe/weekly", url.Values{"email": {"x@example.org"}}, "Sec-Fetch-Site", "cross-site")
+	code, _ = e.postForm("/subscribe/weekly", url.Values{"email": {"x@example.org"}}, "Sec-Fetch-Site", "cross-site")
 	if code != 403 || e.status("x@example.org") != "none" {
 		t.Fatalf("cross-site subscribe: %d", code)
 	}
