@@ -64,7 +64,11 @@ func benchSeed(b *testing.B, n int) (*postgres.DB, int64) {
 }
 
 func BenchmarkThroughput(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	sizes := []int{10_000, 100_000}
+	if v, err := strconv.Atoi(os.Getenv("BULLETIN_BENCH_N")); err == nil {
+		sizes = []int{v}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for range b.N {
 				benchThroughput(b, n)

@@ -59,3 +59,4 @@ func (m *marker) run() {
 		}
 	}
 }
+

@@ -78,6 +78,14 @@ func (db *DB) StartIssue(ctx context.Context, issueID int64, from []string) (int
 	if err != nil {
 		return 0, fmt.Errorf("start issue: %w", err)
 	}
+	if n >= 1000 {
+		// Fresh statistics, or the planner may still think the table is
+		// as small as before the fan-out and claim by sequential scan: a
+		// scan of every row per batch of 100.
+		if _, err := db.Pool.Exec(ctx, `ANALYZE deliveries`); err != nil {
+			return n, fmt.Errorf("start issue: analyze: %w", err)
+		}
+	}
 	return n, nil
 }
 
