@@ -59,4 +59,3 @@ func (m *marker) run() {
 		}
 	}
 }
-
