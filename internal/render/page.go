@@ -50,6 +50,7 @@ type pageItem struct {
 	URL      string
 	Source   string
 	Byline   string // "source, date" for round-up lines
+	Closing  bool   // the closing item: its highlight reads "Lastly, …"
 }
 
 // Rule underlines a heading in the text part.
@@ -88,6 +89,7 @@ func newPage(in Issue, policy *bluemonday.Policy) (*page, error) {
 		if it.Closing && i == len(in.Items)-1 {
 			// Only the last item can close the issue; the store orders
 			// closing items last, and any extra one reads as a normal item.
+			pi.Closing = true
 			p.Closing = pi
 			continue
 		}
