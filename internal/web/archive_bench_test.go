@@ -77,8 +77,8 @@ func seedBenchArchive(b *testing.B) archiveFixture {
 	return f
 }
 
-// loadBench requests path from 8 goroutines for b.N requests in all.
-func loadBench(b *testing.B, path string) {
+// BenchmarkArchive seeds once and then loads each kind of request.
+func BenchmarkArchive(b *testing.B) {
 	f := seedBenchArchive(b)
 	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -88,11 +88,24 @@ func loadBench(b *testing.B, path string) {
 	}
 	ts := httptest.NewServer(h) // serve() takes a *testing.T
 	b.Cleanup(ts.Close)
+	for _, c := range []struct{ name, path string }{
+		{"IssuePage", "/archive/weekly/150"},
+		{"IssueEmail", "/archive/weekly/150/email"},
+		{"Search", "/archive/weekly/search?q=budget"},
+		{"SearchTwoWords", "/archive/weekly/search?q=budget+council"},
+		{"SearchPage5", "/archive/weekly/search?q=%22street+lights%22+or+festival&page=5"},
+	} {
+		b.Run(c.name, func(b *testing.B) { loadBench(b, ts.URL, c.path) })
+	}
+}
+
+// loadBench requests path from 8 goroutines for b.N requests in all.
+func loadBench(b *testing.B, base, path string) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
 	client := &http.Client{Transport: tr}
 	b.Cleanup(tr.CloseIdleConnections)
 	get := func() error {
-		resp, err := client.Get(ts.URL + path)
+		resp, err := client.Get(base + path)
 		if err != nil {
 			return err
 		}
@@ -137,18 +150,4 @@ func loadBench(b *testing.B, path string) {
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
-}
-
-func BenchmarkArchiveIssuePage(b *testing.B) { loadBench(b, "/archive/weekly/150") }
-
-func BenchmarkArchiveIssueEmail(b *testing.B) { loadBench(b, "/archive/weekly/150/email") }
-
-func BenchmarkArchiveSearch(b *testing.B) { loadBench(b, "/archive/weekly/search?q=budget") }
-
-func BenchmarkArchiveSearchTwoWords(b *testing.B) {
-	loadBench(b, "/archive/weekly/search?q=budget+council")
-}
-
-func BenchmarkArchiveSearchPage5(b *testing.B) {
-	loadBench(b, "/archive/weekly/search?q=%22street+lights%22+or+festival&page=5")
 }
