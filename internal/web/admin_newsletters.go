@@ -53,11 +53,38 @@ func (s *Server) newslettersPage(w http.ResponseWriter, r *http.Request, status 
 }
 
 type newsletterView struct {
-	N     *bulletin.Newsletter
-	Runs  []time.Time
-	Lists string // comma-separated slugs, as typed
-	Delay string
-	Error string
+	N       *bulletin.Newsletter
+	Runs    []time.Time
+	Lists   string // comma-separated slugs, as typed
+	Choices []listChoice
+	Delay   string
+	Error   string
+}
+
+// listChoice is one list as a checkbox of the newsletter form.
+type listChoice struct {
+	Slug, Name string
+	On         bool
+}
+
+// withChoices offers every list as a checkbox when the lists store is
+// wired; otherwise the form keeps a text field of slugs.
+func (s *Server) withChoices(r *http.Request, v *newsletterView) error {
+	if s.Subscribers == nil {
+		return nil
+	}
+	ls, err := s.Subscribers.FindLists(r.Context())
+	if err != nil {
+		return err
+	}
+	on := map[string]bool{}
+	for _, l := range strings.Split(v.Lists, ",") {
+		on[strings.TrimSpace(l)] = true
+	}
+	for _, l := range ls {
+		v.Choices = append(v.Choices, listChoice{Slug: l.Slug, Name: l.Name, On: on[l.Slug]})
+	}
+	return nil
 }
 
 func (s *Server) handleNewsletter(w http.ResponseWriter, r *http.Request) {
@@ -68,6 +95,10 @@ func (s *Server) handleNewsletter(w http.ResponseWriter, r *http.Request) {
 	}
 	runs, _ := nextRuns(n.Schedule, 5, time.Now())
 	v := newsletterView{N: n, Runs: runs, Lists: strings.Join(n.Lists, ", "), Delay: n.SendDelay.String()}
+	if err := s.withChoices(r, &v); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	s.adminPage(w, r, http.StatusOK, "admin/newsletter.html", n.Name, v)
 }
 
@@ -76,8 +107,12 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	f := func(k string) *string { v := r.PostFormValue(k); return &v }
 	auto := r.PostFormValue("auto_send") == "on"
+	typed := r.PostFormValue("lists")
+	if r.PostForm.Has("list") || r.PostFormValue("lists_checkboxes") == "1" {
+		typed = strings.Join(r.PostForm["list"], ",")
+	}
 	lists := []string{}
-	for _, l := range strings.Split(r.PostFormValue("lists"), ",") {
+	for _, l := range strings.Split(typed, ",") {
 		if l = strings.TrimSpace(l); l != "" {
 			lists = append(lists, l)
 		}
@@ -91,10 +126,10 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	}
 	d, err := time.ParseDuration(delay)
 	if err != nil {
-		return upd, r.PostFormValue("lists"), delay, bulletin.Errorf(bulletin.EINVALID, "send delay: %q is not a duration like \"16h\" or \"90m\"", delay)
+		return upd, typed, delay, bulletin.Errorf(bulletin.EINVALID, "send delay: %q is not a duration like \"16h\" or \"90m\"", delay)
 	}
 	upd.SendDelay = &d
-	return upd, r.PostFormValue("lists"), delay, nil
+	return upd, typed, delay, nil
 }
 
 func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +146,7 @@ func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
 		}
 		applyNewsletter(n, upd) // show what was typed
 		v := newsletterView{N: n, Lists: lists, Delay: delay, Error: bulletin.ErrorMessage(err)}
+		_ = s.withChoices(r, &v) // the form still works as text without them
 		s.adminPage(w, r, statusOf(err), "admin/newsletter.html", n.Name, v)
 		return
 	}

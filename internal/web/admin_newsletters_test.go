@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"bulletin/internal/bulletin"
 )
 
 func TestNewsletterSettings(t *testing.T) {
@@ -15,15 +17,22 @@ func TestNewsletterSettings(t *testing.T) {
 	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.CreateList(ctx, &bulletin.List{Slug: "readers", Name: "Readers"}); err != nil {
+		t.Fatal(err)
+	}
 	ad := client(t)
 	login(t, ad, base, "admin")
+	if _, _, body := get(t, ad, base+"/admin/newsletters/weekly"); !strings.Contains(body, `name="list" value="readers"`) {
+		t.Fatal("the newsletter form does not offer the lists as checkboxes")
+	}
 	form := url.Values{"name": {"Weekly update"}, "from_name": {"Town Hall"}, "from_email": {"news@example.org"},
-		"schedule": {"CRON_TZ=Europe/Berlin 0 17 * * TUE"}, "send_delay": {"16h"}, "lists": {""}}
+		"schedule": {"CRON_TZ=Europe/Berlin 0 17 * * TUE"}, "send_delay": {"16h"}, "lists_checkboxes": {"1"}, "list": {"readers"}}
 	if code, _, body := post(t, ad, base+"/admin/newsletters/weekly", form); code != 303 {
 		t.Fatalf("save = %d\n%s", code, body)
 	}
 	n, _ := db.FindNewsletterBySlug(ctx, "weekly")
-	if n.Schedule != "CRON_TZ=Europe/Berlin 0 17 * * TUE" || n.SendDelay != 16*time.Hour || n.FromEmail != "news@example.org" {
+	if n.Schedule != "CRON_TZ=Europe/Berlin 0 17 * * TUE" || n.SendDelay != 16*time.Hour || n.FromEmail != "news@example.org" ||
+		len(n.Lists) != 1 || n.Lists[0] != "readers" {
 		t.Fatalf("saved newsletter: %+v", n)
 	}
 	_, _, body := get(t, ad, base+"/admin/newsletters")
