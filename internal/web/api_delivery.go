@@ -19,8 +19,7 @@ type Sender interface {
 
 // handleIssueSend starts sending: 202, the sender pool does the rest.
 func (s *Server) handleIssueSend(w http.ResponseWriter, r *http.Request) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return
 	}
 	n, err := issueNumber(r)
@@ -42,8 +41,7 @@ func (s *Server) handleIssueSend(w http.ResponseWriter, r *http.Request) {
 
 // handleIssueTest sends one copy of the issue to {"email": …}.
 func (s *Server) handleIssueTest(w http.ResponseWriter, r *http.Request) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return
 	}
 	n, err := issueNumber(r)

@@ -34,18 +34,6 @@ type issueJSON struct {
 	Progress *bulletin.Progress `json:"progress,omitempty"`
 }
 
-// requireEditor allows editors and admins.
-func requireEditor(r *http.Request) error {
-	u := currentUser(r)
-	if u == nil {
-		return bulletin.Errorf(bulletin.EUNAUTHORIZED, "authentication required")
-	}
-	if !u.CanEdit() {
-		return bulletin.Errorf(bulletin.EFORBIDDEN, "only editors may manage issues")
-	}
-	return nil
-}
-
 // issueNumber parses {number}; a malformed one is an EINVALID error.
 func issueNumber(r *http.Request) (int, error) {
 	n, err := strconv.Atoi(r.PathValue("number"))
@@ -58,8 +46,7 @@ func issueNumber(r *http.Request) (int, error) {
 // handleIssueCompile compiles now: 201 with the issue, or 409 with the
 // reason when there is nothing to compile. Body (optional): {"allow_empty": true}.
 func (s *Server) handleIssueCompile(w http.ResponseWriter, r *http.Request) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return
 	}
 	var in struct {
@@ -80,8 +67,7 @@ func (s *Server) handleIssueCompile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIssueList(w http.ResponseWriter, r *http.Request) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return
 	}
 	list, err := s.Issues.FindIssues(r.Context(), r.PathValue("nl"))
@@ -115,8 +101,7 @@ func (s *Server) handleIssueRender(w http.ResponseWriter, r *http.Request) {
 // changeIssue runs change on {nl}/{number} for an editor and answers with
 // the changed issue.
 func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func(context.Context, string, int) (*bulletin.Issue, error)) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return
 	}
 	n, err := issueNumber(r)
@@ -135,8 +120,7 @@ func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func
 // findIssue checks the caller and loads {nl}/{number}, answering the
 // request itself when it cannot.
 func (s *Server) findIssue(w http.ResponseWriter, r *http.Request) (*bulletin.Issue, bool) {
-	if err := requireEditor(r); err != nil {
-		s.apiError(w, r, err)
+	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
 		return nil, false
 	}
 	n, err := issueNumber(r)
