@@ -2,6 +2,8 @@ package main
 
 import (
 	"net/http"
+	"os"
+	"runtime/debug"
 
 	"bulletin/internal/delivery"
 	"bulletin/internal/smtp"
@@ -51,6 +53,9 @@ func (m *Main) wireSending(withPool bool) (*sending, error) {
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}
 	if withPool {
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(delivery.GCPercent)
+		}
 		s.pool = &delivery.Pool{Config: m.deliveryConfig(), Store: m.DB, Transport: tr, Metrics: metrics, Log: m.Log}
 		s.svc.Wake = s.pool.Wake
 		m.services = append(m.services, s.pool.Run)

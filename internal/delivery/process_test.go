@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ const senderConns = 3
 // runSenderProcess is main() of a sender process: DATABASE_URL and
 // SMTP_PORT from the environment, stop on SIGTERM.
 func runSenderProcess() int {
+	debug.SetGCPercent(delivery.GCPercent) // as cmd/bulletin's sender role
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	db, err := postgres.Open(ctx, os.Getenv("DATABASE_URL"), 8)
