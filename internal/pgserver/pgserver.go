@@ -92,6 +92,7 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	removeStale(os.TempDir())
 	s := &Server{}
 	// The run dir holds the socket and log, and the data too unless it is
 	// kept elsewhere; it is always removed by Stop.
@@ -266,6 +267,27 @@ func (s *Server) stopProcess() {
 func (s *Server) cleanup() {
 	if s.dir != "" {
 		_ = os.RemoveAll(s.dir)
+	}
+}
+
+// removeStale removes run dirs left by processes that died without
+// cleaning up (a panicking test binary, kill -9): Pdeathsig stops their
+// server, but nobody removes the folder. A dir is stale when its server is
+// gone (no postmaster.pid in its data, no socket lock, which a server with
+// its data kept elsewhere still has here) and it is older than any
+// start-up takes.
+func removeStale(tmp string) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "bulletin-pg-*"))
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil || time.Since(st.ModTime()) < 10*time.Minute {
+			continue
+		}
+		pids, _ := filepath.Glob(filepath.Join(d, "*", "postmaster.pid"))
+		locks, _ := filepath.Glob(filepath.Join(d, ".s.PGSQL.*.lock"))
+		if len(pids) == 0 && len(locks) == 0 {
+			_ = os.RemoveAll(d)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -88,5 +89,34 @@ func TestTemporaryDirRemoved(t *testing.T) {
 	s.Stop()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("temp dir %s still there after Stop (err %v)", dir, err)
+	}
+}
+
+// Folders left by a process that died are removed by the next start; a
+// fresh one (still starting) and one with a live server are kept.
+func TestRemoveStale(t *testing.T) {
+	tmp := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	mk := func(name string, pid bool, mod time.Time) string {
+		d := tmp + "/" + name
+		os.MkdirAll(d+"/data", 0o755)
+		if pid {
+			os.WriteFile(d+"/data/postmaster.pid", []byte("1"), 0o644)
+		}
+		os.Chtimes(d, mod, mod)
+		return d
+	}
+	dead := mk("bulletin-pg-dead", false, old)
+	live := mk("bulletin-pg-live", true, old)
+	young := mk("bulletin-pg-young", false, time.Now())
+	kept := mk("bulletin-pg-kept", false, old) // data kept elsewhere: only the socket lock is here
+	os.WriteFile(kept+"/.s.PGSQL.5432.lock", []byte("1"), 0o644)
+	os.Chtimes(kept, old, old)
+	other := mk("something-else", false, old)
+	removeStale(tmp)
+	for d, want := range map[string]bool{dead: false, live: true, young: true, kept: true, other: true} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s: exists=%v, want %v", d, err == nil, want)
+		}
 	}
 }
