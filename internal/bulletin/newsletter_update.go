@@ -19,6 +19,31 @@ type NewsletterUpdate struct {
 	IsDefault       *bool     // only true is accepted: it moves the default here
 }
 
+// Apply copies every set field of u onto n. The store applies an update
+// with it before saving, and the web layer to fill a new newsletter or to
+// show a rejected form as typed.
+func (u NewsletterUpdate) Apply(n *Newsletter) {
+	for _, f := range []struct{ dst, src *string }{{&n.Name, u.Name}, {&n.Description, u.Description},
+		{&n.FromName, u.FromName}, {&n.FromEmail, u.FromEmail}, {&n.ReplyTo, u.ReplyTo}, {&n.Schedule, u.Schedule},
+		{&n.SubjectTemplate, u.SubjectTemplate}, {&n.Intro, u.Intro}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if u.AutoSend != nil {
+		n.AutoSend = *u.AutoSend
+	}
+	if u.SendDelay != nil {
+		n.SendDelay = *u.SendDelay
+	}
+	if u.Lists != nil {
+		n.Lists = *u.Lists
+	}
+	if u.IsDefault != nil {
+		n.IsDefault = *u.IsDefault
+	}
+}
+
 // SectionUpdate changes a section; nil fields are left alone.
 type SectionUpdate struct {
 	Name     *string `json:"name"`

@@ -117,7 +117,7 @@ func (db *DB) UpdateNewsletter(ctx context.Context, slug string, upd bulletin.Ne
 		if n, err = db.findNewsletter(ctx, tx, `WHERE slug = $1 FOR NO KEY UPDATE`, slug); err != nil {
 			return err
 		}
-		applyNewsletterUpdate(n, upd)
+		upd.Apply(n)
 		if upd.IsDefault != nil && !*upd.IsDefault {
 			return bulletin.Errorf(bulletin.EINVALID, "is_default: make another newsletter the default instead")
 		}
@@ -146,34 +146,6 @@ func (db *DB) UpdateNewsletter(ctx context.Context, slug string, upd bulletin.Ne
 		return nil, fmt.Errorf("update newsletter %s: %w", slug, err)
 	}
 	return n, nil
-}
-
-func applyNewsletterUpdate(n *bulletin.Newsletter, u bulletin.NewsletterUpdate) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&n.Name, u.Name)
-	set(&n.Description, u.Description)
-	set(&n.FromName, u.FromName)
-	set(&n.FromEmail, u.FromEmail)
-	set(&n.ReplyTo, u.ReplyTo)
-	set(&n.Schedule, u.Schedule)
-	set(&n.SubjectTemplate, u.SubjectTemplate)
-	set(&n.Intro, u.Intro)
-	if u.AutoSend != nil {
-		n.AutoSend = *u.AutoSend
-	}
-	if u.SendDelay != nil {
-		n.SendDelay = *u.SendDelay
-	}
-	if u.Lists != nil {
-		n.Lists = *u.Lists
-	}
-	if u.IsDefault != nil {
-		n.IsDefault = *u.IsDefault
-	}
 }
 
 // setNewsletterLists replaces n's lists by n.Lists (slugs); an unknown slug

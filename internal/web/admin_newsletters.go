@@ -144,7 +144,7 @@ func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, ferr)
 			return
 		}
-		applyNewsletter(n, upd) // show what was typed
+		upd.Apply(n) // show what was typed
 		v := newsletterView{N: n, Lists: lists, Delay: delay, Error: bulletin.ErrorMessage(err)}
 		_ = s.withChoices(r, &v) // the form still works as text without them
 		s.adminPage(w, r, statusOf(err), "admin/newsletter.html", n.Name, v)

@@ -109,7 +109,7 @@ func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) 
 	if req.Slug != nil {
 		n.Slug = *req.Slug
 	}
-	applyNewsletter(n, upd)
+	upd.Apply(n)
 	if err := s.Newsletters.CreateNewsletter(r.Context(), n); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -142,27 +142,4 @@ func (s *Server) handleNewsletterPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
-}
-
-// applyNewsletter fills a new newsletter from the request's fields.
-func applyNewsletter(n *bulletin.Newsletter, u bulletin.NewsletterUpdate) {
-	for _, f := range []struct{ dst, src *string }{{&n.Name, u.Name}, {&n.Description, u.Description},
-		{&n.FromName, u.FromName}, {&n.FromEmail, u.FromEmail}, {&n.ReplyTo, u.ReplyTo}, {&n.Schedule, u.Schedule},
-		{&n.SubjectTemplate, u.SubjectTemplate}, {&n.Intro, u.Intro}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	if u.AutoSend != nil {
-		n.AutoSend = *u.AutoSend
-	}
-	if u.SendDelay != nil {
-		n.SendDelay = *u.SendDelay
-	}
-	if u.Lists != nil {
-		n.Lists = *u.Lists
-	}
-	if u.IsDefault != nil {
-		n.IsDefault = *u.IsDefault
-	}
 }
