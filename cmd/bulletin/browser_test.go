@@ -48,10 +48,8 @@ func startFull(t *testing.T) (*Main, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host, port, _ := net.SplitHostPort(sink.Addr)
-	p, _ := strconv.Atoi(port)
-	cfg.SMTPURL = "smtp://" + sink.Addr + "?tls=none"
-	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = host, p, "none"
+	cfg.SMTP = config.PlainSMTP(sink.Addr)
+	cfg.SMTPURL = cfg.SMTP.URL()
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	t.Cleanup(func() {

@@ -3,10 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"strconv"
 
 	"bulletin/internal/capture"
+	"bulletin/internal/config"
 	"bulletin/internal/pgserver"
 )
 
@@ -41,10 +40,8 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%w (choose another with --smtp-addr)", err)
 	}
 	defer cap.Close()
-	host, port, _ := net.SplitHostPort(cap.Addr)
-	cfg.SMTPURL = "smtp://" + net.JoinHostPort(host, port) + "?tls=none"
-	p, _ := strconv.Atoi(port)
-	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = host, p, "none"
+	cfg.SMTP = config.PlainSMTP(cap.Addr)
+	cfg.SMTPURL = cfg.SMTP.URL()
 
 	seed, err := seedDemo(ctx, m)
 	if err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -28,9 +26,7 @@ func TestCaptureKeepsMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	host, port, _ := net.SplitHostPort(srv.Addr)
-	p, _ := strconv.Atoi(port)
-	ml := &smtp.Mailer{SMTP: config.SMTP{Host: host, Port: p, TLS: config.TLSNone}}
+	ml := &smtp.Mailer{SMTP: config.PlainSMTP(srv.Addr)}
 
 	m := mail.NewMsg()
 	if err := m.From("news@example.org"); err != nil {
@@ -75,9 +71,7 @@ func TestCaptureSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	host, port, _ := net.SplitHostPort(srv.Addr)
-	p, _ := strconv.Atoi(port)
-	ml := &smtp.Mailer{SMTP: config.SMTP{Host: host, Port: p, TLS: config.TLSNone}}
+	ml := &smtp.Mailer{SMTP: config.PlainSMTP(srv.Addr)}
 	m := mail.NewMsg()
 	_ = m.From("news@example.org")
 	_ = m.To("reader@example.com")

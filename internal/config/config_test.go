@@ -78,3 +78,12 @@ func TestBadValues(t *testing.T) {
 		})
 	}
 }
+
+func TestSMTPURLRoundTrip(t *testing.T) {
+	for _, c := range []SMTP{PlainSMTP("127.0.0.1:2525"), {Host: "mail.example.org", Port: 587, Username: "me", Password: "p@ss:/", TLS: TLSStartTLS}} {
+		got, err := ParseSMTPURL(c.URL())
+		if err != nil || got != c {
+			t.Errorf("ParseSMTPURL(%q) = %+v, %v; want %+v", c.URL(), got, err, c)
+		}
+	}
+}

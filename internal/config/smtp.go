@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 )
@@ -71,4 +72,21 @@ func ParseSMTPURL(s string) (SMTP, error) {
 		c.Password, _ = u.User.Password()
 	}
 	return c, nil
+}
+
+// PlainSMTP describes the server at addr (host:port) with no TLS and no
+// login: the built-in capture, a local relay, the tests' sinks.
+func PlainSMTP(addr string) SMTP {
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	return SMTP{Host: host, Port: p, TLS: TLSNone}
+}
+
+// URL is c as a BULLETIN_SMTP_URL; ParseSMTPURL(c.URL()) gives c back.
+func (c SMTP) URL() string {
+	u := url.URL{Scheme: "smtp", Host: net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), RawQuery: "tls=" + c.TLS}
+	if c.Username != "" {
+		u.User = url.UserPassword(c.Username, c.Password)
+	}
+	return u.String()
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,9 +30,7 @@ func TestSendThroughPostfix(t *testing.T) {
 	defer sink.Close()
 	pf := postfixtest.Start(t, sink.Addr)
 
-	host, port, _ := net.SplitHostPort(pf.Addr)
-	p, _ := strconv.Atoi(port)
-	ml := &smtp.Mailer{SMTP: config.SMTP{Host: host, Port: p, TLS: config.TLSNone}}
+	ml := &smtp.Mailer{SMTP: config.PlainSMTP(pf.Addr)}
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	_ = m.From("Weekly update <news@example.org>")
 	_ = m.To("reader@example.com")

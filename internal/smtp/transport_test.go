@@ -12,11 +12,9 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/mail"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,9 +57,7 @@ func server(t *testing.T) (*memStore, config.SMTP) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	host, port, _ := net.SplitHostPort(srv.Addr)
-	p, _ := strconv.Atoi(port)
-	return st, config.SMTP{Host: host, Port: p, TLS: config.TLSNone}
+	return st, config.PlainSMTP(srv.Addr)
 }
 
 func message() *delivery.Message {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -67,13 +65,11 @@ func deliveryAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB, *ca
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	host, port, _ := net.SplitHostPort(srv.Addr)
-	p, _ := strconv.Atoi(port)
 	reg := prometheus.NewRegistry()
 	delivery.NewMetrics(reg, db.PendingDeliveries, 0)
 	svc := &delivery.Service{Store: db, Log: slog.New(slog.DiscardHandler),
 		Config:    delivery.Config{BaseURL: "https://news.example.org"},
-		Transport: &smtp.Transport{SMTP: config.SMTP{Host: host, Port: p, TLS: config.TLSNone}}}
+		Transport: &smtp.Transport{SMTP: config.PlainSMTP(srv.Addr)}}
 	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db,
 		Delivery: svc, Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
 	h, err := s.Handler()

@@ -6,13 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"mime/quotedprintable"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -43,10 +41,8 @@ func newSubsEnv(t *testing.T) *subsEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cap.Close() })
-	host, port, _ := net.SplitHostPort(cap.Addr)
-	p, _ := strconv.Atoi(port)
 	s := &Server{Health: db, Subscribers: db, Log: log, Templates: templates.Builtin(),
-		ConfirmMailer: &smtp.Mailer{SMTP: config.SMTP{Host: host, Port: p, TLS: config.TLSNone}}}
+		ConfirmMailer: &smtp.Mailer{SMTP: config.PlainSMTP(cap.Addr)}}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
