@@ -2,10 +2,10 @@ package bulletin
 
 import "time"
 
-// Delivery statuses. "sending" is a claimed row under a lease.
+// Delivery statuses. A pending row being sent holds a lease (a time until
+// which no other sender takes it).
 const (
 	DeliveryPending = "pending"
-	DeliverySending = "sending"
 	DeliverySent    = "sent"
 	DeliveryFailed  = "failed"
 )

@@ -2,6 +2,7 @@ package bulletin
 
 import (
 	"html"
+	"slices"
 	"strings"
 )
 
@@ -35,6 +36,7 @@ type Personal struct {
 // in the HTML part and leaves them raw in the text part.
 type Personalizer struct {
 	html, text []segment
+	enc        func(string) string // applied to every value; nil = none (see Encode)
 }
 
 // segment is literal text followed by a placeholder (ph = -1: none).
@@ -55,15 +57,46 @@ func NewPersonalizer(htmlBody, textBody string) *Personalizer {
 
 // Apply returns the recipient's HTML and text.
 func (p *Personalizer) Apply(v Personal) (htmlBody, textBody string) {
+	return string(p.AppendHTML(nil, v)), string(p.AppendText(nil, v))
+}
+
+// AppendHTML appends the recipient's HTML to dst, values HTML-escaped.
+func (p *Personalizer) AppendHTML(dst []byte, v Personal) []byte {
+	vals := values(v)
+	for i, s := range vals {
+		vals[i] = html.EscapeString(s)
+	}
+	return p.join(dst, p.html, vals)
+}
+
+// AppendText appends the recipient's text to dst.
+func (p *Personalizer) AppendText(dst []byte, v Personal) []byte {
+	return p.join(dst, p.text, values(v))
+}
+
+// Encode returns a Personalizer whose output is enc applied piece by piece:
+// to each literal once, here, and to each value per message. It is how an
+// issue is put into a transfer encoding once rather than once per
+// recipient; enc must be such that enc(a)+enc(b) decodes to a+b (the SMTP
+// package passes quoted-printable with a soft line break after each piece).
+func (p *Personalizer) Encode(enc func(string) string) *Personalizer {
+	mapped := func(segs []segment) []segment {
+		out := make([]segment, len(segs))
+		for i, s := range segs {
+			out[i] = segment{lit: enc(s.lit), ph: s.ph}
+		}
+		return out
+	}
+	return &Personalizer{html: mapped(p.html), text: mapped(p.text), enc: enc}
+}
+
+// values are the recipient's values in placeholder order, made safe.
+func values(v Personal) [3]string {
 	raw := [3]string{safeURL(v.UnsubscribeURL), safeURL(v.PreferencesURL), oneLine(v.Name)}
 	if raw[2] == "" {
 		raw[2] = DefaultName
 	}
-	var esc [3]string
-	for i, s := range raw {
-		esc[i] = html.EscapeString(s)
-	}
-	return join(p.html, esc[:]), join(p.text, raw[:])
+	return raw
 }
 
 func split(s string) []segment {
@@ -84,7 +117,12 @@ func split(s string) []segment {
 	}
 }
 
-func join(segs []segment, vals []string) string {
+func (p *Personalizer) join(dst []byte, segs []segment, vals [3]string) []byte {
+	if p.enc != nil {
+		for i, v := range vals {
+			vals[i] = p.enc(v)
+		}
+	}
 	n := 0
 	for _, s := range segs {
 		n += len(s.lit)
@@ -92,15 +130,14 @@ func join(segs []segment, vals []string) string {
 			n += len(vals[s.ph])
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	dst = slices.Grow(dst, n)
 	for _, s := range segs {
-		b.WriteString(s.lit)
+		dst = append(dst, s.lit...)
 		if s.ph >= 0 {
-			b.WriteString(vals[s.ph])
+			dst = append(dst, vals[s.ph]...)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // safeURL keeps a personal link from becoming a script or breaking out of

@@ -19,21 +19,6 @@ func every(ctx context.Context, d time.Duration, f func(context.Context)) {
 	}
 }
 
-// rescue returns rows whose lease expired (their sender died) to pending.
-func (p *Pool) rescue(ctx context.Context) {
-	every(ctx, max(p.cfg.Lease/4, 100*time.Millisecond), func(ctx context.Context) {
-		n, err := p.Store.RescueDeliveries(ctx, p.cfg.MaxAttempts)
-		if err != nil && ctx.Err() == nil {
-			p.Log.Warn("rescue deliveries", "err", err)
-		}
-		if n > 0 {
-			p.Log.Info("rescued deliveries with expired leases", "count", n)
-			p.Metrics.rescued(int(n))
-			p.Wake()
-		}
-	})
-}
-
 // finish moves issues with nothing left to send to "sent", and keeps the
 // queue-depth gauge fresh.
 func (p *Pool) finish(ctx context.Context) {

@@ -24,6 +24,7 @@ type Job struct {
 	Name         string
 	Token        string
 	Active       bool // the subscriber is still active (they may have left since fan-out)
+	Rescued      bool // the row's previous lease expired: its sender died or stalled
 }
 
 // Issue is what every message of one issue shares.
@@ -88,9 +89,6 @@ type Store interface {
 	// ReleaseDeliveries returns claimed, unsent rows to pending without
 	// counting the attempt (shutdown, no connection).
 	ReleaseDeliveries(ctx context.Context, ids []int64) error
-	// RescueDeliveries returns rows whose lease expired to pending (or
-	// failed past maxAttempts).
-	RescueDeliveries(ctx context.Context, maxAttempts int) (int64, error)
 	// FinishIssues marks sending issues with nothing pending or in flight
 	// as sent and returns their ids.
 	FinishIssues(ctx context.Context) ([]int64, error)
@@ -105,17 +103,26 @@ type Notifier interface {
 	ListenDeliveries(ctx context.Context, wake func()) error
 }
 
-// Transport opens SMTP connections and builds messages.
+// Transport opens SMTP connections and encodes messages.
 type Transport interface {
 	Dial(ctx context.Context) (Conn, error)
-	// Check validates m's header-bound fields without sending anything.
-	Check(m *Message) error
+	// Prepare checks the fields every message of an issue shares and does
+	// once the work they share (header and body encoding); each Send then
+	// only adds one recipient.
+	Prepare(l *Letter) (Prepared, error)
+}
+
+// Prepared is a Letter after the transport's once-per-issue work.
+type Prepared interface {
+	// Check validates a recipient's header-bound fields without sending.
+	Check(r *Recipient) error
 }
 
 // Conn is one SMTP connection, owned by one worker.
 type Conn interface {
-	// Send sends one message and returns the server's reply to it.
-	Send(m *Message) (reply string, err error)
+	// Send sends the prepared letter to one recipient and returns the
+	// server's reply.
+	Send(p Prepared, r *Recipient) (reply string, err error)
 	Close() error
 }
 
@@ -127,16 +134,21 @@ type ReplyError interface {
 	EnhancedCode() string
 }
 
-// Message is one email to one recipient, before SMTP encoding.
-type Message struct {
+// Letter is what every message of one issue shares.
+type Letter struct {
 	FromName, FromEmail string
 	ReplyTo             string
-	To, ToName          string
 	Subject             string
-	HTML, Text          string
+	HTML, Text          string // with the personal placeholders
 	ListID              string // "Weekly update <weekly.example.org>"
-	UnsubscribeURL      string // https one-click (RFC 8058)
-	UnsubscribeMailto   string // mailto: URI
 	ArchiveURL          string
-	Date                time.Time
+}
+
+// Recipient is what one message adds to its Letter.
+type Recipient struct {
+	To, ToName        string
+	UnsubscribeURL    string // https one-click (RFC 8058)
+	UnsubscribeMailto string // mailto: URI
+	Personal          bulletin.Personal
+	Date              time.Time
 }

@@ -12,12 +12,11 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// prepared is an issue ready to be personalised: loaded and scanned once,
+// prepared is an issue ready to be personalised: loaded and encoded once,
 // shared by every worker.
 type prepared struct {
 	*Issue
-	p      *bulletin.Personalizer
-	listID string
+	wire Prepared
 }
 
 // issueCache holds the prepared issues a pool is sending.
@@ -26,7 +25,7 @@ type issueCache struct {
 	issues map[int64]*prepared
 }
 
-func (c *issueCache) get(ctx context.Context, store Store, id int64) (*prepared, error) {
+func (c *issueCache) get(ctx context.Context, store Store, tr Transport, cfg Config, id int64) (*prepared, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.issues[id]; ok {
@@ -39,7 +38,10 @@ func (c *issueCache) get(ctx context.Context, store Store, id int64) (*prepared,
 	if c.issues == nil {
 		c.issues = map[int64]*prepared{}
 	}
-	p := prepare(iss)
+	p, err := prepare(tr, cfg, iss, "")
+	if err != nil {
+		return nil, fmt.Errorf("prepare issue %d: %w", id, err)
+	}
 	c.issues[id] = p
 	return p, nil
 }
@@ -52,8 +54,19 @@ func (c *issueCache) forget(ids []int64) {
 	}
 }
 
-func prepare(iss *Issue) *prepared {
-	return &prepared{Issue: iss, p: bulletin.NewPersonalizer(iss.HTML, iss.Text), listID: listID(iss)}
+// prepare has the transport check and encode what every message of iss
+// shares, in front of the subject a subjectPrefix ("[test] ").
+func prepare(tr Transport, cfg Config, iss *Issue, subjectPrefix string) (*prepared, error) {
+	wire, err := tr.Prepare(&Letter{
+		FromName: iss.FromName, FromEmail: iss.FromEmail, ReplyTo: iss.ReplyTo,
+		Subject: subjectPrefix + iss.Subject, HTML: iss.HTML, Text: iss.Text,
+		ListID:     listID(iss),
+		ArchiveURL: cfg.BaseURL + "/archive/" + url.PathEscape(iss.NewsletterSlug) + "/",
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{Issue: iss, wire: wire}, nil
 }
 
 // listID is RFC 2919's "Name <slug.domain>", on the From domain.
@@ -72,26 +85,22 @@ func listID(iss *Issue) string {
 	return fmt.Sprintf("%s <%s.%s>", mime.QEncoding.Encode("utf-8", name), iss.NewsletterSlug, domain)
 }
 
-// recipient is who a message goes to and their personal link token.
-type recipient struct{ Email, Name, Token string }
+// subscriber is who a message goes to and their personal link token.
+type subscriber struct{ Email, Name, Token string }
 
-// message builds the personalised email of this issue for r.
-func (p *prepared) message(cfg Config, r recipient, now time.Time) *Message {
-	unsub := cfg.BaseURL + "/unsubscribe/" + url.PathEscape(r.Token)
-	prefs := cfg.BaseURL + "/preferences/" + url.PathEscape(r.Token)
-	htmlBody, textBody := p.p.Apply(bulletin.Personal{UnsubscribeURL: unsub, PreferencesURL: prefs, Name: r.Name})
+// recipient is what the message of this issue to s adds to the letter.
+func (p *prepared) recipient(cfg Config, s subscriber, now time.Time) *Recipient {
+	unsub := cfg.BaseURL + "/unsubscribe/" + url.PathEscape(s.Token)
 	mailto := cfg.Mailto
 	if mailto == "" {
 		mailto = p.FromEmail
 	}
-	return &Message{
-		FromName: p.FromName, FromEmail: p.FromEmail, ReplyTo: p.ReplyTo,
-		To: r.Email, ToName: r.Name,
-		Subject: p.Subject, HTML: htmlBody, Text: textBody,
-		ListID:            p.listID,
+	return &Recipient{
+		To: s.Email, ToName: s.Name,
 		UnsubscribeURL:    unsub,
-		UnsubscribeMailto: "mailto:" + mailto + "?subject=unsubscribe%20" + url.QueryEscape(r.Token),
-		ArchiveURL:        cfg.BaseURL + "/archive/" + url.PathEscape(p.NewsletterSlug) + "/",
-		Date:              now,
+		UnsubscribeMailto: "mailto:" + mailto + "?subject=unsubscribe%20" + url.QueryEscape(s.Token),
+		Personal: bulletin.Personal{UnsubscribeURL: unsub,
+			PreferencesURL: cfg.BaseURL + "/preferences/" + url.PathEscape(s.Token), Name: s.Name},
+		Date: now,
 	}
 }

@@ -1,17 +1,27 @@
 package delivery
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
-// marker records 250s as they arrive. A worker does not wait for the
-// commit before its next message, but it never has more than
+// markLinger is how long the marker may hold a 250 to commit it with
+// others. Each commit costs PostgreSQL about as much CPU as a hundred rows
+// of it, so commits of one or two rows would make the database, not SMTP,
+// the limit on a small machine.
+const markLinger = 5 * time.Millisecond
+
+// marker records 250s as they arrive, in grouped commits. A worker does not
+// wait for the commit before its next message, but it never has more than
 // Config.MarkWindow marks outstanding, so a crash re-sends at most
 // MarkWindow+1 messages per connection (the one on the wire and those whose
-// 250 is not yet committed). The marker groups the rows that arrive while a
-// commit runs into the next one, which keeps the database cost per message
-// small and hides the commit's latency behind the next send.
+// 250 is not yet committed). The marker commits once half of all the
+// workers' windows is waiting, or markLinger after the oldest mark, so no
+// worker waits on a full window for long.
 type marker struct {
-	p  *Pool
-	in chan markReq
+	p    *Pool
+	in   chan markReq
+	fill int // rows that make a commit worth doing at once
 }
 
 type markReq struct {
@@ -20,7 +30,8 @@ type markReq struct {
 }
 
 func newMarker(p *Pool) *marker {
-	return &marker{p: p, in: make(chan markReq, 4*p.cfg.Conns)}
+	return &marker{p: p, in: make(chan markReq, p.cfg.Conns*(p.cfg.MarkWindow+1)+1),
+		fill: max(1, p.cfg.Conns*p.cfg.MarkWindow/2)}
 }
 
 // mark queues s; the returned channel is closed once it is committed.
@@ -34,20 +45,9 @@ func (m *marker) mark(s Sent) <-chan struct{} {
 func (m *marker) close() { close(m.in) }
 
 func (m *marker) run() {
+	linger := time.NewTimer(0)
 	for req := range m.in {
-		batch := []markReq{req}
-	more:
-		for len(batch) < 1000 {
-			select {
-			case r, ok := <-m.in:
-				if !ok {
-					break more
-				}
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
+		batch := m.collect(req, linger)
 		sent := make([]Sent, len(batch))
 		for i, r := range batch {
 			sent[i] = r.s
@@ -58,4 +58,36 @@ func (m *marker) run() {
 			close(r.done)
 		}
 	}
+}
+
+// collect gathers marks after first until the batch is full, markLinger
+// has passed, or the workers have stopped.
+func (m *marker) collect(first markReq, linger *time.Timer) []markReq {
+	batch := []markReq{first}
+	linger.Reset(markLinger)
+	defer linger.Stop()
+	for len(batch) < m.fill {
+		select {
+		case r, ok := <-m.in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-linger.C:
+			return batch
+		}
+	}
+	// Full: take whatever else is already queued, without waiting.
+	for len(batch) < 1000 {
+		select {
+		case r, ok := <-m.in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
 }

@@ -61,7 +61,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	go func() { p.marker.run(); close(markerDone) }()
 
 	var bg sync.WaitGroup
-	bgs := []func(context.Context){p.rescue, p.finish, p.startDue}
+	bgs := []func(context.Context){p.finish, p.startDue}
 	if n, ok := p.Store.(Notifier); ok {
 		bgs = append(bgs, func(ctx context.Context) { _ = n.ListenDeliveries(ctx, p.Wake) })
 	}

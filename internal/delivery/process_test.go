@@ -83,12 +83,12 @@ type countingConn struct {
 	n *atomic.Int64
 }
 
-func (c *countingConn) Send(m *delivery.Message) (string, error) {
-	r, err := c.Conn.Send(m)
+func (c *countingConn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) {
+	reply, err := c.Conn.Send(p, r)
 	if err == nil {
 		c.n.Add(1)
 	}
-	return r, err
+	return reply, err
 }
 
 type senderProc struct {
@@ -162,7 +162,9 @@ func TestKill9MidSendThenRestart(t *testing.T) {
 	if err := b.stop(t, syscall.SIGTERM); err != nil {
 		t.Errorf("second sender: %v", err)
 	}
-	checkDelivered(t, s, n, 2*senderConns) // MarkWindow 1: the message on the wire and one awaiting its commit
+	// The default window: per connection, the message on the wire and
+	// MarkWindow awaiting their commit.
+	checkDelivered(t, s, n, (delivery.DefaultMarkWindow+1)*senderConns)
 }
 
 func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
@@ -183,16 +185,16 @@ func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
 	if err := a.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("sender did not exit cleanly on SIGTERM: %v", err)
 	}
-	var sent, sending int
+	var sent, leased int
 	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'sent'),
-		count(*) FILTER (WHERE status = 'sending') FROM deliveries`).Scan(&sent, &sending); err != nil {
+		count(*) FILTER (WHERE status = 'pending' AND locked_until IS NOT NULL) FROM deliveries`).Scan(&sent, &leased); err != nil {
 		t.Fatal(err)
 	}
 	if sent != s.count() {
 		t.Errorf("after SIGTERM %d deliveries are marked sent but the server received %d: in-flight messages must finish and be recorded", sent, s.count())
 	}
-	if sending != 0 {
-		t.Errorf("after SIGTERM %d deliveries are still claimed; unsent claims must be released", sending)
+	if leased != 0 {
+		t.Errorf("after SIGTERM %d deliveries are still claimed; unsent claims must be released", leased)
 	}
 	if sent == n {
 		t.Fatalf("everything was sent before SIGTERM arrived; the test proves nothing")

@@ -53,10 +53,9 @@ func (s *Service) start(ctx context.Context, issueID int64, from []string) (int6
 	if iss.HTML == "" && iss.Text == "" {
 		return 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d has not been compiled: it has no content", iss.Number)
 	}
-	// One probe message proves the subject and sender fields can go into
-	// headers; a bad one stops here, before any row changes.
-	probe := prepare(iss).message(s.Config.withDefaults(), recipient{Email: "probe@example.org", Token: "probe"}, time.Now())
-	if err := s.Transport.Check(probe); err != nil {
+	// Preparing proves the subject and sender fields can go into headers;
+	// a bad one stops here, before any row changes.
+	if _, err := prepare(s.Transport, s.Config.withDefaults(), iss, ""); err != nil {
 		return 0, err
 	}
 	n, err := s.Store.StartIssue(ctx, issueID, from)
@@ -84,9 +83,13 @@ func (s *Service) SendTest(ctx context.Context, nl string, number int, email str
 	if iss, err = s.Store.FindIssueForSend(ctx, iss.ID); err != nil {
 		return "", err
 	}
-	msg := prepare(iss).message(s.Config.withDefaults(), recipient{Email: email, Token: "test"}, time.Now())
-	msg.Subject = "[test] " + msg.Subject
-	if err := s.Transport.Check(msg); err != nil {
+	cfg := s.Config.withDefaults()
+	p, err := prepare(s.Transport, cfg, iss, "[test] ")
+	if err != nil {
+		return "", err
+	}
+	r := p.recipient(cfg, subscriber{Email: email, Token: "test"}, time.Now())
+	if err := p.wire.Check(r); err != nil {
 		return "", err
 	}
 	// The editor who asked can act on what the server said, so SMTP
@@ -96,7 +99,7 @@ func (s *Service) SendTest(ctx context.Context, nl string, number int, email str
 		return "", bulletin.Errorf(bulletin.EUNPROCESSABLE, "cannot reach the SMTP server: %s", oneLine(err.Error(), 300))
 	}
 	defer conn.Close()
-	reply, err := conn.Send(msg)
+	reply, err := conn.Send(p.wire, r)
 	if err != nil {
 		if bulletin.ErrorCode(err) == bulletin.EINVALID {
 			return "", err

@@ -141,8 +141,9 @@ func TestDueScheduledIssueIsSentAndPersonalised(t *testing.T) {
 	var token string
 	_ = db.Pool.QueryRow(ctx, `SELECT token FROM subscribers WHERE email = $1`, email(2)).Scan(&token)
 	s.mu.Lock()
-	data := string(s.data[email(2)])
+	raw := s.data[email(2)]
 	s.mu.Unlock()
+	data := readable(t, raw)
 	for _, want := range []string{"Hi User 2,", "https://news.example.org/unsubscribe/" + token, "List-Unsubscribe: <https://news.example.org/unsubscribe/" + token + ">"} {
 		if !strings.Contains(data, want) {
 			t.Errorf("message to %s lacks %q", email(2), want)

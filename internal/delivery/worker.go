@@ -49,10 +49,21 @@ func (w *worker) run(ctx context.Context, jobs <-chan Job) (unsent []int64) {
 // was not attempted and must be released.
 func (w *worker) deliver(ctx context.Context, job Job) bool {
 	p := w.p
-	iss, err := p.issues.get(ctx, p.Store, job.IssueID)
+	iss, err := p.issues.get(ctx, p.Store, p.Transport, p.cfg, job.IssueID)
 	if err != nil {
 		p.Log.Error("deliver", "delivery", job.ID, "err", err)
 		return false
+	}
+	if job.Rescued {
+		p.Metrics.rescued(1)
+		p.Log.Info("taking over a delivery whose lease expired", "delivery", job.ID, "attempt", job.Attempts)
+		if job.Attempts > p.cfg.MaxAttempts {
+			// Its sender died on each of its attempts: most likely the
+			// message itself kills it.
+			p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
+				Reply: "not sent: the lease expired on the last attempt"}, job.IssueID, retry)
+			return true
+		}
 	}
 	if !job.Active {
 		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
@@ -62,10 +73,10 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 	if w.conn == nil && !w.dial(ctx) {
 		return false
 	}
-	msg := iss.message(p.cfg, recipient{job.Email, job.Name, job.Token}, time.Now())
+	r := iss.recipient(p.cfg, subscriber{job.Email, job.Name, job.Token}, time.Now())
 	w.settle(p.cfg.MarkWindow)
 	start := time.Now()
-	reply, err := w.conn.Send(msg)
+	reply, err := w.conn.Send(iss.wire, r)
 	p.Metrics.observeSend(time.Since(start), err)
 	if err == nil {
 		w.marks = append(w.marks, p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply}))

@@ -15,7 +15,7 @@ func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*bulletin.Progr
 	var paused *bool
 	var alarm *string
 	err := db.Pool.QueryRow(ctx, `SELECT count(*),
-			count(*) FILTER (WHERE status IN ('pending', 'sending')),
+			count(*) FILTER (WHERE status = 'pending'),
 			count(*) FILTER (WHERE status = 'sent'),
 			count(*) FILTER (WHERE status = 'failed'),
 			count(*) FILTER (WHERE status = 'sent' AND sent_at > now() - interval '1 minute'),
@@ -36,12 +36,11 @@ func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*bulletin.Progr
 	return &p, nil
 }
 
-// PendingDeliveries counts rows pending or in flight over all issues: the
-// queue depth.
+// PendingDeliveries counts pending rows, in flight or not, over all
+// issues: the queue depth.
 func (db *DB) PendingDeliveries(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM deliveries WHERE status = 'pending')
-		+ (SELECT count(*) FROM deliveries WHERE status = 'sending')`).Scan(&n)
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE status = 'pending'`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("queue depth: %w", err)
 	}

@@ -110,14 +110,13 @@ func (db *DB) ResumeIssue(ctx context.Context, issueID int64) error {
 	return nil
 }
 
-// FinishIssues marks sending issues with nothing pending or in flight as
-// sent. Both probes use partial indexes, so a finished issue of a million
-// rows costs no scan.
+// FinishIssues marks sending issues with nothing pending (rows in flight
+// are pending under a lease) as sent. The probe uses the partial pending
+// index, so a finished issue of a million rows costs no scan.
 func (db *DB) FinishIssues(ctx context.Context) ([]int64, error) {
 	rows, _ := db.Pool.Query(ctx, `UPDATE issues i SET status = 'sent', sent_at = now(), updated_at = now()
 		WHERE i.status = 'sending'
 		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'pending')
-		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'sending')
 		RETURNING i.id`)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {

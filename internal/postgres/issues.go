@@ -54,12 +54,11 @@ func (db *DB) FindIssueItems(ctx context.Context, issueID int64) ([]bulletin.Ite
 	return out, nil
 }
 
-// IssueCounts counts an issue's deliveries by status; "sending" rows are
-// in flight and count as pending.
+// IssueCounts counts an issue's deliveries by status.
 func (db *DB) IssueCounts(ctx context.Context, issueID int64) (bulletin.Counts, error) {
 	var c bulletin.Counts
 	err := db.Pool.QueryRow(ctx, `SELECT count(*),
-		count(*) FILTER (WHERE status IN ('pending', 'sending')),
+		count(*) FILTER (WHERE status = 'pending'),
 		count(*) FILTER (WHERE status = 'sent'),
 		count(*) FILTER (WHERE status = 'failed')
 		FROM deliveries WHERE issue_id = $1`, issueID).Scan(&c.Total, &c.Pending, &c.Sent, &c.Failed)

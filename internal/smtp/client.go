@@ -22,12 +22,9 @@ type Options struct {
 
 // NewClient returns a configured, not yet connected go-mail client.
 func NewClient(c config.SMTP, o Options) (*mail.Client, error) {
-	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Second
-	}
 	opts := []mail.Option{
 		mail.WithPort(c.Port),
-		mail.WithTimeout(o.Timeout),
+		mail.WithTimeout(timeout(o)),
 		// One Send per message refreshes the deadline, so the extra NOOP
 		// and RSET round trips buy nothing (research §1.1).
 		mail.WithoutNoop(),
@@ -58,6 +55,13 @@ func NewClient(c config.SMTP, o Options) (*mail.Client, error) {
 		return nil, fmt.Errorf("smtp client: %w", err)
 	}
 	return cl, nil
+}
+
+func timeout(o Options) time.Duration {
+	if o.Timeout == 0 {
+		return 30 * time.Second
+	}
+	return o.Timeout
 }
 
 // Mailer sends single messages, one connection each: for confirmation

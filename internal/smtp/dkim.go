@@ -1,17 +1,14 @@
 package smtp
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
-	gomail "github.com/wneessen/go-mail"
 )
 
 // signedHeaders are covered by the signature. RFC 8058 §4 requires
@@ -50,14 +47,8 @@ func LoadDKIM(domain, selector, keyFile string) (*DKIM, error) {
 	return &DKIM{Domain: domain, Selector: selector, Key: signer}, nil
 }
 
-// Sign adds a DKIM-Signature header to msg. It serialises msg, signs the
-// bytes and sets the signature as a preformatted header; go-mail writes the
-// same bytes again when sending.
-func (d *DKIM) Sign(msg *gomail.Msg) error {
-	var buf bytes.Buffer
-	if _, err := msg.WriteTo(&buf); err != nil {
-		return fmt.Errorf("dkim: serialise: %w", err)
-	}
+// sign returns the DKIM-Signature header line for msg, a whole message.
+func (d *DKIM) sign(msg []byte) (string, error) {
 	s, err := dkim.NewSigner(&dkim.SignOptions{
 		Domain: d.Domain, Selector: d.Selector, Signer: d.Key,
 		HeaderCanonicalization: dkim.CanonicalizationRelaxed,
@@ -65,16 +56,14 @@ func (d *DKIM) Sign(msg *gomail.Msg) error {
 		HeaderKeys:             signedHeaders,
 	})
 	if err != nil {
-		return fmt.Errorf("dkim: %w", err)
+		return "", fmt.Errorf("dkim: %w", err)
 	}
-	if _, err := buf.WriteTo(s); err != nil {
+	if _, err := s.Write(msg); err != nil {
 		s.Close()
-		return fmt.Errorf("dkim: sign: %w", err)
+		return "", fmt.Errorf("dkim: sign: %w", err)
 	}
 	if err := s.Close(); err != nil {
-		return fmt.Errorf("dkim: sign: %w", err)
+		return "", fmt.Errorf("dkim: sign: %w", err)
 	}
-	sig := strings.TrimSuffix(strings.TrimPrefix(s.Signature(), "DKIM-Signature: "), "\r\n")
-	msg.SetGenHeaderPreformatted("DKIM-Signature", sig)
-	return nil
+	return s.Signature(), nil
 }

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/textproto"
+	"regexp"
+	"time"
 
 	"bulletin/internal/config"
 	"bulletin/internal/delivery"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // Transport is the delivery pool's SMTP side: each Dial is one long-lived
@@ -20,49 +24,89 @@ type Transport struct {
 	DKIM     *DKIM  // nil: no signature
 }
 
-// Check validates a message's header-bound fields.
-func (t *Transport) Check(m *delivery.Message) error { return Check(m) }
-
-// Dial opens one connection.
+// Dial opens one connection. go-mail dials, negotiates TLS and
+// authenticates; the connection then sends messages already encoded by
+// Prepare, so go-mail's per-message MIME encoding is skipped.
 func (t *Transport) Dial(ctx context.Context) (delivery.Conn, error) {
 	cl, err := NewClient(t.SMTP, t.Options)
 	if err != nil {
 		return nil, err
 	}
-	if err := cl.DialWithContext(ctx); err != nil {
+	sc, err := cl.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return nil, &ReplyError{Err: fmt.Errorf("smtp dial %s:%d: %w", t.SMTP.Host, t.SMTP.Port, err)}
 	}
-	return &conn{t: t, cl: cl}, nil
+	return &conn{t: t, cl: cl, sc: sc, timeout: timeout(t.Options)}, nil
 }
 
 type conn struct {
-	t  *Transport
-	cl *gomail.Client
+	t       *Transport
+	cl      *gomail.Client
+	sc      *gosmtp.Client
+	timeout time.Duration
+	buf     []byte // the message being sent, reused
 }
 
-// Send sends one message: one go-mail Send per message keeps its deadline
-// fresh (research §1.1).
-func (c *conn) Send(m *delivery.Message) (string, error) {
-	msg, err := Build(m, c.t.Envelope)
-	if err != nil {
+// Send sends one message: MAIL, RCPT and DATA, with the connection's
+// deadline renewed first so that a long-lived connection never runs into
+// one set at dial time.
+func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) {
+	l, ok := p.(*letter)
+	if !ok {
+		return "", fmt.Errorf("smtp send: %T was not prepared by this transport", p)
+	}
+	if err := checkRecipient(r); err != nil {
 		return "", err
 	}
+	c.buf = l.appendTo(c.buf[:0], r)
+	var sig string
 	if c.t.DKIM != nil {
-		if err := c.t.DKIM.Sign(msg); err != nil {
+		var err error
+		if sig, err = c.t.DKIM.sign(c.buf); err != nil {
 			return "", err
 		}
 	}
-	if err := c.cl.Send(msg); err != nil {
+	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
+		return "", &ReplyError{Err: err}
+	}
+	if err := c.sc.Mail(l.envelope); err != nil {
+		return "", c.refused(err)
+	}
+	if err := c.sc.Rcpt(r.To); err != nil {
+		return "", c.refused(err)
+	}
+	w, err := c.sc.Data()
+	if err != nil {
+		return "", c.refused(err)
+	}
+	if _, err := w.Write([]byte(sig)); err != nil {
 		return "", replyError(err)
 	}
-	// go-mail keeps the text after the code; the code is 250 by definition.
-	return "250 " + msg.ServerResponse(), nil
+	if _, err := w.Write(c.buf); err != nil {
+		return "", replyError(err)
+	}
+	if err := w.Close(); err != nil {
+		return "", replyError(err)
+	}
+	// The code is 250 by definition; go-mail keeps the text after it.
+	if dc, ok := w.(*gosmtp.DataCloser); ok {
+		return "250 " + dc.ServerResponse(), nil
+	}
+	return "250", nil
 }
 
-func (c *conn) Close() error { return c.cl.Close() }
+// refused resets the transaction after a refused command, so that the
+// connection can carry the next message. Should the reset fail, the
+// connection is broken and the next Send reports that.
+func (c *conn) refused(err error) error {
+	_ = c.sc.Reset()
+	return replyError(err)
+}
+
+func (c *conn) Close() error { return c.cl.CloseWithSMTPClient(c.sc) }
 
 // ReplyError carries the SMTP reply code of a failed send; Code 0 means the
-// connection failed (go-mail's IsTemp is false then, so never use it).
+// connection failed rather than the server refusing.
 type ReplyError struct {
 	Code     int
 	Enhanced string
@@ -74,10 +118,15 @@ func (e *ReplyError) Unwrap() error        { return e.Err }
 func (e *ReplyError) ReplyCode() int       { return e.Code }
 func (e *ReplyError) EnhancedCode() string { return e.Enhanced }
 
+var enhancedCode = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}\b`)
+
+// replyError classifies err: a server reply (go-mail's SMTP client returns
+// textproto errors for those) keeps its code and enhanced status code;
+// anything else is a transport failure.
 func replyError(err error) error {
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		return &ReplyError{Code: se.ErrorCode(), Enhanced: se.EnhancedStatusCode(), Err: err}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return &ReplyError{Code: te.Code, Enhanced: enhancedCode.FindString(te.Msg), Err: err}
 	}
 	return &ReplyError{Err: err}
 }

@@ -60,33 +60,45 @@ func server(t *testing.T) (*memStore, config.SMTP) {
 	return st, config.PlainSMTP(srv.Addr)
 }
 
-func message() *delivery.Message {
-	return &delivery.Message{
+func letter() *delivery.Letter {
+	return &delivery.Letter{
 		FromName: "The Editors", FromEmail: "news@example.org", ReplyTo: "editors@example.org",
-		To: "ann@example.net", ToName: "Ann Example", Subject: "Weekly update 61: highlights",
-		HTML: "<p>Hello Ann</p>", Text: "Hello Ann\n",
-		ListID:            "Weekly update <weekly.example.org>",
+		Subject: "Weekly update 61: highlights",
+		HTML:    "<p>Hello " + bulletin.PlaceholderName + ` <a href="` + bulletin.PlaceholderUnsubscribeURL + `">leave</a></p>`,
+		Text:    "Hello " + bulletin.PlaceholderName + "\nLeave: " + bulletin.PlaceholderUnsubscribeURL + "\n",
+		ListID:     "Weekly update <weekly.example.org>",
+		ArchiveURL: "https://news.example.org/archive/weekly/",
+	}
+}
+
+func recipient() *delivery.Recipient {
+	return &delivery.Recipient{
+		To: "ann@example.net", ToName: "Ann Example",
 		UnsubscribeURL:    "https://news.example.org/unsubscribe/tok123",
 		UnsubscribeMailto: "mailto:bounces@example.org?subject=unsubscribe%20tok123",
-		ArchiveURL:        "https://news.example.org/archive/weekly/",
+		Personal:          bulletin.Personal{UnsubscribeURL: "https://news.example.org/unsubscribe/tok123", Name: "Ann"},
 		Date:              time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC),
 	}
 }
 
-func send(t *testing.T, tr *smtp.Transport, m *delivery.Message) (string, error) {
+func send(t *testing.T, tr *smtp.Transport, l *delivery.Letter, r *delivery.Recipient) (string, error) {
 	t.Helper()
+	p, err := tr.Prepare(l)
+	if err != nil {
+		return "", err
+	}
 	conn, err := tr.Dial(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	return conn.Send(m)
+	return conn.Send(p, r)
 }
 
 func TestMessageHeaders(t *testing.T) {
 	st, cfg := server(t)
 	tr := &smtp.Transport{SMTP: cfg, Envelope: "bounces@example.org"}
-	reply, err := send(t, tr, message())
+	reply, err := send(t, tr, letter(), recipient())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +186,9 @@ func TestDKIMSignatureVerifiesAndCoversListUnsubscribe(t *testing.T) {
 
 	st, cfg := server(t)
 	tr := &smtp.Transport{SMTP: cfg, DKIM: signer}
-	m := message()
-	m.Subject = "Weekly update 61: ünïcödé and a subject long enough to be folded by the encoder at seventy-six columns"
-	if _, err := send(t, tr, m); err != nil {
+	l := letter()
+	l.Subject = "Weekly update 61: ünïcödé and a subject long enough to be folded by the encoder at seventy-six columns"
+	if _, err := send(t, tr, l, recipient()); err != nil {
 		t.Fatal(err)
 	}
 	data := st.all()[0].Data // as received over SMTP, not as built
@@ -207,28 +219,43 @@ func TestHeaderInjectionIsRejected(t *testing.T) {
 	st, cfg := server(t)
 	tr := &smtp.Transport{SMTP: cfg}
 	const evil = "x\r\nBcc: victim@example.com"
-	cases := map[string]func(m *delivery.Message){
-		"subject":          func(m *delivery.Message) { m.Subject = "Hello" + evil },
-		"subject LF":       func(m *delivery.Message) { m.Subject = "Hello\nBcc: victim@example.com" },
-		"from name":        func(m *delivery.Message) { m.FromName = evil },
-		"recipient name":   func(m *delivery.Message) { m.ToName = evil },
-		"recipient":        func(m *delivery.Message) { m.To = "ann@example.net" + evil },
-		"reply-to":         func(m *delivery.Message) { m.ReplyTo = "a@example.org" + evil },
-		"list id":          func(m *delivery.Message) { m.ListID = evil },
-		"unsubscribe URL":  func(m *delivery.Message) { m.UnsubscribeURL = "https://x.example/u" + evil },
-		"URL bracket":      func(m *delivery.Message) { m.UnsubscribeURL = "https://x.example/u>, <https://evil.example/" },
-		"mailto":           func(m *delivery.Message) { m.UnsubscribeMailto = "mailto:a@example.org" + evil },
-		"archive URL":      func(m *delivery.Message) { m.ArchiveURL = "https://x.example/a\r\n" },
-		"bad from address": func(m *delivery.Message) { m.FromEmail = "not an address" },
+	letterCases := map[string]func(l *delivery.Letter){
+		"subject":          func(l *delivery.Letter) { l.Subject = "Hello" + evil },
+		"subject LF":       func(l *delivery.Letter) { l.Subject = "Hello\nBcc: victim@example.com" },
+		"from name":        func(l *delivery.Letter) { l.FromName = evil },
+		"reply-to":         func(l *delivery.Letter) { l.ReplyTo = "a@example.org" + evil },
+		"list id":          func(l *delivery.Letter) { l.ListID = evil },
+		"archive URL":      func(l *delivery.Letter) { l.ArchiveURL = "https://x.example/a\r\n" },
+		"bad from address": func(l *delivery.Letter) { l.FromEmail = "not an address" },
 	}
-	for name, spoil := range cases {
+	for name, spoil := range letterCases {
 		t.Run(name, func(t *testing.T) {
-			m := message()
-			spoil(m)
-			if err := tr.Check(m); bulletin.ErrorCode(err) != bulletin.EINVALID {
+			l := letter()
+			spoil(l)
+			if _, err := tr.Prepare(l); bulletin.ErrorCode(err) != bulletin.EINVALID {
+				t.Errorf("Prepare: %v, want an EINVALID error", err)
+			}
+		})
+	}
+	recipientCases := map[string]func(r *delivery.Recipient){
+		"recipient name":  func(r *delivery.Recipient) { r.ToName = evil },
+		"recipient":       func(r *delivery.Recipient) { r.To = "ann@example.net" + evil },
+		"unsubscribe URL": func(r *delivery.Recipient) { r.UnsubscribeURL = "https://x.example/u" + evil },
+		"URL bracket":     func(r *delivery.Recipient) { r.UnsubscribeURL = "https://x.example/u>, <https://evil.example/" },
+		"mailto":          func(r *delivery.Recipient) { r.UnsubscribeMailto = "mailto:a@example.org" + evil },
+	}
+	p, err := tr.Prepare(letter())
+	if err != nil {
+		t.Fatalf("a clean letter fails to prepare: %v", err)
+	}
+	for name, spoil := range recipientCases {
+		t.Run(name, func(t *testing.T) {
+			r := recipient()
+			spoil(r)
+			if err := p.Check(r); bulletin.ErrorCode(err) != bulletin.EINVALID {
 				t.Errorf("Check: %v, want an EINVALID error", err)
 			}
-			if _, err := send(t, tr, m); bulletin.ErrorCode(err) != bulletin.EINVALID {
+			if _, err := send(t, tr, letter(), r); bulletin.ErrorCode(err) != bulletin.EINVALID {
 				t.Errorf("Send: %v, want an EINVALID error", err)
 			}
 		})
@@ -236,7 +263,7 @@ func TestHeaderInjectionIsRejected(t *testing.T) {
 	if n := len(st.all()); n != 0 {
 		t.Errorf("the server received %d messages with bad headers, want none", n)
 	}
-	if err := tr.Check(message()); err != nil {
-		t.Errorf("a clean message fails the check: %v", err)
+	if err := p.Check(recipient()); err != nil {
+		t.Errorf("a clean recipient fails the check: %v", err)
 	}
 }
