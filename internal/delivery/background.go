@@ -34,6 +34,30 @@ func (p *Pool) finish(ctx context.Context) {
 	})
 }
 
+// stalledAfter is how long an unfinished fan-out may stand still before
+// another process continues it. A chunk takes well under a second; should
+// two processes still work on one fan-out, they take turns, harmlessly.
+const stalledAfter = 30 * time.Second
+
+// resumeFanOuts continues fan-outs whose process died.
+func (p *Pool) resumeFanOuts(ctx context.Context) {
+	ids, err := p.Store.StalledFanOuts(ctx, stalledAfter)
+	if err != nil && ctx.Err() == nil {
+		p.Log.Warn("find stalled fan-outs", "err", err)
+	}
+	for _, id := range ids {
+		n, err := p.Store.FanOut(ctx, id)
+		if err != nil {
+			if ctx.Err() == nil {
+				p.Log.Error("continue fan-out", "issue", id, "err", err)
+			}
+			continue
+		}
+		p.Log.Info("continued an interrupted fan-out", "issue", id, "deliveries", n)
+		p.Wake()
+	}
+}
+
 // startDue fans out scheduled issues whose time has come. Several sender
 // processes may do this at once: StartIssue only moves a scheduled issue.
 func (p *Pool) startDue(ctx context.Context) {
@@ -50,5 +74,6 @@ func (p *Pool) startDue(ctx context.Context) {
 				p.Log.Error("start scheduled issue", "issue", id, "err", err)
 			}
 		}
+		p.resumeFanOuts(ctx)
 	})
 }

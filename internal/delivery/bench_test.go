@@ -268,9 +268,14 @@ func BenchmarkFanOut1M(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		n, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled})
+		first := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rest, err := db.FanOut(context.Background(), issue)
 		d := time.Since(start)
 		b.StopTimer()
-		if err != nil || n != 1_000_000 {
+		if n += rest; err != nil || n != 1_000_000 {
 			b.Fatalf("fan-out: %d, %v", n, err)
 		}
 		// The floor on this machine, now: the same rows into a copy of the
@@ -285,9 +290,10 @@ func BenchmarkFanOut1M(b *testing.B) {
 		}
 		floor := time.Since(start)
 		b.ReportMetric(d.Seconds(), "fanout_s")
+		b.ReportMetric(first.Seconds(), "first_chunk_s")
 		b.ReportMetric(floor.Seconds(), "floor_s")
-		b.Logf("fan-out of %d deliveries in one transaction: %v; floor (plain insert of the same rows, no indexes) %v",
-			n, d.Round(time.Millisecond), floor.Round(time.Millisecond))
+		b.Logf("fan-out of %d deliveries: %v, the first chunk (issue sending, senders can start) after %v; floor (plain insert of the same rows, no indexes) %v",
+			n, d.Round(time.Millisecond), first.Round(time.Millisecond), floor.Round(time.Millisecond))
 	}
 }
 
@@ -307,6 +313,9 @@ func BenchmarkSenderRSS(b *testing.B) {
 		s := newFastSink(b)
 		s.expect(n)
 		if _, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.FanOut(context.Background(), issue); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -71,10 +71,16 @@ type Store interface {
 	// FindIssueForSend loads an issue by id with its newsletter's sender.
 	FindIssueForSend(ctx context.Context, issueID int64) (*Issue, error)
 	// StartIssue moves the issue from one of the from statuses to sending and
-	// creates its deliveries, in one transaction. It returns how many
-	// deliveries were created; ECONFLICT/EUNPROCESSABLE when the status
-	// does not allow it.
+	// creates the first chunk of its deliveries, in one transaction. It
+	// returns how many deliveries that created; ECONFLICT/EUNPROCESSABLE
+	// when the status does not allow it.
 	StartIssue(ctx context.Context, issueID int64, from []string) (int64, error)
+	// FanOut creates the rest of a sending issue's deliveries, a chunk per
+	// transaction, and returns how many it created.
+	FanOut(ctx context.Context, issueID int64) (int64, error)
+	// StalledFanOuts lists sending issues whose fan-out is unfinished and
+	// has not moved for idle.
+	StalledFanOuts(ctx context.Context, idle time.Duration) ([]int64, error)
 	// DueIssues lists scheduled issues whose time has come.
 	DueIssues(ctx context.Context, limit int) ([]int64, error)
 	// ResumeIssue clears the alarm pause of a sending issue.

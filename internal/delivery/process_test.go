@@ -132,6 +132,9 @@ func startIssue(t *testing.T, db *postgres.DB, issue int64) {
 	if _, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.FanOut(context.Background(), issue); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func waitSent(t *testing.T, db *postgres.DB, issue int64) {

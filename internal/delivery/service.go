@@ -23,8 +23,9 @@ var (
 	startable     = []string{bulletin.IssueDraft, bulletin.IssueScheduled}
 )
 
-// Send starts sending issue number of newsletter nl: fan-out and the move
-// to "sending" in one transaction. A sending issue is resumed (its alarm
+// Send starts sending issue number of newsletter nl: the move to "sending"
+// commits with the first chunk of deliveries, and Send returns once the
+// fan-out is done. A sending issue is resumed (its alarm
 // pause cleared). It returns the number of deliveries created.
 func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error) {
 	iss, err := s.Store.FindSendIssue(ctx, nl, number)
@@ -58,13 +59,19 @@ func (s *Service) start(ctx context.Context, issueID int64, from []string) (int6
 	if _, err := prepare(s.Transport, s.Config.withDefaults(), iss, ""); err != nil {
 		return 0, err
 	}
-	n, err := s.Store.StartIssue(ctx, issueID, from)
+	first, err := s.Store.StartIssue(ctx, issueID, from)
 	if err != nil {
 		return 0, err
 	}
-	s.Log.Info("issue sending", "issue", issueID, "number", iss.Number, "deliveries", n)
-	s.wake()
-	return n, nil
+	s.wake() // senders start on the first chunk while the rest is created
+	// The issue is sending now: finish the fan-out even if the caller goes
+	// away (should this process die, another sender continues it).
+	rest, err := s.Store.FanOut(context.WithoutCancel(ctx), issueID)
+	if err != nil {
+		return 0, err
+	}
+	s.Log.Info("issue sending", "issue", issueID, "number", iss.Number, "deliveries", first+rest)
+	return first + rest, nil
 }
 
 func (s *Service) wake() {

@@ -202,3 +202,24 @@ func TestNotifyWakesAnIdleSender(t *testing.T) {
 	}
 	waitFor(t, 30*time.Second, "all five delivered without a poll", func() bool { return s.count() == 5 })
 }
+
+// A fan-out cut off after its first chunk (its process died) is continued
+// by a sender pool, and every subscriber gets exactly one copy.
+func TestInterruptedFanOutIsContinuedBySenders(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	const n = 2500
+	issue := seed(t, db, n)
+	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
+	if err != nil || first >= n {
+		t.Fatalf("first chunk: %d, %v; want fewer than %d", first, err, n)
+	}
+	// As if the process fanning out had died a while ago.
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET updated_at = now() - interval '5 minutes' WHERE id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	s := newSink(t)
+	startPool(t, db, s, fastConfig())
+	waitFor(t, 60*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	checkDelivered(t, s, n, 0)
+}

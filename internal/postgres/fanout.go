@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/delivery"
@@ -42,51 +44,134 @@ func (db *DB) FindIssueForSend(ctx context.Context, id int64) (*delivery.Issue, 
 	return &iss, nil
 }
 
-// StartIssue moves the issue to sending and creates one delivery per
-// distinct active subscriber with an active subscription to any of the
-// newsletter's lists, in one transaction; a re-run adds nothing twice.
+// Fan-out chunk sizes: the first is small so the first message goes out
+// at once; the rest are large enough that a transaction per chunk costs
+// little.
+const (
+	firstChunk = 1000
+	chunkSize  = 25000
+)
+
+// StartIssue moves the issue to sending and creates its first chunk of
+// deliveries, in one transaction. It returns how many deliveries that
+// created; FanOut creates the rest.
 func (db *DB) StartIssue(ctx context.Context, issueID int64, from []string) (int64, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var status string
-		var nl int64
-		err := tx.QueryRow(ctx, `SELECT status, newsletter_id FROM issues WHERE id = $1 FOR UPDATE`, issueID).Scan(&status, &nl)
+		err := tx.QueryRow(ctx, `SELECT status FROM issues WHERE id = $1 FOR UPDATE`, issueID).Scan(&status)
 		if err != nil {
 			return mapErr(err, "issue")
 		}
 		if !slices.Contains(from, status) {
 			return bulletin.Errorf(bulletin.ECONFLICT, "issue is %s, not %v: not started", status, from)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE issues SET status = 'sending', started_at = now(), updated_at = now() WHERE id = $1`, issueID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE issues SET status = 'sending', started_at = now(), fanout_after = 0,
+			updated_at = now() WHERE id = $1`, issueID); err != nil {
 			return err
 		}
-		// Sorted by subscriber so the unique index is filled in order.
-		tag, err := tx.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id)
-			SELECT $1, s.id FROM subscribers s
-			WHERE s.status = 'active' AND EXISTS (
-				SELECT 1 FROM subscriptions sub JOIN newsletter_lists nl ON nl.list_id = sub.list_id
-				WHERE sub.subscriber_id = s.id AND sub.status = 'active' AND nl.newsletter_id = $2)
-			ORDER BY s.id
-			ON CONFLICT DO NOTHING`, issueID, nl)
-		if err != nil {
-			return err
-		}
-		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `SELECT pg_notify('`+deliveriesChannel+`', '')`)
+		n, _, err = fanOutChunk(ctx, tx, issueID, firstChunk)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("start issue: %w", err)
 	}
-	if n >= 1000 {
-		// Fresh statistics, or the planner may still think the table is
-		// as small as before the fan-out and claim by sequential scan: a
-		// scan of every row per batch of 100.
-		if _, err := db.Pool.Exec(ctx, `ANALYZE deliveries`); err != nil {
-			return n, fmt.Errorf("start issue: analyze: %w", err)
+	return n, nil
+}
+
+// FanOut creates the remaining deliveries of a sending issue, a chunk per
+// transaction, and returns how many it created. Two processes continuing
+// the same fan-out take turns on the issue's row lock; the unique
+// (issue, subscriber) key and the stored position keep every delivery
+// single.
+func (db *DB) FanOut(ctx context.Context, issueID int64) (int64, error) {
+	var total int64
+	chunks := 0
+	for {
+		var n int64
+		var done bool
+		err := db.inTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			n, done, err = fanOutChunk(ctx, tx, issueID, chunkSize)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("fan out issue %d: %w", issueID, err)
+		}
+		total, chunks = total+n, chunks+1
+		if done {
+			break
 		}
 	}
-	return n, nil
+	if chunks > 1 {
+		// Fresh statistics, or the planner may still think the table is
+		// as small as before the fan-out and plan the progress and finish
+		// queries for that.
+		if _, err := db.Pool.Exec(ctx, `ANALYZE deliveries`); err != nil {
+			return total, fmt.Errorf("fan out issue %d: analyze: %w", issueID, err)
+		}
+	}
+	return total, nil
+}
+
+// fanOutChunk creates up to limit deliveries for the next active
+// subscribers (by id) with an active subscription to any of the issue's
+// newsletter's lists, and moves the issue's fan-out position past them. It
+// reports done once no subscriber is left, and wakes idle senders.
+func fanOutChunk(ctx context.Context, tx pgx.Tx, issueID int64, limit int) (int64, bool, error) {
+	var after *int64
+	var nl int64
+	err := tx.QueryRow(ctx, `SELECT fanout_after, newsletter_id FROM issues WHERE id = $1 AND status = 'sending' FOR UPDATE`,
+		issueID).Scan(&after, &nl)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && after == nil {
+		return 0, true, nil // not sending (cancelled, erased) or already done
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	// The subscription probe repeats the lower bound so that its index scan
+	// starts at this chunk rather than at the first subscriber. Sorted by
+	// subscriber so the unique index is filled in order.
+	var created, taken int64
+	var last *int64
+	err = tx.QueryRow(ctx, `WITH chunk AS (
+			SELECT s.id FROM subscribers s
+			WHERE s.id > $2 AND s.status = 'active' AND EXISTS (
+				SELECT 1 FROM subscriptions sub JOIN newsletter_lists nl ON nl.list_id = sub.list_id
+				WHERE sub.subscriber_id = s.id AND sub.subscriber_id > $2 AND sub.status = 'active' AND nl.newsletter_id = $3)
+			ORDER BY s.id LIMIT $4),
+		ins AS (INSERT INTO deliveries (issue_id, subscriber_id) SELECT $1, id FROM chunk ORDER BY id
+			ON CONFLICT DO NOTHING RETURNING 1)
+		SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM chunk), (SELECT max(id) FROM chunk)`,
+		issueID, *after, nl, limit).Scan(&created, &taken, &last)
+	if err != nil {
+		return 0, false, err
+	}
+	done := taken < int64(limit)
+	if done {
+		last = nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE issues SET fanout_after = $2, updated_at = now() WHERE id = $1`, issueID, last); err != nil {
+		return 0, false, err
+	}
+	if created > 0 {
+		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+deliveriesChannel+`', '')`); err != nil {
+			return 0, false, err
+		}
+	}
+	return created, done, nil
+}
+
+// StalledFanOuts lists sending issues whose fan-out is unfinished and has
+// not moved for a while: the process doing it died.
+func (db *DB) StalledFanOuts(ctx context.Context, idle time.Duration) ([]int64, error) {
+	rows, _ := db.Pool.Query(ctx, `SELECT id FROM issues WHERE status = 'sending' AND fanout_after IS NOT NULL
+		AND updated_at < now() - $1 * interval '1 millisecond' ORDER BY id`, idle.Milliseconds())
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("stalled fan-outs: %w", err)
+	}
+	return ids, nil
 }
 
 // DueIssues lists scheduled issues whose time has come, oldest first.
@@ -110,12 +195,12 @@ func (db *DB) ResumeIssue(ctx context.Context, issueID int64) error {
 	return nil
 }
 
-// FinishIssues marks sending issues with nothing pending (rows in flight
+// FinishIssues marks sending issues, fanned out, with nothing pending (rows in flight
 // are pending under a lease) as sent. The probe uses the partial pending
 // index, so a finished issue of a million rows costs no scan.
 func (db *DB) FinishIssues(ctx context.Context) ([]int64, error) {
 	rows, _ := db.Pool.Query(ctx, `UPDATE issues i SET status = 'sent', sent_at = now(), updated_at = now()
-		WHERE i.status = 'sending'
+		WHERE i.status = 'sending' AND i.fanout_after IS NULL
 		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'pending')
 		RETURNING i.id`)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
