@@ -63,9 +63,9 @@ func server(t *testing.T) (*memStore, config.SMTP) {
 func letter() *delivery.Letter {
 	return &delivery.Letter{
 		FromName: "The Editors", FromEmail: "news@example.org", ReplyTo: "editors@example.org",
-		Subject: "Weekly update 61: highlights",
-		HTML:    "<p>Hello " + bulletin.PlaceholderName + ` <a href="` + bulletin.PlaceholderUnsubscribeURL + `">leave</a></p>`,
-		Text:    "Hello " + bulletin.PlaceholderName + "\nLeave: " + bulletin.PlaceholderUnsubscribeURL + "\n",
+		Subject:    "Weekly update 61: highlights",
+		HTML:       "<p>Hello " + bulletin.PlaceholderName + ` <a href="` + bulletin.PlaceholderUnsubscribeURL + `">leave</a></p>`,
+		Text:       "Hello " + bulletin.PlaceholderName + "\nLeave: " + bulletin.PlaceholderUnsubscribeURL + "\n",
 		ListID:     "Weekly update <weekly.example.org>",
 		ArchiveURL: "https://news.example.org/archive/weekly/",
 	}
