@@ -23,7 +23,11 @@ type sending struct {
 
 // deliveryConfig maps the service configuration onto the pool's.
 func (m *Main) deliveryConfig() delivery.Config {
-	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, BaseURL: m.Config.BaseURL}
+	window := m.Config.MarkWindow
+	if window == 0 {
+		window = -1 // the pool's "none": each 250 committed before the next message
+	}
+	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
 }
 
 func (m *Main) transport() (*smtp.Transport, error) {

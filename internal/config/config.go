@@ -21,6 +21,7 @@ type Config struct {
 	SMTP         SMTP // parsed from SMTPURL
 	SMTPConns    int
 	SendRate     float64 // messages per second per sender process, 0 = unlimited
+	MarkWindow   int     // 250s per connection that may await their commit
 	DKIMDomain   string
 	DKIMSelector string
 	DKIMKeyFile  string
@@ -62,6 +63,7 @@ var Variables = []Variable{
 	{"BULLETIN_SMTP_URL", "smtp-url", "", "SMTP server: smtp://user:pass@host:587?tls=starttls|tls|none"},
 	{"BULLETIN_SMTP_CONNS", "smtp-conns", "4", "SMTP connections per sender process"},
 	{"BULLETIN_SEND_RATE", "send-rate", "0", "messages per second per sender process, 0 = unlimited"},
+	{"BULLETIN_MARK_WINDOW", "mark-window", "8", "250s per SMTP connection that may await their commit; a crash re-sends at most this + 1 per connection"},
 	{"BULLETIN_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=)"},
 	{"BULLETIN_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector (s=)"},
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
@@ -135,6 +137,9 @@ func (c *Config) Finish() error {
 	}
 	if c.SendRate, err = strconv.ParseFloat(get("BULLETIN_SEND_RATE"), 64); err != nil || c.SendRate < 0 {
 		return fmt.Errorf("BULLETIN_SEND_RATE: %q is not a number ≥ 0", get("BULLETIN_SEND_RATE"))
+	}
+	if c.MarkWindow, err = strconv.Atoi(get("BULLETIN_MARK_WINDOW")); err != nil || c.MarkWindow < 0 || c.MarkWindow > 1000 {
+		return fmt.Errorf("BULLETIN_MARK_WINDOW: %q is not a whole number from 0 to 1000", get("BULLETIN_MARK_WINDOW"))
 	}
 	dkim := 0
 	for _, v := range []string{c.DKIMDomain, c.DKIMSelector, c.DKIMKeyFile} {

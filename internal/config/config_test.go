@@ -61,6 +61,8 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_SMTP_CONNS", "0", "BULLETIN_SMTP_CONNS"},
 		{"BULLETIN_SMTP_CONNS", "four", "BULLETIN_SMTP_CONNS"},
 		{"BULLETIN_SEND_RATE", "-1", "BULLETIN_SEND_RATE"},
+		{"BULLETIN_MARK_WINDOW", "-1", "BULLETIN_MARK_WINDOW"},
+		{"BULLETIN_MARK_WINDOW", "lots", "BULLETIN_MARK_WINDOW"},
 		{"BULLETIN_ROLES", "web,mailer", `unknown role "mailer"`},
 		{"BULLETIN_DKIM_DOMAIN", "example.org", "set all three"},
 		{"BULLETIN_LOG_LEVEL", "loud", "BULLETIN_LOG_LEVEL"},
