@@ -56,10 +56,16 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 	for i, s := range sent {
 		ids[i], replies[i] = s.ID, s.Reply
 	}
-	_, err := db.Pool.Exec(ctx, `UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
-			locked_until = NULL, updated_at = now()
-		FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
-		WHERE d.id = r.id AND d.status <> 'sent'`, ids, replies)
+	// A delivered message also clears its subscriber's hard-failure count,
+	// so "bounced" means that many hard failures in a row. Only subscribers
+	// with a count are touched: one primary-key probe per row otherwise.
+	_, err := db.Pool.Exec(ctx, `WITH m AS (
+			UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
+				locked_until = NULL, updated_at = now()
+			FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
+			WHERE d.id = r.id AND d.status <> 'sent'
+			RETURNING d.subscriber_id)
+		UPDATE subscribers s SET hard_bounces = 0 FROM m WHERE s.id = m.subscriber_id AND s.hard_bounces > 0`, ids, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
@@ -68,7 +74,8 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 
 // MarkFailure records a failed attempt: back to pending at f.Next, or
 // failed for good. A hard failure counts against the subscriber, who is
-// marked bounced at bounceAfter.
+// marked bounced at bounceAfter hard failures in a row (MarkSent clears
+// the count).
 func (db *DB) MarkFailure(ctx context.Context, f delivery.Failure, bounceAfter int) error {
 	status, next := "pending", f.Next
 	if f.Final {
