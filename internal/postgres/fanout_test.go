@@ -111,3 +111,32 @@ func TestStalledFanOutIsContinued(t *testing.T) {
 		t.Fatalf("continued fan-out: %d + %d (%v), want %d", first, rest, err, n)
 	}
 }
+
+// The fan-out inserts without a conflict check (its stored position makes
+// one needless); should a delivery exist all the same, the chunk is redone
+// with ON CONFLICT DO NOTHING rather than stopping the issue.
+func TestFanOutMeetsAnExistingDelivery(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	const n = 3000
+	issue := fanOutIssue(t, db, n)
+	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id)
+		SELECT $1, id FROM subscribers WHERE email = 'user2500@example.org'`, issue); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := db.FanOut(ctx, issue)
+	if err != nil {
+		t.Fatalf("fan-out over an existing delivery: %v", err)
+	}
+	var total, distinct int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT subscriber_id) FROM deliveries WHERE issue_id = $1`, issue).Scan(&total, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if first+rest != n-1 || total != n || distinct != n {
+		t.Errorf("created %d + %d, %d rows for %d subscribers; want %d created and %d of each", first, rest, total, distinct, n-1, n)
+	}
+}

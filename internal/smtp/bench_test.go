@@ -31,7 +31,7 @@ func BenchmarkMessage(b *testing.B) {
 		HTML: h.String(), Text: t.String(), ListID: "Weekly <weekly.example.org>", ArchiveURL: "https://news.example.org/archive/weekly/"}
 	r := &delivery.Recipient{To: "ann@example.net", ToName: "Ann Example", UnsubscribeURL: "https://news.example.org/unsubscribe/tok",
 		UnsubscribeMailto: "mailto:news@example.org?subject=unsubscribe%20tok",
-		Personal: bulletin.Personal{UnsubscribeURL: "https://news.example.org/unsubscribe/tok", Name: "Ann"}, Date: time.Now()}
+		Personal:          bulletin.Personal{UnsubscribeURL: "https://news.example.org/unsubscribe/tok", Name: "Ann"}, Date: time.Now()}
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		b.Fatal(err)
