@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"bulletin/internal/bulletin"
 	"bulletin/internal/delivery"
 	"bulletin/internal/pgtest"
 )
@@ -16,10 +15,7 @@ import (
 func TestClaimLeases(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	issue := fanOutIssue(t, db, 3)
-	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
-		t.Fatal(err)
-	}
+	startedIssue(t, db, 3)
 	jobs, err := db.ClaimDeliveries(ctx, 2, time.Hour)
 	if err != nil || len(jobs) != 2 || jobs[0].Attempts != 1 || jobs[0].Rescued {
 		t.Fatalf("first claim: %+v, %v; want two fresh jobs at attempt 1", jobs, err)
@@ -52,10 +48,7 @@ func TestClaimLeases(t *testing.T) {
 func TestDeliveredMessageClearsHardFailures(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	issue := fanOutIssue(t, db, 2)
-	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
-		t.Fatal(err)
-	}
+	startedIssue(t, db, 2)
 	if _, err := db.Pool.Exec(ctx, `UPDATE subscribers SET hard_bounces = 2`); err != nil {
 		t.Fatal(err)
 	}

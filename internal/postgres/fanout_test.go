@@ -36,6 +36,18 @@ func fanOutIssue(t *testing.T, db *postgres.DB, n int) int64 {
 	return issue
 }
 
+// startedIssue is fanOutIssue moved to sending with its first chunk of
+// deliveries; it returns the issue and how many deliveries that created.
+func startedIssue(t *testing.T, db *postgres.DB, n int) (int64, int64) {
+	t.Helper()
+	issue := fanOutIssue(t, db, n)
+	first, err := db.StartIssue(context.Background(), issue, []string{bulletin.IssueScheduled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return issue, first
+}
+
 // The move to sending commits with a first, small chunk of deliveries, so
 // senders can start at once; FanOut adds the rest in later transactions.
 // The issue cannot finish before its fan-out has, and a second FanOut adds
@@ -44,12 +56,7 @@ func TestFanOutInChunks(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	const n = 30_000 // more than the first chunk and one full chunk after it
-	issue := fanOutIssue(t, db, n)
-
-	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
-	if err != nil {
-		t.Fatal(err)
-	}
+	issue, first := startedIssue(t, db, n)
 	if first <= 0 || first >= n {
 		t.Fatalf("the first chunk created %d deliveries, want some but not all of %d", first, n)
 	}
@@ -91,11 +98,7 @@ func TestStalledFanOutIsContinued(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	const n = 3000
-	issue := fanOutIssue(t, db, n)
-	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
-	if err != nil {
-		t.Fatal(err)
-	}
+	issue, first := startedIssue(t, db, n)
 	if ids, err := db.StalledFanOuts(ctx, time.Minute); err != nil || len(ids) != 0 {
 		t.Fatalf("a fan-out that just moved counts as stalled: %v, %v", ids, err)
 	}
@@ -119,11 +122,7 @@ func TestFanOutMeetsAnExistingDelivery(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	const n = 3000
-	issue := fanOutIssue(t, db, n)
-	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
-	if err != nil {
-		t.Fatal(err)
-	}
+	issue, first := startedIssue(t, db, n)
 	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id)
 		SELECT $1, id FROM subscribers WHERE email = 'user2500@example.org'`, issue); err != nil {
 		t.Fatal(err)
