@@ -193,3 +193,34 @@ func checkDelivered(t *testing.T, s *sink, n, inFlight int) {
 	}
 	t.Logf("%d recipients, %d duplicates", n, dups)
 }
+
+// A delivery whose sender died on its last allowed attempt (its lease ran
+// out) is not tried again: it fails, and the rest of the issue goes out.
+func TestExpiredLeaseOnTheLastAttemptFails(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := seed(t, db, 3)
+	cfg := fastConfig()
+	cfg.MaxAttempts = 2
+	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET attempts = 2, locked_until = now() - interval '1 second'
+		WHERE subscriber_id = (SELECT id FROM subscribers WHERE email = $1)`, email(2)); err != nil {
+		t.Fatal(err)
+	}
+	s := newSink(t)
+	startPool(t, db, s, cfg)
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	if status, attempts, _ := deliveryOf(t, db, issue, email(2)); status != bulletin.DeliveryFailed || attempts != 3 {
+		t.Errorf("delivery after its lease expired on the last attempt: %s after %d claims, want failed after 3", status, attempts)
+	}
+	if got := s.received(email(2)); got != 0 {
+		t.Errorf("%s received %d copies, want none", email(2), got)
+	}
+	for _, i := range []int{1, 3} {
+		if got := s.received(email(i)); got != 1 {
+			t.Errorf("%s received %d, want 1", email(i), got)
+		}
+	}
+}

@@ -31,7 +31,7 @@ func NewMetrics(reg prometheus.Registerer, queue func(context.Context) (int64, e
 		Failed:   counter("deliveries_failed_total", "Deliveries that failed for good."),
 		Retries:  counter("deliveries_retries_total", "Failed attempts that will be retried (4xx, transport errors, policy)."),
 		Alarms:   counter("smtp_policy_rejections_total", "5.7.x policy rejections: the sender's configuration (SPF, DKIM, DMARC) needs attention."),
-		Rescued:  counter("deliveries_rescued_total", "Deliveries returned to the queue after their lease expired."),
+		Rescued:  counter("deliveries_rescued_total", "Deliveries taken over by a claim after their lease expired (their sender died or stalled)."),
 		DialErrs: counter("smtp_dial_errors_total", "Failed SMTP connection attempts."),
 		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "bulletin", Name: "smtp_send_seconds",
 			Help: "Time to send one message over an open SMTP connection.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),

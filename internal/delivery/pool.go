@@ -107,6 +107,10 @@ func (p *Pool) claim(ctx context.Context, jobs chan<- Job) {
 		if err != nil {
 			p.Log.Warn("claim deliveries", "err", err)
 		}
+		if n := countRescued(batch); n > 0 {
+			p.Log.Info("took over deliveries whose lease expired (their sender died or stalled)", "count", n)
+			p.Metrics.rescued(n)
+		}
 		for i, j := range batch {
 			select {
 			case jobs <- j:
@@ -162,6 +166,16 @@ func (p *Pool) persist(f func(context.Context) error, what string) {
 		time.Sleep(wait) // back-off between attempts, not synchronisation
 		wait = min(wait*2, 2*time.Second)
 	}
+}
+
+func countRescued(js []Job) int {
+	n := 0
+	for _, j := range js {
+		if j.Rescued {
+			n++
+		}
+	}
+	return n
 }
 
 func jobIDs(js []Job) []int64 {

@@ -54,16 +54,12 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 		p.Log.Error("deliver", "delivery", job.ID, "err", err)
 		return false
 	}
-	if job.Rescued {
-		p.Metrics.rescued(1)
-		p.Log.Info("taking over a delivery whose lease expired", "delivery", job.ID, "attempt", job.Attempts)
-		if job.Attempts > p.cfg.MaxAttempts {
-			// Its sender died on each of its attempts: most likely the
-			// message itself kills it.
-			p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
-				Reply: "not sent: the lease expired on the last attempt"}, job.IssueID, retry)
-			return true
-		}
+	if job.Rescued && job.Attempts > p.cfg.MaxAttempts {
+		// Its sender died on each of its attempts: most likely the message
+		// itself kills it.
+		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
+			Reply: "not sent: the lease expired on the last attempt"}, job.IssueID, retry)
+		return true
 	}
 	if !job.Active {
 		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
