@@ -106,34 +106,36 @@ func activate(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber) error {
 	return nil
 }
 
-// ConfirmSubscription activates the pending subscription whose confirmation
-// token this is. A second click on the link succeeds again; an expired
-// link is EUNPROCESSABLE and changes nothing; an unknown one ENOTFOUND.
-func (db *DB) ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error) {
-	res := &bulletin.SubscribeResult{}
+// FindConfirmation reads, without changing anything, the subscription
+// whose confirmation token this is: what the confirmation page shows
+// before the reader presses its button. An expired link of a subscription
+// not yet confirmed is EUNPROCESSABLE; an unknown one ENOTFOUND.
+func (db *DB) FindConfirmation(ctx context.Context, token string) (*bulletin.SubscribeResult, error) {
+	var res *bulletin.SubscribeResult
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var listID, subID int64
-		var expired bool
-		err := tx.QueryRow(ctx, `SELECT list_id, subscriber_id, status, confirm_expires_at < now()
-			FROM subscriptions WHERE confirm_token = $1 FOR UPDATE`, token).Scan(&listID, &subID, &res.Status, &expired)
-		if err != nil {
-			return mapErr(err, "confirmation link")
-		}
-		if res.Subscriber, err = findSubscriber(ctx, tx, `id = $1`, subID); err != nil {
+		var err error
+		res, _, err = findConfirmation(ctx, tx, token, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ConfirmSubscription activates the pending subscription whose confirmation
+// token this is. A second confirmation succeeds again; an expired link is
+// EUNPROCESSABLE and changes nothing; an unknown one ENOTFOUND.
+func (db *DB) ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error) {
+	var res *bulletin.SubscribeResult
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var listID int64
+		var err error
+		if res, listID, err = findConfirmation(ctx, tx, token, "FOR UPDATE"); err != nil || res.Status == bulletin.SubscriptionActive {
 			return err
 		}
-		rows, _ := tx.Query(ctx, `SELECT `+listColumns+` FROM lists WHERE id = $1`, listID)
-		if res.List, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.List]); err != nil {
-			return fmt.Errorf("confirm: list: %w", err)
-		}
-		switch {
-		case res.Status == bulletin.SubscriptionActive:
-			return nil
-		case expired:
-			return bulletin.Errorf(bulletin.EUNPROCESSABLE, "this confirmation link has expired")
-		}
 		_, err = tx.Exec(ctx, `UPDATE subscriptions SET status = 'active', confirmed_at = now(), confirm_ip = $3,
-			updated_at = now() WHERE list_id = $1 AND subscriber_id = $2`, listID, subID, ipOrNil(ip))
+			updated_at = now() WHERE list_id = $1 AND subscriber_id = $2`, listID, res.Subscriber.ID, ipOrNil(ip))
 		if err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}
@@ -144,6 +146,31 @@ func (db *DB) ConfirmSubscription(ctx context.Context, token, ip string) (*bulle
 		return nil, err
 	}
 	return res, nil
+}
+
+// findConfirmation loads the subscription of a confirmation token with its
+// subscriber and list, and refuses an expired link unless the subscription
+// is already active. lock is "" or "FOR UPDATE".
+func findConfirmation(ctx context.Context, tx pgx.Tx, token, lock string) (*bulletin.SubscribeResult, int64, error) {
+	res := &bulletin.SubscribeResult{}
+	var listID, subID int64
+	var expired bool
+	err := tx.QueryRow(ctx, `SELECT list_id, subscriber_id, status, confirm_expires_at < now()
+		FROM subscriptions WHERE confirm_token = $1 `+lock, token).Scan(&listID, &subID, &res.Status, &expired)
+	if err != nil {
+		return nil, 0, mapErr(err, "confirmation link")
+	}
+	if res.Subscriber, err = findSubscriber(ctx, tx, `id = $1`, subID); err != nil {
+		return nil, 0, err
+	}
+	rows, _ := tx.Query(ctx, `SELECT `+listColumns+` FROM lists WHERE id = $1`, listID)
+	if res.List, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.List]); err != nil {
+		return nil, 0, fmt.Errorf("confirm: list: %w", err)
+	}
+	if expired && res.Status != bulletin.SubscriptionActive {
+		return nil, 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "this confirmation link has expired")
+	}
+	return res, listID, nil
 }
 
 // Unsubscribe takes the subscriber with this token off every list, at once.

@@ -120,8 +120,34 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, http.StatusOK, "public/subscribe.html", Page{Title: l.Name, Data: subscribePage{List: l, Done: true}})
 }
 
-// handleConfirm confirms a pending subscription. An expired link changes
-// nothing and says how to get a new one.
+// confirmPage is the confirmation page: the button that confirms.
+type confirmPage struct{ Token, Email, List string }
+
+// handleConfirmPage shows what the link confirms and a button, and changes
+// nothing. The contract has GET /confirm/{token} confirm at once, but mail
+// scanners and link previews fetch every URL in a message, which would
+// confirm addresses their owners never saw: double opt-in would prove
+// nothing. Confirming takes the button's POST.
+func (s *Server) handleConfirmPage(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !validToken(token) {
+		s.publicNotFound(w, r)
+		return
+	}
+	res, err := s.Subscribers.FindConfirmation(r.Context(), token)
+	switch {
+	case err != nil:
+		s.confirmFailed(w, r, err)
+	case res.Status == bulletin.SubscriptionActive:
+		s.confirmed(w, r, res)
+	default:
+		s.page(w, r, http.StatusOK, "public/confirm.html", Page{Title: "Confirm your subscription",
+			Data: confirmPage{Token: token, Email: res.Subscriber.Email, List: res.List.Name}})
+	}
+}
+
+// handleConfirm confirms a pending subscription (the page's button). An
+// expired link changes nothing and says how to get a new one.
 func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if !validToken(token) {
@@ -129,17 +155,26 @@ func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.Subscribers.ConfirmSubscription(r.Context(), token, clientIP(r))
-	switch {
-	case bulletin.ErrorCode(err) == bulletin.EUNPROCESSABLE:
+	if err != nil {
+		s.confirmFailed(w, r, err)
+		return
+	}
+	s.confirmed(w, r, res)
+}
+
+func (s *Server) confirmFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if bulletin.ErrorCode(err) == bulletin.EUNPROCESSABLE {
 		s.publicMessage(w, r, http.StatusGone, "This link has expired", message{
 			Text: "Confirmation links work for 48 hours, and this one is older. Nothing was changed: subscribe again and we will send you a new link."})
-	case err != nil:
-		s.publicFailed(w, r, err)
-	default:
-		s.publicMessage(w, r, http.StatusOK, "Subscription confirmed", message{
-			Text:     res.Subscriber.Email + " is now subscribed to " + res.List.Name + ". Thank you!",
-			Link:     "/preferences/" + res.Subscriber.Token,
-			LinkText: "Manage your subscription",
-		})
+		return
 	}
+	s.publicFailed(w, r, err)
+}
+
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, res *bulletin.SubscribeResult) {
+	s.publicMessage(w, r, http.StatusOK, "Subscription confirmed", message{
+		Text:     res.Subscriber.Email + " is now subscribed to " + res.List.Name + ". Thank you!",
+		Link:     "/preferences/" + res.Subscriber.Token,
+		LinkText: "Manage your subscription",
+	})
 }

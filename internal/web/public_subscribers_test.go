@@ -39,16 +39,30 @@ func TestSubscribeDoubleOptInByEmail(t *testing.T) {
 		t.Fatalf("link %q is not on BaseURL", link)
 	}
 	path := strings.TrimPrefix(link, e.ts.URL)
-	code, body = e.do("GET", path, "", "")
+	// Following the link (or a mail scanner's prefetch of it) shows a
+	// button and changes nothing.
+	for range 2 {
+		code, body = e.do("GET", path, "", "")
+		if code != 200 || !strings.Contains(body, "Confirm your subscription") || !strings.Contains(body, `method="post" action="`+path+`"`) {
+			t.Fatalf("confirmation page: %d\n%s", code, body)
+		}
+	}
+	if got := e.status("New.Reader@example.org"); got != "pending:weekly=pending" {
+		t.Fatalf("the GET confirmed: %s", got)
+	}
+	code, body = e.postForm(path, nil)
 	if code != 200 || !strings.Contains(body, "Subscription confirmed") {
 		t.Fatalf("confirm: %d\n%s", code, body)
 	}
 	if got := e.status("New.Reader@example.org"); got != "active:weekly=active" {
 		t.Fatalf("after confirm: %s", got)
 	}
-	// A second click (or a mail scanner's prefetch) is harmless.
-	if code, _ = e.do("GET", path, "", ""); code != 200 {
+	// A second press, or the link followed again, is harmless.
+	if code, body = e.postForm(path, nil); code != 200 || !strings.Contains(body, "Subscription confirmed") {
 		t.Fatalf("second confirm: %d", code)
+	}
+	if code, body = e.do("GET", path, "", ""); code != 200 || !strings.Contains(body, "Subscription confirmed") {
+		t.Fatalf("the link after confirming: %d\n%s", code, body)
 	}
 }
 
@@ -180,9 +194,11 @@ func TestConfirmExpiredAndUnknown(t *testing.T) {
 	e.list("weekly", true, true)
 	res := e.subscriber("weekly", "late@example.org", false)
 	e.db.Pool.Exec(context.Background(), `UPDATE subscriptions SET confirm_expires_at = now() - interval '1 hour'`)
-	code, body := e.do("GET", "/confirm/"+res.ConfirmToken, "", "")
-	if code != 410 || !strings.Contains(body, "expired") {
-		t.Fatalf("expired: %d\n%s", code, body)
+	for _, method := range []string{"GET", "POST"} {
+		code, body := e.do(method, "/confirm/"+res.ConfirmToken, "", "")
+		if code != 410 || !strings.Contains(body, "expired") {
+			t.Fatalf("%s expired: %d\n%s", method, code, body)
+		}
 	}
 	if got := e.status("late@example.org"); got != "pending:weekly=pending" {
 		t.Fatalf("expired link changed %s", got)

@@ -54,7 +54,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Lists and subscribers: public pages, then the JSON API.
 	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)
 	mux.HandleFunc("POST /subscribe/{list}", s.handleSubscribe)
-	mux.HandleFunc("GET /confirm/{token}", s.handleConfirm)
+	mux.HandleFunc("GET /confirm/{token}", s.handleConfirmPage) // shows a button: scanners fetch links
+	mux.HandleFunc("POST /confirm/{token}", s.handleConfirm)
 	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
 	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe) // RFC 8058 one-click
 	mux.HandleFunc("GET /preferences/{token}", s.handlePreferencesForm)

@@ -26,6 +26,7 @@ type SubscriberStore interface {
 	CountList(ctx context.Context, slug string) (bulletin.ListCounts, error)
 
 	Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error)
+	FindConfirmation(ctx context.Context, token string) (*bulletin.SubscribeResult, error)
 	ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error)
 	Unsubscribe(ctx context.Context, token string) (*bulletin.Subscriber, error)
 	FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error)

@@ -45,9 +45,16 @@ func TestSubscribeAndUnsubscribeInBrowser(t *testing.T) {
 	if len(ms) != 1 {
 		t.Fatalf("%d emails", len(ms))
 	}
-	do("follow the email's link", chromedp.Navigate(confirmLink(t, ms[0])), chromedp.WaitVisible(chromedp.CSS("#heading")))
+	do("follow the email's link", chromedp.Navigate(confirmLink(t, ms[0])), chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	if s := text("#state"); !strings.Contains(s, "browser.reader@example.org") {
+		t.Fatalf("confirmation page: %q", s)
+	}
+	if got := e.status("browser.reader@example.org"); got != "pending:weekly=pending" {
+		t.Fatalf("opening the link confirmed: %s", got)
+	}
+	do("press confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#message")))
 	if s := text("#heading"); s != "Subscription confirmed" {
-		t.Fatalf("confirm page: %q", s)
+		t.Fatalf("after pressing confirm: %q", s)
 	}
 	if got := e.status("browser.reader@example.org"); got != "active:weekly=active" {
 		t.Fatalf("after confirming: %s", got)
