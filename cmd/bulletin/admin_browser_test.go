@@ -204,6 +204,19 @@ func TestAdminCycleInBrowser(t *testing.T) {
 		t.Fatalf("the preview iframe is scriptable from the admin page (opaque=%v, err=%v)", opaque, err)
 	}
 
+	// The editor corrects the item's wording from the issue page: the
+	// issue is rendered again and the preview shows the correction.
+	step(t, ctx, "correct the item",
+		chromedp.Click(chromedp.CSS("#issue-items a")),
+		chromedp.WaitVisible(chromedp.CSS("#do-save")),
+		chromedp.SetValue(chromedp.CSS("#body"), "The **new bowl** opens on Saturday. Helmets on."),
+		chromedp.Click(chromedp.CSS("#do-save")),
+		chromedp.WaitVisible(chromedp.CSS("#issue-items")))
+	if got := text(t, ctx, "#flash"); !strings.Contains(got, "rendered issue 1 again") {
+		t.Fatalf("flash after correcting the item: %q", got)
+	}
+	frameLoaded(t, ctx, "#preview", "Helmets on.")
+
 	// Test-send, then read the copy in the captured mail.
 	// The compile flash is still on the page: wait for the new one.
 	step(t, ctx, "test send", chromedp.Click(chromedp.CSS("#test-send")))

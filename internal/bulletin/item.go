@@ -35,6 +35,7 @@ type Item struct {
 	Newsletter    string     `json:"newsletter" db:"-"`            // slug; input of CreateItem, filled by the Find methods
 	Section       string     `json:"section" db:"-"`               // slug, "" for the default section
 	Contributor   string     `json:"contributor,omitempty" db:"-"` // email, filled by the Find methods
+	Issue         int        `json:"issue,omitempty" db:"-"`       // number of the issue it is in, filled by the Find methods
 	Kind          string     `json:"kind" db:"kind"`
 	Title         string     `json:"title" db:"title"`
 	Body          string     `json:"body" db:"body"`

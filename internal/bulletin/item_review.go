@@ -55,6 +55,29 @@ func (u *User) CheckItemChange(it *Item) error {
 	return nil
 }
 
+// CheckItemCorrection returns nil when u may correct the wording of it, an
+// item already in an issue: editors only, and only in place (upd moves
+// nothing). Whether the issue is still unsent is the store's check.
+func (u *User) CheckItemCorrection(it *Item, upd ItemUpdate) error {
+	if !u.CanSeeItem(it) {
+		return Errorf(ENOTFOUND, "item not found")
+	}
+	if !u.CanEdit() {
+		return Errorf(EUNPROCESSABLE, "item is already in an issue; only an editor can still correct it")
+	}
+	return upd.CheckInPlace(it)
+}
+
+// CheckInPlace refuses an update that would move an item of an issue: the
+// issue's order was fixed when it was compiled.
+func (upd ItemUpdate) CheckInPlace(it *Item) error {
+	if upd.Newsletter != nil && *upd.Newsletter != it.Newsletter || upd.Section != nil && *upd.Section != it.Section ||
+		upd.Position != nil && *upd.Position != it.Position {
+		return Errorf(EUNPROCESSABLE, "item is in issue %d: its wording can be corrected until the issue is sent, but it cannot move (cancel the issue to rearrange it)", it.Issue)
+	}
+	return nil
+}
+
 // CheckReview returns nil when an item in status from may move to status to
 // (approved or rejected). Editors may change their mind until the item is in
 // an issue; repeating the current status is refused so that approved_at keeps

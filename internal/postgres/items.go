@@ -15,9 +15,11 @@ import (
 const itemSelect = `SELECT i.id, i.newsletter_id, i.section_id, i.issue_id, i.contributor_id, i.kind, i.title,
 	i.body, i.body_html, i.url, i.source, i.closing, i.status, i.position, i.issue_position, i.review_note,
 	i.approved_at, i.created_at, i.updated_at,
-	n.slug AS newsletter_slug, coalesce(s.slug, '') AS section_slug, coalesce(u.email, '') AS contributor_email
+	n.slug AS newsletter_slug, coalesce(s.slug, '') AS section_slug, coalesce(u.email, '') AS contributor_email,
+	coalesce(iss.number, 0) AS issue_number
 	FROM items i JOIN newsletters n ON n.id = i.newsletter_id
-	LEFT JOIN sections s ON s.id = i.section_id LEFT JOIN users u ON u.id = i.contributor_id`
+	LEFT JOIN sections s ON s.id = i.section_id LEFT JOIN users u ON u.id = i.contributor_id
+	LEFT JOIN issues iss ON iss.id = i.issue_id`
 
 // itemRow fills the slugs the domain type keeps out of db tags.
 type itemRow struct {
@@ -25,6 +27,7 @@ type itemRow struct {
 	NewsletterSlug   string `db:"newsletter_slug"`
 	SectionSlug      string `db:"section_slug"`
 	ContributorEmail string `db:"contributor_email"`
+	IssueNumber      int    `db:"issue_number"`
 }
 
 func scanItems(rows pgx.Rows) ([]*bulletin.Item, error) {
@@ -34,7 +37,7 @@ func scanItems(rows pgx.Rows) ([]*bulletin.Item, error) {
 			return nil, err
 		}
 		it := r.Item
-		it.Newsletter, it.Section, it.Contributor = r.NewsletterSlug, r.SectionSlug, r.ContributorEmail
+		it.Newsletter, it.Section, it.Contributor, it.Issue = r.NewsletterSlug, r.SectionSlug, r.ContributorEmail, r.IssueNumber
 		return &it, nil
 	})
 }

@@ -118,19 +118,38 @@ func TestUpdateDeleteReviewItem(t *testing.T) {
 		t.Fatalf("reject = %+v, %v", rev, err)
 	}
 
-	// An item taken by an issue is frozen.
+	// An item taken by an issue: while the issue is unsent an editor may
+	// correct its wording in place, nobody may move, review or delete it,
+	// and once the issue is sending it is frozen.
 	var issue int64
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO issues (newsletter_id, number) SELECT id, 1 FROM newsletters RETURNING id`).Scan(&issue); err != nil {
 		t.Fatal(err)
 	}
-	in := mustItem(t, db, &bulletin.Item{Title: "In issue", Status: "approved"})
+	in := mustItem(t, db, &bulletin.Item{Title: "In issue", Status: "approved", ContributorID: &c.ID})
 	if _, err := db.Pool.Exec(ctx, `UPDATE items SET issue_id = $1 WHERE id = $2`, issue, in.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Title: ptr("x"), By: ed})
+	fixed, err := db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Title: ptr("In issue, spelt right"), Section: ptr(""), By: ed})
+	if err != nil || fixed.Title != "In issue, spelt right" || fixed.Issue != 1 {
+		t.Fatalf("editor's correction in a draft issue = %+v, %v", fixed, err)
+	}
+	_, err = db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Title: ptr("x"), By: c})
+	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	_, err = db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Section: ptr("news"), By: ed})
+	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	_, err = db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Position: ptr(5), By: ed})
 	wantCode(t, err, bulletin.EUNPROCESSABLE)
 	_, err = db.ReviewItem(ctx, in.ID, "rejected", "", ed)
 	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	wantCode(t, db.DeleteItem(ctx, in.ID, ed), bulletin.EUNPROCESSABLE)
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET status = 'sending' WHERE id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.UpdateItem(ctx, in.ID, bulletin.ItemUpdate{Title: ptr("Too late"), By: ed})
+	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	if got, _ := db.FindItemByID(ctx, in.ID); got.Title != "In issue, spelt right" || got.Section != "" {
+		t.Errorf("after the refused changes the item is %q in %q", got.Title, got.Section)
+	}
 	if its, _ := db.FindItems(ctx, bulletin.ItemFilter{IssueID: &issue}); len(its) != 1 || its[0].ID != in.ID {
 		t.Fatalf("FindItems by issue = %v", titles(its))
 	}

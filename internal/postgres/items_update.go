@@ -16,13 +16,18 @@ import (
 func (db *DB) UpdateItem(ctx context.Context, id int64, upd bulletin.ItemUpdate) (*bulletin.Item, error) {
 	var out *bulletin.Item
 	err := db.lockedItem(ctx, id, upd.Newsletter, func(tx pgx.Tx, it *bulletin.Item) error {
+		if it.IssueID != nil {
+			if err := correctItem(ctx, tx, it, upd); err != nil {
+				return err
+			}
+			var err error
+			out, err = findItem(ctx, tx, id, false)
+			return err
+		}
 		if upd.By != nil {
 			if err := upd.By.CheckItemChange(it); err != nil {
 				return err
 			}
-		}
-		if it.IssueID != nil {
-			return bulletin.Errorf(bulletin.EUNPROCESSABLE, "item is already in an issue and can no longer change")
 		}
 		oldNL, oldSec, oldPos := it.NewsletterID, it.SectionID, it.Position
 		applyItemUpdate(it, upd)
@@ -83,6 +88,35 @@ func applyItemUpdate(it *bulletin.Item, u bulletin.ItemUpdate) {
 	if u.Closing != nil {
 		it.Closing = *u.Closing
 	}
+}
+
+// correctItem changes the wording of an item already in an issue, in
+// place, while the issue is a draft or scheduled; the caller renders the
+// issue again. The issue's row is read FOR SHARE, so an issue cannot start
+// sending halfway through the correction.
+func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin.ItemUpdate) error {
+	check := upd.CheckInPlace(it)
+	if upd.By != nil {
+		check = upd.By.CheckItemCorrection(it, upd)
+	}
+	if check != nil {
+		return check
+	}
+	var status string
+	if err := tx.QueryRow(ctx, `SELECT status FROM issues WHERE id = $1 FOR SHARE`, *it.IssueID).Scan(&status); err != nil {
+		return mapErr(err, "issue")
+	}
+	if status != bulletin.IssueDraft && status != bulletin.IssueScheduled {
+		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "item is in issue %d, which is %s: it no longer changes", it.Issue, status)
+	}
+	upd.Newsletter, upd.Section, upd.Position = nil, nil, nil // checked above: they move nothing
+	applyItemUpdate(it, upd)
+	if err := content.PrepareItem(it); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE items SET kind = $2, title = $3, body = $4, body_html = $5, url = $6, source = $7,
+		closing = $8, updated_at = now() WHERE id = $1`, it.ID, it.Kind, it.Title, it.Body, it.BodyHTML, it.URL, it.Source, it.Closing)
+	return mapErr(err, "item")
 }
 
 // DeleteItem removes an item and closes the gap it leaves. by, when set,

@@ -180,12 +180,20 @@ func (s *Server) handleQueueEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	upd := bulletin.ItemUpdate{Title: &form.Title, Body: &form.Body, URL: &form.URL, Source: &form.Source,
 		Kind: &form.Kind, Closing: &form.Closing, Section: &form.Section, By: currentUser(r)}
-	if _, err := s.AdminItems.UpdateItem(r.Context(), id, upd); err != nil {
+	saved, err := s.AdminItems.UpdateItem(r.Context(), id, upd)
+	if err == nil {
+		err = s.refreshIssue(r.Context(), saved)
+	}
+	if err != nil {
 		v.Error = bulletin.ErrorMessage(err)
 		s.itemForm(w, r, statusOf(err), "admin/item_edit.html", "Edit item", &v)
 		return
 	}
-	s.flash(r, "Saved %q.", form.Title)
+	if saved.Issue != 0 {
+		s.flash(r, "Saved %q and rendered issue %d again.", form.Title, saved.Issue)
+	} else {
+		s.flash(r, "Saved %q.", form.Title)
+	}
 	to := v.Back
 	if to == "" {
 		to = "/admin/items"

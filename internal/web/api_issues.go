@@ -98,6 +98,17 @@ func (s *Server) handleIssueRender(w http.ResponseWriter, r *http.Request) {
 	s.changeIssue(w, r, s.Compiler.Rerender)
 }
 
+// refreshIssue renders again the unsent issue an edited item is in, so
+// that its preview, and what will be sent, show the correction. Should the
+// issue have started sending in between, the error says so.
+func (s *Server) refreshIssue(ctx context.Context, it *bulletin.Item) error {
+	if it.Issue == 0 || s.Compiler == nil {
+		return nil
+	}
+	_, err := s.Compiler.Rerender(ctx, it.Newsletter, it.Issue)
+	return err
+}
+
 // changeIssue runs change on {nl}/{number} for an editor and answers with
 // the changed issue.
 func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func(context.Context, string, int) (*bulletin.Issue, error)) {

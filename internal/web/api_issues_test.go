@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "http://localhost:8080"))
 		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
 	}}
-	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Compiler: c}
+	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Items: db, Compiler: c}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +131,47 @@ func TestIssuesAPI(t *testing.T) {
 }
 
 // Bad input gets a clear 4xx and changes nothing.
+// An editor who corrects an item of a compiled, unsent issue gets the issue
+// rendered again at once; once the issue is sending, the item is frozen and
+// the snapshot stays as sent.
+func TestCorrectingAnItemRendersItsIssueAgain(t *testing.T) {
+	ts, db := issuesAPI(t, bulletin.RoleEditor)
+	ctx := context.Background()
+	if code, body := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != http.StatusCreated {
+		t.Fatalf("compile: %d %s", code, body)
+	}
+	var item int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM items`).Scan(&item); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() (subject, html string) {
+		if err := db.Pool.QueryRow(ctx, `SELECT subject, html FROM issues WHERE number = 1`).Scan(&subject, &html); err != nil {
+			t.Fatal(err)
+		}
+		return subject, html
+	}
+	url := ts.URL + "/api/v1/items/" + strconv.FormatInt(item, 10)
+	code, body := call(t, "PATCH", url, `{"title": "Repair café on Sunday", "body": "Bring a *kettle*."}`)
+	if code != http.StatusOK || !strings.Contains(body, `"issue": 1`) {
+		t.Fatalf("correction: %d %s", code, body)
+	}
+	if subject, html := snapshot(); subject != "Weekly update 1: Repair café on Sunday" || !strings.Contains(html, "<em>kettle</em>") || strings.Contains(html, "Saturday") {
+		t.Errorf("after the correction the issue is %q and its HTML still says Saturday or lacks the new body", subject)
+	}
+	if code, body := call(t, "PATCH", url, `{"section": "elsewhere"}`); code != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot move") {
+		t.Errorf("moving an item of an issue: %d %s, want 422", code, body)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET status = 'sending'`); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := call(t, "PATCH", url, `{"title": "Too late"}`); code != http.StatusUnprocessableEntity || !strings.Contains(body, "sending") {
+		t.Errorf("correcting an item of a sending issue: %d %s, want 422", code, body)
+	}
+	if subject, _ := snapshot(); subject != "Weekly update 1: Repair café on Sunday" {
+		t.Errorf("the snapshot of a sending issue changed to %q", subject)
+	}
+}
+
 func TestIssuesAPIBadInput(t *testing.T) {
 	ts, db := issuesAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues"

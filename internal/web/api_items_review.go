@@ -29,6 +29,9 @@ func (s *Server) handleItemPatch(w http.ResponseWriter, r *http.Request) {
 	}
 	upd.By = u
 	it, err = s.Items.UpdateItem(r.Context(), it.ID, upd)
+	if err == nil {
+		err = s.refreshIssue(r.Context(), it)
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
