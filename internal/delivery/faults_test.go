@@ -100,6 +100,41 @@ func TestConnectionDroppedMidDataIsRetried(t *testing.T) {
 	}
 }
 
+// A message refused after its DATA (a content filter's 554) fails for good,
+// like any 5xx, and the same connection carries the rest of the issue.
+func TestRefusalAfterDataIsFinalAndTheConnectionGoesOn(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 6)
+	s := newSink(t)
+	s.dataErr = func(rcpt string) *smtp.SMTPError {
+		if rcpt == email(3) {
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "message content rejected"}
+		}
+		return nil
+	}
+	cfg := fastConfig()
+	cfg.Conns = 1
+	_, svc := startPool(t, db, s, cfg)
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	if status, attempts, code := deliveryOf(t, db, issue, email(3)); status != bulletin.DeliveryFailed || attempts != 1 || code != 554 {
+		t.Errorf("delivery refused after DATA: %s, %d attempts, code %d; want failed, 1, 554", status, attempts, code)
+	}
+	for _, i := range []int{1, 2, 4, 5, 6} {
+		if got := s.received(email(i)); got != 1 {
+			t.Errorf("%s received %d, want 1", email(i), got)
+		}
+	}
+	s.mu.Lock()
+	conns := s.conns
+	s.mu.Unlock()
+	if conns != 1 {
+		t.Errorf("the sender opened %d connections, want the one it kept using", conns)
+	}
+}
+
 func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 20)

@@ -28,8 +28,10 @@ type sink struct {
 	rcpts    map[string]int    // RCPT commands seen, per recipient
 	data     map[string][]byte // last message per recipient
 	total    int
+	conns    int                                      // connections opened
 	rcptErr  func(rcpt string, n int) *smtp.SMTPError // n counts RCPTs for rcpt, from 1
 	dropData func(rcpt string, n int) bool            // close the connection mid-DATA
+	dataErr  func(rcpt string) *smtp.SMTPError        // refuse the message after reading it (content rejected)
 	delay    time.Duration                            // per message, as a real server's latency
 }
 
@@ -79,7 +81,12 @@ func (s *sink) snapshot() map[string]int {
 	return out
 }
 
-func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s, c: c}, nil }
+func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.conns++
+	s.mu.Unlock()
+	return &sinkSession{s: s, c: c}, nil
+}
 
 type sinkSession struct {
 	s  *sink
@@ -107,7 +114,7 @@ func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (ss *sinkSession) Data(r io.Reader) error {
 	s := ss.s
 	s.mu.Lock()
-	drop, delay, n := s.dropData, s.delay, 0
+	drop, refuse, delay, n := s.dropData, s.dataErr, s.delay, 0
 	if len(ss.to) == 1 {
 		n = s.rcpts[ss.to[0]]
 	}
@@ -120,6 +127,11 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if refuse != nil && len(ss.to) == 1 {
+		if err := refuse(ss.to[0]); err != nil {
+			return err
+		}
 	}
 	if delay > 0 {
 		time.Sleep(delay) // simulated server latency, not synchronisation
