@@ -135,6 +135,43 @@ func TestRefusalAfterDataIsFinalAndTheConnectionGoesOn(t *testing.T) {
 	}
 }
 
+// A 421 says the server is closing the connection: the sender redials for
+// the next message instead of failing it on a dead connection, and the
+// refused one is retried and delivered once.
+func TestServiceClosing421IsRetriedOnANewConnection(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 5)
+	s := newSink(t)
+	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+		if rcpt == email(2) && n == 1 {
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "shutting down, try later"}
+		}
+		return nil
+	}
+	cfg := fastConfig()
+	cfg.Conns = 1
+	_, svc := startPool(t, db, s, cfg)
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	checkDelivered(t, s, 5, 0)
+	if _, attempts, _ := deliveryOf(t, db, issue, email(2)); attempts != 2 {
+		t.Errorf("the delivery refused with 421 took %d attempts, want 2", attempts)
+	}
+	for _, i := range []int{1, 3, 4, 5} {
+		if _, attempts, _ := deliveryOf(t, db, issue, email(i)); attempts != 1 {
+			t.Errorf("%s took %d attempts, want 1: no message may pay for the closed connection", email(i), attempts)
+		}
+	}
+	s.mu.Lock()
+	conns := s.conns
+	s.mu.Unlock()
+	if conns < 2 {
+		t.Errorf("the sender used %d connection(s); after a 421 it must open a new one", conns)
+	}
+}
+
 func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 20)

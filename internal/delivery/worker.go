@@ -82,8 +82,11 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 		return true
 	}
 	f, v := p.cfg.failure(job, err, time.Now())
-	if v == retry && f.Code == 0 {
-		w.hangUp() // the connection is in an unknown state: redial
+	if v == retry && (f.Code == 0 || f.Code == 421) {
+		// A transport failure leaves the connection in an unknown state,
+		// and a 421 means the server is closing it (RFC 5321 §3.8): redial
+		// rather than fail the next message on a dead connection.
+		w.hangUp()
 	}
 	p.recordFailure(f, job.IssueID, v)
 	return true
