@@ -1,11 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -13,9 +14,10 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// maxUploadBytes caps a CSV uploaded through the page; bigger files go
-// through `bulletin subscribers import`.
-const maxUploadBytes = 64 << 20
+// maxUploadBytes caps a CSV uploaded through the page (about 8 million
+// rows); bigger files go through `bulletin subscribers import`. The upload
+// is streamed to a temporary file, never held in memory.
+const maxUploadBytes = 512 << 20
 
 // importJob is one CSV import running in the background of this process,
 // so the page can show its progress and then its line errors.
@@ -90,20 +92,14 @@ func (s *Server) handleListImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes+64<<10)
-	f, _, err := r.FormFile("csv")
+	upload, err := spoolUpload(r, "csv")
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		s.pageError(w, r, bulletin.Errorf(bulletin.ETOOLARGE, "the file is larger than %d MiB; use bulletin subscribers import", maxUploadBytes>>20))
 		return
 	case err != nil:
-		s.pageError(w, r, bulletin.Errorf(bulletin.EINVALID, "choose a CSV file to import"))
-		return
-	}
-	data, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		s.pageError(w, r, bulletin.Errorf(bulletin.EINVALID, "reading the upload: %v", err))
+		s.pageError(w, r, err)
 		return
 	}
 	j := &importJob{List: list, UserID: currentUser(r).ID, Started: time.Now()}
@@ -112,7 +108,9 @@ func (s *Server) handleListImport(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Minute)
 	go func() {
 		defer cancel()
-		res, err := s.Subscribers.ImportSubscribers(ctx, list, bytes.NewReader(data), bulletin.ImportOptions{
+		defer os.Remove(upload.Name())
+		defer upload.Close()
+		res, err := s.Subscribers.ImportSubscribers(ctx, list, upload, bulletin.ImportOptions{
 			Progress: func(rows int) { j.mu.Lock(); j.rows = rows; j.mu.Unlock() },
 		})
 		if err != nil && bulletin.ErrorCode(err) == bulletin.EINTERNAL {
@@ -124,6 +122,41 @@ func (s *Server) handleListImport(w http.ResponseWriter, r *http.Request) {
 		s.Log.Info("import done from the admin UI", "list", list, "user_id", j.UserID)
 	}()
 	http.Redirect(w, r, "/admin/imports/"+strconv.Itoa(j.ID), http.StatusSeeOther)
+}
+
+// spoolUpload copies the form's file field to a temporary file, part by
+// part as it arrives, and returns it open at its start. Other fields are
+// skipped.
+func spoolUpload(r *http.Request, field string) (*os.File, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, bulletin.Errorf(bulletin.EINVALID, "choose a CSV file to import")
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, bulletin.Errorf(bulletin.EINVALID, "choose a CSV file to import")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the upload: %w", err)
+		}
+		if p.FormName() != field || p.FileName() == "" {
+			continue
+		}
+		f, err := os.CreateTemp("", "bulletin-import-*.csv")
+		if err != nil {
+			return nil, fmt.Errorf("spool upload: %w", err)
+		}
+		if _, err = io.Copy(f, p); err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, fmt.Errorf("reading the upload: %w", err)
+		}
+		return f, nil
+	}
 }
 
 // handleImport shows an import: rows read while it runs (the page reloads

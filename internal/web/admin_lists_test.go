@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ func upload(t *testing.T, c *http.Client, u, csv string) (int, string) {
 }
 
 func TestListImportShowsLineErrors(t *testing.T) {
+	spool := t.TempDir()
+	t.Setenv("TMPDIR", spool) // where the upload is spooled
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	ad := client(t)
@@ -72,6 +75,14 @@ func TestListImportShowsLineErrors(t *testing.T) {
 	_, _, body = get(t, ad, base+"/admin/lists")
 	if !strings.Contains(body, "2 active") && !strings.Contains(body, "2 pending") {
 		t.Fatalf("lists page lacks the counts:\n%s", body)
+	}
+
+	// A form without a file is refused, and no spooled upload is left.
+	if code, _, body := post(t, ad, base+"/admin/lists/readers/import", url.Values{"csv": {"not a file"}}); code != http.StatusBadRequest || !strings.Contains(body, "choose a CSV file") {
+		t.Errorf("import without a file = %d:\n%s", code, body)
+	}
+	if left, _ := filepath.Glob(filepath.Join(spool, "bulletin-import-*")); len(left) != 0 {
+		t.Errorf("spooled uploads left behind: %v", left)
 	}
 }
 
