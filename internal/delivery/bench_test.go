@@ -30,7 +30,14 @@ import (
 //	go test ./internal/delivery -run '^$' -bench 'FanOut1M' -benchtime=1x
 //	BULLETIN_BENCH_RSS_N=1000000 go test ./internal/delivery -run '^$' -bench 'SenderRSS' -benchtime=1x -timeout 60m
 
-const benchConns = 4
+// benchConns is the SMTP connections of every benchmark: 4, the service's
+// default, or BULLETIN_BENCH_CONNS (listmonk's published figures use 10).
+var benchConns = func() int {
+	if n, err := strconv.Atoi(os.Getenv("BULLETIN_BENCH_CONNS")); err == nil && n > 0 {
+		return n
+	}
+	return 4
+}()
 
 // benchContent is an issue of realistic size: about 30 KB of HTML and 8 KB
 // of text, with the personal placeholders.
