@@ -25,8 +25,9 @@ var (
 
 // Send starts sending issue number of newsletter nl: the move to "sending"
 // commits with the first chunk of deliveries, and Send returns once the
-// fan-out is done. A sending issue is resumed (its alarm
-// pause cleared). It returns the number of deliveries created.
+// fan-out is done. A sending issue is resumed: its alarm pause cleared and
+// a fan-out cut short finished. It returns the number of deliveries
+// created.
 func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error) {
 	iss, err := s.Store.FindSendIssue(ctx, nl, number)
 	if err != nil {
@@ -38,7 +39,7 @@ func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error
 			return 0, err
 		}
 		s.wake()
-		return 0, nil
+		return s.Store.FanOut(context.WithoutCancel(ctx), iss.ID)
 	case bulletin.IssueSent, bulletin.IssueCancelled:
 		return 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d is %s and cannot be sent", number, iss.Status)
 	}

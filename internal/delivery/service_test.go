@@ -223,3 +223,24 @@ func TestInterruptedFanOutIsContinuedBySenders(t *testing.T) {
 	waitFor(t, 60*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
 	checkDelivered(t, s, n, 0)
 }
+
+// Sending a sending issue again (what an operator does after a crash)
+// finishes a fan-out that was cut short, at once.
+func TestSendAgainFinishesACutShortFanOut(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	const n = 2500
+	issue := seed(t, db, n)
+	first, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &delivery.Service{Store: db, Transport: transport(newSink(t)), Config: fastConfig(), Log: testLog(t)}
+	rest, err := svc.Send(ctx, "weekly", 1)
+	if err != nil || first+rest != n {
+		t.Fatalf("send again: %d more after %d (%v), want %d in all", rest, first, err, n)
+	}
+	if again, err := svc.Send(ctx, "weekly", 1); err != nil || again != 0 {
+		t.Errorf("a third send created %d (%v), want nothing", again, err)
+	}
+}
