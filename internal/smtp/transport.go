@@ -69,6 +69,10 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
 		return "", &ReplyError{Err: err}
 	}
+	// Messages are 7-bit (encoded headers, quoted-printable bodies); only
+	// an address with a UTF-8 local part needs SMTPUTF8, and declaring it
+	// otherwise could get the message refused by a relay that lacks it.
+	c.sc.SkipSMTPUTF8(isASCII(l.envelope) && isASCII(r.To))
 	if err := c.sc.Mail(l.envelope); err != nil {
 		return "", c.refused(err)
 	}
@@ -93,6 +97,15 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 		return "250 " + dc.ServerResponse(), nil
 	}
 	return "250", nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // refused resets the transaction after a refused command, so that the
