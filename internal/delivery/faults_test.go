@@ -22,10 +22,7 @@ func TestTemporaryFailureIsRetriedAndDeliveredOnce(t *testing.T) {
 		return nil
 	}
 	_, svc := startPool(t, db, s, fastConfig())
-	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	sendAndWait(t, db, svc, issue)
 	for i := 1; i <= 5; i++ {
 		if got := s.received(email(i)); got != 1 {
 			t.Errorf("%s received %d messages, want 1", email(i), got)
@@ -50,10 +47,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	cfg := fastConfig()
 	cfg.BounceAfter = 1
 	_, svc := startPool(t, db, s, cfg)
-	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	sendAndWait(t, db, svc, issue)
 	status, attempts, code := deliveryOf(t, db, issue, email(2))
 	if status != bulletin.DeliveryFailed || attempts != 1 || code != 550 {
 		t.Errorf("delivery after 550: status %s, attempts %d, code %d; want failed, 1, 550", status, attempts, code)
@@ -85,10 +79,7 @@ func TestConnectionDroppedMidDataIsRetried(t *testing.T) {
 	s := newSink(t)
 	s.dropData = func(rcpt string, n int) bool { return rcpt == email(4) && n == 1 }
 	_, svc := startPool(t, db, s, fastConfig())
-	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	sendAndWait(t, db, svc, issue)
 	for i := 1; i <= 6; i++ {
 		if got := s.received(email(i)); got != 1 {
 			t.Errorf("%s received %d messages, want 1", email(i), got)
@@ -115,10 +106,7 @@ func TestRefusalAfterDataIsFinalAndTheConnectionGoesOn(t *testing.T) {
 	cfg := fastConfig()
 	cfg.Conns = 1
 	_, svc := startPool(t, db, s, cfg)
-	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	sendAndWait(t, db, svc, issue)
 	if status, attempts, code := deliveryOf(t, db, issue, email(3)); status != bulletin.DeliveryFailed || attempts != 1 || code != 554 {
 		t.Errorf("delivery refused after DATA: %s, %d attempts, code %d; want failed, 1, 554", status, attempts, code)
 	}
@@ -151,10 +139,7 @@ func TestServiceClosing421IsRetriedOnANewConnection(t *testing.T) {
 	cfg := fastConfig()
 	cfg.Conns = 1
 	_, svc := startPool(t, db, s, cfg)
-	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	sendAndWait(t, db, svc, issue)
 	checkDelivered(t, s, 5, 0)
 	if _, attempts, _ := deliveryOf(t, db, issue, email(2)); attempts != 2 {
 		t.Errorf("the delivery refused with 421 took %d attempts, want 2", attempts)

@@ -84,6 +84,15 @@ func fastConfig() delivery.Config {
 		RetryMax: 50 * time.Millisecond, Lease: 30 * time.Second, BaseURL: "https://news.example.org"}
 }
 
+// sendAndWait sends issue 1 of "weekly" and waits until it is sent.
+func sendAndWait(t *testing.T, db *postgres.DB, svc *delivery.Service, issue int64) {
+	t.Helper()
+	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+}
+
 // startPool runs a pool until the test ends.
 func startPool(t testing.TB, db *postgres.DB, s *sink, cfg delivery.Config) (*delivery.Pool, *delivery.Service) {
 	t.Helper()
