@@ -269,6 +269,7 @@ func TestExpiredLeaseOnTheLastAttemptFails(t *testing.T) {
 	s := newSink(t)
 	startPool(t, db, s, cfg)
 	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	checkCounts(t, db, issue)
 	if status, attempts, _ := deliveryOf(t, db, issue, email(2)); status != bulletin.DeliveryFailed || attempts != 3 {
 		t.Errorf("delivery after its lease expired on the last attempt: %s after %d claims, want failed after 3", status, attempts)
 	}

@@ -91,6 +91,26 @@ func sendAndWait(t *testing.T, db *postgres.DB, svc *delivery.Service, issue int
 		t.Fatal(err)
 	}
 	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	checkCounts(t, db, issue)
+}
+
+// checkCounts compares the counts kept as deliveries change (what progress
+// shows) with a count of the deliveries themselves.
+func checkCounts(t testing.TB, db *postgres.DB, issue int64) {
+	t.Helper()
+	kept, err := db.IssueCounts(context.Background(), issue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var real bulletin.Counts
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (WHERE status = 'pending'),
+		count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'failed')
+		FROM deliveries WHERE issue_id = $1`, issue).Scan(&real.Total, &real.Pending, &real.Sent, &real.Failed); err != nil {
+		t.Fatal(err)
+	}
+	if kept != real {
+		t.Errorf("kept counts %+v, but the deliveries say %+v", kept, real)
+	}
 }
 
 // startPool runs a pool until the test ends.

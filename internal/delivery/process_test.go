@@ -140,6 +140,7 @@ func startIssue(t *testing.T, db *postgres.DB, issue int64) {
 func waitSent(t *testing.T, db *postgres.DB, issue int64) {
 	t.Helper()
 	waitFor(t, 90*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	checkCounts(t, db, issue)
 }
 
 func TestKill9MidSendThenRestart(t *testing.T) {

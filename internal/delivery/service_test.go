@@ -222,6 +222,7 @@ func TestInterruptedFanOutIsContinuedBySenders(t *testing.T) {
 	startPool(t, db, s, fastConfig())
 	waitFor(t, 60*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
 	checkDelivered(t, s, n, 0)
+	checkCounts(t, db, issue)
 }
 
 // Sending a sending issue again (what an operator does after a crash)

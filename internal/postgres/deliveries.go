@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,15 +58,23 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 		ids[i], replies[i] = s.ID, s.Reply
 	}
 	// A delivered message also clears its subscriber's hard-failure count,
-	// so "bounced" means that many hard failures in a row. Only subscribers
-	// with a count are touched: one primary-key probe per row otherwise.
+	// so "bounced" means that many hard failures in a row; only subscribers
+	// with a count are touched. The issue's counts move by the rows that
+	// really changed, and every 10 s the rate sample moves on.
 	_, err := db.Pool.Exec(ctx, `WITH m AS (
 			UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
 				locked_until = NULL, updated_at = now()
 			FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
-			WHERE d.id = r.id AND d.status <> 'sent'
-			RETURNING d.subscriber_id)
-		UPDATE subscribers s SET hard_bounces = 0 FROM m WHERE s.id = m.subscriber_id AND s.hard_bounces > 0`, ids, replies)
+			WHERE d.id = r.id AND d.status = 'pending'
+			RETURNING d.issue_id, d.subscriber_id),
+		b AS (UPDATE subscribers s SET hard_bounces = 0 FROM m WHERE s.id = m.subscriber_id AND s.hard_bounces > 0),
+		n AS (SELECT issue_id, count(*) AS n FROM m GROUP BY issue_id)
+		UPDATE delivery_counts c SET sent = c.sent + n.n,
+			prev_at = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sample_at ELSE c.prev_at END,
+			prev_sent = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sample_sent ELSE c.prev_sent END,
+			sample_sent = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sent + n.n ELSE c.sample_sent END,
+			sample_at = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN now() ELSE c.sample_at END
+		FROM n WHERE c.issue_id = n.issue_id`, ids, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
@@ -82,11 +91,23 @@ func (db *DB) MarkFailure(ctx context.Context, f delivery.Failure, bounceAfter i
 		status, next = "failed", time.Now()
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE deliveries SET status = $2, next_attempt_at = $3, last_code = $4,
-			last_reply = $5, locked_until = NULL, updated_at = now() WHERE id = $1 AND status <> 'sent'`,
-			f.ID, status, next, f.Code, f.Reply)
-		if err != nil || !f.Hard || f.SubscriberID == 0 {
+		var issueID int64
+		err := tx.QueryRow(ctx, `UPDATE deliveries SET status = $2, next_attempt_at = $3, last_code = $4,
+			last_reply = $5, locked_until = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'
+			RETURNING issue_id`, f.ID, status, next, f.Code, f.Reply).Scan(&issueID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already sent or failed: a repeat changes nothing
+		}
+		if err != nil {
 			return err
+		}
+		if f.Final {
+			if _, err := tx.Exec(ctx, `UPDATE delivery_counts SET failed = failed + 1 WHERE issue_id = $1`, issueID); err != nil {
+				return err
+			}
+		}
+		if !f.Hard || f.SubscriberID == 0 {
+			return nil
 		}
 		_, err = tx.Exec(ctx, `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
 			status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,

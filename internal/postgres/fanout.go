@@ -160,6 +160,10 @@ func fanOutChunk(ctx context.Context, tx pgx.Tx, issueID int64, limit int, onCon
 		return 0, false, err
 	}
 	if created > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO delivery_counts AS c (issue_id, total) VALUES ($1, $2)
+			ON CONFLICT (issue_id) DO UPDATE SET total = c.total + excluded.total`, issueID, created); err != nil {
+			return 0, false, err
+		}
 		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+deliveriesChannel+`', '')`); err != nil {
 			return 0, false, err
 		}

@@ -54,17 +54,15 @@ func (db *DB) FindIssueItems(ctx context.Context, issueID int64) ([]bulletin.Ite
 	return out, nil
 }
 
-// IssueCounts counts an issue's deliveries by status.
+// IssueCounts reads an issue's delivery counts (kept as they change).
 func (db *DB) IssueCounts(ctx context.Context, issueID int64) (bulletin.Counts, error) {
 	var c bulletin.Counts
-	err := db.Pool.QueryRow(ctx, `SELECT count(*),
-		count(*) FILTER (WHERE status = 'pending'),
-		count(*) FILTER (WHERE status = 'sent'),
-		count(*) FILTER (WHERE status = 'failed')
-		FROM deliveries WHERE issue_id = $1`, issueID).Scan(&c.Total, &c.Pending, &c.Sent, &c.Failed)
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(c.total, 0), coalesce(c.sent, 0), coalesce(c.failed, 0)
+		FROM (SELECT $1::bigint AS id) i LEFT JOIN delivery_counts c ON c.issue_id = i.id`, issueID).Scan(&c.Total, &c.Sent, &c.Failed)
 	if err != nil {
 		return c, fmt.Errorf("count deliveries: %w", err)
 	}
+	c.Pending = c.Total - c.Sent - c.Failed
 	return c, nil
 }
 
