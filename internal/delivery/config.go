@@ -7,7 +7,7 @@ type Config struct {
 	Conns        int           // SMTP connections (workers); BULLETIN_SMTP_CONNS
 	Rate         float64       // messages per second over all workers, 0 = unlimited; BULLETIN_SEND_RATE
 	Batch        int           // rows per claim
-	Lease        time.Duration // how long a claimed row is ours before the rescuer may take it back
+	Lease        time.Duration // how long a claimed row is ours before another claim may take it
 	Poll         time.Duration // how often an idle claimer looks for work
 	MaxAttempts  int           // attempts before a retried delivery fails for good
 	RetryBase    time.Duration // first back-off; doubles per attempt

@@ -1,7 +1,8 @@
 // Package delivery sends issues: fan-out of one delivery per active
-// subscriber, a pool of SMTP workers fed by batches claimed with
-// FOR UPDATE SKIP LOCKED under a lease, retries with back-off, a rescuer for
-// expired leases and the move of finished issues to "sent".
+// subscriber in chunks, a pool of SMTP workers fed by batches claimed with
+// FOR UPDATE SKIP LOCKED under a lease (an expired lease is claimable
+// again), retries with back-off, grouped records of every 250, and the move
+// of finished issues to "sent".
 //
 // The package declares what it needs (Store, Transport) and never imports
 // the database or SMTP packages; cmd/bulletin wires them in.

@@ -159,7 +159,7 @@ func (p *Pool) persist(f func(context.Context) error, what string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p.Log.Error(what+": giving up; the rescuer will return these rows", "err", err)
+			p.Log.Error(what+": giving up; the rows go back to the queue when their lease expires", "err", err)
 			return
 		}
 		p.Log.Warn(what+": will retry", "err", err)
