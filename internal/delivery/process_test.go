@@ -137,6 +137,20 @@ func startIssue(t *testing.T, db *postgres.DB, issue int64) {
 	}
 }
 
+// processDB is a fresh database, reachable by URL from sender processes,
+// seeded with n subscribers and issue 1; it returns the URL, a connection
+// for the test and the issue.
+func processDB(t *testing.T, n int) (string, *postgres.DB, int64) {
+	t.Helper()
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return url, db, seed(t, db, n)
+}
+
 func waitSent(t *testing.T, db *postgres.DB, issue int64) {
 	t.Helper()
 	waitFor(t, 90*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
@@ -144,14 +158,8 @@ func waitSent(t *testing.T, db *postgres.DB, issue int64) {
 }
 
 func TestKill9MidSendThenRestart(t *testing.T) {
-	url := pgtest.NewURL(t)
-	db, err := postgres.Open(context.Background(), url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	const n = 1500
-	issue := seed(t, db, n)
+	url, db, issue := processDB(t, n)
 	s := newSink(t)
 	s.delay = time.Millisecond
 	startIssue(t, db, issue)
@@ -172,14 +180,8 @@ func TestKill9MidSendThenRestart(t *testing.T) {
 }
 
 func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
-	url := pgtest.NewURL(t)
-	db, err := postgres.Open(context.Background(), url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	const n = 1500
-	issue := seed(t, db, n)
+	url, db, issue := processDB(t, n)
 	s := newSink(t)
 	s.delay = time.Millisecond
 	startIssue(t, db, issue)
@@ -211,14 +213,8 @@ func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
 }
 
 func TestThreeSenderProcessesShareTheQueue(t *testing.T) {
-	url := pgtest.NewURL(t)
-	db, err := postgres.Open(context.Background(), url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	const n = 5000
-	issue := seed(t, db, n)
+	url, db, issue := processDB(t, n)
 	s := newSink(t)
 	procs := make([]*senderProc, 3)
 	for i := range procs {
