@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -36,6 +37,11 @@ func (m *Main) transport() (*smtp.Transport, error) {
 		d, err := smtp.LoadDKIM(m.Config.DKIMDomain, m.Config.DKIMSelector, m.Config.DKIMKeyFile)
 		if err != nil {
 			return nil, err
+		}
+		if m.Config.DKIMEd25519KeyFile != "" {
+			if err := d.AddEd25519(m.Config.DKIMEd25519Selector, m.Config.DKIMEd25519KeyFile); err != nil {
+				return nil, fmt.Errorf("BULLETIN_DKIM_ED25519_KEY_FILE: %w", err)
+			}
 		}
 		t.DKIM = d
 	}

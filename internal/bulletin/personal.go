@@ -157,3 +157,40 @@ func oneLine(s string) string {
 		return r == '\r' || r == '\n' || r == '\t' || r == ' ' || r < 0x20 || r == 0x7f
 	}), " ")
 }
+
+// Segment is one literal piece of a prepared part followed by the index of
+// a placeholder value (Value -1: none), as Walk yields them.
+type Segment struct {
+	Lit   string
+	Value int
+}
+
+// Segments returns the text and HTML parts as literal pieces and value
+// indexes, for callers that process a message piece by piece (the DKIM
+// body hash canonicalises the literals once per issue). The literals are
+// already encoded when p came from Encode.
+func (p *Personalizer) Segments() (text, htmlPart []Segment) {
+	conv := func(segs []segment) []Segment {
+		out := make([]Segment, len(segs))
+		for i, s := range segs {
+			out[i] = Segment{Lit: s.lit, Value: s.ph}
+		}
+		return out
+	}
+	return conv(p.text), conv(p.html)
+}
+
+// Values returns one recipient's values for the text and HTML parts, made
+// safe and encoded exactly as AppendText and AppendHTML write them.
+func (p *Personalizer) Values(v Personal) (text, htmlPart [3]string) {
+	text, htmlPart = values(v), values(v)
+	for i, s := range htmlPart {
+		htmlPart[i] = html.EscapeString(s)
+	}
+	if p.enc != nil {
+		for i := range text {
+			text[i], htmlPart[i] = p.enc(text[i]), p.enc(htmlPart[i])
+		}
+	}
+	return text, htmlPart
+}

@@ -25,10 +25,13 @@ type Config struct {
 	DKIMDomain   string
 	DKIMSelector string
 	DKIMKeyFile  string
-	Roles        Roles
-	TemplatesDir string
-	BounceEmail  string // envelope sender; "" = the newsletter's from address
-	LogLevel     string
+	// A second, Ed25519 signature beside the first (RFC 8463): both or none.
+	DKIMEd25519Selector string
+	DKIMEd25519KeyFile  string
+	Roles               Roles
+	TemplatesDir        string
+	BounceEmail         string // envelope sender; "" = the newsletter's from address
+	LogLevel            string
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -67,6 +70,8 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=)"},
 	{"BULLETIN_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector (s=)"},
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
+	{"BULLETIN_DKIM_ED25519_SELECTOR", "dkim-ed25519-selector", "", "selector of a second, Ed25519 DKIM signature"},
+	{"BULLETIN_DKIM_ED25519_KEY_FILE", "dkim-ed25519-key-file", "", "PEM file with the Ed25519 DKIM private key"},
 	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
@@ -113,6 +118,8 @@ func (c *Config) Finish() error {
 	c.DKIMDomain = get("BULLETIN_DKIM_DOMAIN")
 	c.DKIMSelector = get("BULLETIN_DKIM_SELECTOR")
 	c.DKIMKeyFile = get("BULLETIN_DKIM_KEY_FILE")
+	c.DKIMEd25519Selector = get("BULLETIN_DKIM_ED25519_SELECTOR")
+	c.DKIMEd25519KeyFile = get("BULLETIN_DKIM_ED25519_KEY_FILE")
 	c.TemplatesDir = get("BULLETIN_TEMPLATES_DIR")
 	c.BounceEmail = get("BULLETIN_BOUNCE_EMAIL")
 	c.LogLevel = get("BULLETIN_LOG_LEVEL")
@@ -149,6 +156,9 @@ func (c *Config) Finish() error {
 	}
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
+	}
+	if (c.DKIMEd25519Selector == "") != (c.DKIMEd25519KeyFile == "") || (c.DKIMEd25519KeyFile != "" && dkim == 0) {
+		return fmt.Errorf("BULLETIN_DKIM_ED25519_SELECTOR and BULLETIN_DKIM_ED25519_KEY_FILE: set both, with BULLETIN_DKIM_DOMAIN, or neither")
 	}
 	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)

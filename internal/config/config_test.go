@@ -65,6 +65,7 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_MARK_WINDOW", "lots", "BULLETIN_MARK_WINDOW"},
 		{"BULLETIN_ROLES", "web,mailer", `unknown role "mailer"`},
 		{"BULLETIN_DKIM_DOMAIN", "example.org", "set all three"},
+		{"BULLETIN_DKIM_ED25519_KEY_FILE", "/k.pem", "BULLETIN_DKIM_ED25519_SELECTOR"},
 		{"BULLETIN_LOG_LEVEL", "loud", "BULLETIN_LOG_LEVEL"},
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
 	}

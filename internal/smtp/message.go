@@ -25,6 +25,8 @@ type letter struct {
 	textHead string // boundary and part header before the text part
 	htmlHead string // boundary and part header between the parts
 	tail     string // the closing boundary
+	dkim     *DKIM
+	dkimBody *dkimBody // nil: canonicalise each message whole
 }
 
 // Prepare checks the letter's header-bound fields and encodes what every
@@ -59,7 +61,7 @@ func (t *Transport) Prepare(l *delivery.Letter) (delivery.Prepared, error) {
 	part := func(typ string) string {
 		return "--" + boundary + "\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: " + typ + "; charset=UTF-8\r\n\r\n"
 	}
-	return &letter{
+	out := &letter{
 		envelope: envelope,
 		domain:   domainOf(l.FromEmail),
 		head:     b.String(),
@@ -67,7 +69,30 @@ func (t *Transport) Prepare(l *delivery.Letter) (delivery.Prepared, error) {
 		textHead: part("text/plain"),
 		htmlHead: "\r\n" + part("text/html"),
 		tail:     "\r\n--" + boundary + "--\r\n",
-	}, nil
+		dkim:     t.DKIM,
+	}
+	if t.DKIM != nil {
+		out.dkimBody = newDKIMBody(out.body, out.textHead, out.htmlHead, out.tail)
+	}
+	return out, nil
+}
+
+// signatures returns msg's DKIM-Signature fields ("" without DKIM). msg
+// must be what appendTo wrote for r.
+func (l *letter) signatures(msg []byte, r *delivery.Recipient) (string, error) {
+	if l.dkim == nil || len(l.dkim.Keys) == 0 {
+		return "", nil
+	}
+	var bh []byte
+	if l.dkimBody != nil {
+		var err error
+		if bh, err = l.dkimBody.hash(r.Personal); err != nil {
+			return "", err
+		}
+	} else {
+		bh = wholeBodyHash(msg)
+	}
+	return l.dkim.signatures(msg, bh, time.Now())
 }
 
 // Check validates a recipient's header-bound fields.

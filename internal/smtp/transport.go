@@ -59,12 +59,9 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 		return "", err
 	}
 	c.buf = l.appendTo(c.buf[:0], r)
-	var sig string
-	if c.t.DKIM != nil {
-		var err error
-		if sig, err = c.t.DKIM.sign(c.buf); err != nil {
-			return "", err
-		}
+	sig, err := l.signatures(c.buf, r)
+	if err != nil {
+		return "", err
 	}
 	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
 		return "", &ReplyError{Err: err}
