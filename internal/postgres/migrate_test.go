@@ -104,3 +104,93 @@ func TestMigrateRejectsBadNames(t *testing.T) {
 		t.Fatal("a migration named init.sql was accepted")
 	}
 }
+
+// Applying the migrations to a database that has them all changes nothing
+// and records nothing.
+func TestMigrateTwiceAppliesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	var before int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, migrations.FS, nil); err != nil {
+		t.Fatal(err)
+	}
+	var after int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if before == 0 || after != before {
+		t.Errorf("schema_migrations: %d rows before, %d after a second run", before, after)
+	}
+}
+
+// The baseline is versions 0001–0009, one file per table group; later
+// migrations come on top from 0050.
+func TestBaselineVersions(t *testing.T) {
+	db := pgtest.New(t)
+	st, err := db.MigrationStatus(context.Background(), migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range st {
+		if m.Version >= 10 && m.Version < 50 {
+			t.Errorf("migration %s: versions 0010–0049 are left free between the baseline and later work", m.Name)
+		}
+	}
+	if len(st) == 0 || st[0].Version != 1 {
+		t.Fatalf("migrations %+v: want the baseline to start at 0001", st)
+	}
+}
+
+// The folded baseline keeps what the history built for the delivery engine:
+// deliveries have no foreign keys (their ON DELETE actions are triggers),
+// no 'sending' status, and half-empty pages for HOT updates of a claim.
+func TestBaselineDeliveries(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	var fks int
+	var options []string
+	if err := db.Pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM pg_constraint WHERE conrelid = 'deliveries'::regclass AND contype = 'f'),
+			coalesce((SELECT reloptions FROM pg_class WHERE oid = 'deliveries'::regclass), '{}')`).Scan(&fks, &options); err != nil {
+		t.Fatal(err)
+	}
+	if fks != 0 {
+		t.Errorf("deliveries has %d foreign keys, want none", fks)
+	}
+	if len(options) != 1 || options[0] != "fillfactor=50" {
+		t.Errorf("deliveries options %v, want [fillfactor=50]", options)
+	}
+	var issue, sub int64
+	err := db.Pool.QueryRow(ctx, `WITH nl AS (INSERT INTO newsletters (slug, name) VALUES ('weekly', 'Weekly') RETURNING id),
+			i AS (INSERT INTO issues (newsletter_id, number) SELECT id, 1 FROM nl RETURNING id),
+			s AS (INSERT INTO subscribers (email, token) VALUES ('a@example.org', 'tok') RETURNING id)
+		SELECT i.id, s.id FROM i, s`).Scan(&issue, &sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id, status) VALUES ($1, $2, 'sending')`, issue, sub); err == nil {
+		t.Error("a delivery with status 'sending' was accepted")
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id) VALUES ($1, $2)`, issue, sub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM subscribers WHERE id = $1`, sub); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE issue_id = $1 AND subscriber_id IS NULL`, issue).Scan(&kept)
+	if kept != 1 {
+		t.Errorf("after erasing the subscriber %d deliveries kept without the person, want 1", kept)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM issues WHERE id = $1`, issue); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&left)
+	if left != 0 {
+		t.Errorf("%d deliveries left after deleting their issue, want 0", left)
+	}
+}
