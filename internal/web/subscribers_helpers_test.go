@@ -27,8 +27,8 @@ import (
 // subsEnv is a real server over a fresh database, with confirmation emails
 // going over real SMTP to the in-process capture.
 type subsEnv struct {
-	t   *testing.T
-	db  *postgres.DB
+	t    *testing.T
+	db   *postgres.DB
 	srv  *Server
 	ts   *httptest.Server
 	mail *outbox.Service // sends the queued confirmation emails
