@@ -206,3 +206,14 @@ func (m *Main) serveHTTP(ctx context.Context, h http.Handler) error {
 	m.Log.Info("http stopped")
 	return nil
 }
+
+// withMain opens the service's database (migrating it) for a one-shot
+// command, runs fn and closes it again.
+func withMain(ctx context.Context, env *Env, cfg *config.Config, fn func(m *Main) error) error {
+	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	return fn(m)
+}

@@ -201,4 +201,3 @@ func TestRefusedFileFailsTheJob(t *testing.T) {
 		t.Errorf("job %s %q, want failed with the reason", j.Status, j.Error)
 	}
 }
-
