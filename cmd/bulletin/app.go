@@ -126,6 +126,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.wire(); err != nil {
 		return err
 	}
+	return m.runServices(ctx)
+}
+
+// runServices runs m.services until ctx is done or one fails, then drains
+// them within the grace period.
+func (m *Main) runServices(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -160,10 +166,10 @@ func (m *Main) Run(ctx context.Context) error {
 			if r.err != nil {
 				m.Log.Error("service failed", "service", r.name, "err", r.err)
 				first = cmp.Or(first, fmt.Errorf("%s: %w", r.name, r.err))
+				cancel() // one fails, all stop
 			} else {
-				m.Log.Info("service stopped", "service", r.name)
+				m.Log.Info("service stopped", "service", r.name) // done with its work, or drained
 			}
-			cancel() // one ends, all end
 		case <-stopping:
 			stopping = nil
 			m.Log.Info("stopping: draining services", "grace", m.Config.ShutdownGrace)
