@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"bulletin/internal/bulletin"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 	"bulletin/migrations"
@@ -163,14 +165,8 @@ func TestBaselineDeliveries(t *testing.T) {
 	if len(options) != 1 || options[0] != "fillfactor=50" {
 		t.Errorf("deliveries options %v, want [fillfactor=50]", options)
 	}
-	var issue, sub int64
-	err := db.Pool.QueryRow(ctx, `WITH nl AS (INSERT INTO newsletters (slug, name) VALUES ('weekly', 'Weekly') RETURNING id),
-			i AS (INSERT INTO issues (newsletter_id, number) SELECT id, 1 FROM nl RETURNING id),
-			s AS (INSERT INTO subscribers (email, token) VALUES ('a@example.org', 'tok') RETURNING id)
-		SELECT i.id, s.id FROM i, s`).Scan(&issue, &sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture.List(t, db, &bulletin.List{Slug: "main"})
+	issue, sub := fixture.Issue(t, db, "").ID, fixture.Subscriber(t, db, "main", "a@example.org").ID
 	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id, status) VALUES ($1, $2, 'sending')`, issue, sub); err == nil {
 		t.Error("a delivery with status 'sending' was accepted")
 	}
