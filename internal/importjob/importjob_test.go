@@ -53,6 +53,7 @@ func service(store importjob.Store) *importjob.Service {
 // An uploaded file waits as a job; the service imports it, records counts
 // and line errors where any process can read them, and deletes the file.
 func TestJobImportsAndKeepsResult(t *testing.T) {
+	t.Parallel()
 	db, user := setup(t)
 	ctx := context.Background()
 	id := upload(t, db, user, "email,name\nann@example.org,Ann\nnope,Bob\ncleo@example.org,Cleo\n")
@@ -80,6 +81,7 @@ func TestJobImportsAndKeepsResult(t *testing.T) {
 
 // Bad uploads change nothing: too large, unknown list, too many waiting.
 func TestRefusedUploadsStoreNothing(t *testing.T) {
+	t.Parallel()
 	db, user := setup(t)
 	ctx := context.Background()
 	if _, err := db.CreateImportJob(ctx, "readers", user, strings.NewReader(strings.Repeat("x", 101)), 100); bulletin.ErrorCode(err) != bulletin.ETOOLARGE {
@@ -132,6 +134,7 @@ func (r *stopAfterRead) Read(p []byte) (int, error) {
 // A stop in the middle of an import rolls all of it back and returns the
 // job to the queue uncounted; the next run imports the whole file.
 func TestStopRollsBackAndRequeues(t *testing.T) {
+	t.Parallel()
 	db, user := setup(t)
 	var csv strings.Builder
 	csv.WriteString("email,name\n")
@@ -161,6 +164,7 @@ func TestStopRollsBackAndRequeues(t *testing.T) {
 // A job whose process died (its lease ran out) is run by another; the dead
 // claim's late record changes nothing; a job that keeps dying is failed.
 func TestDeadClaimsAreTakenOverThenGivenUp(t *testing.T) {
+	t.Parallel()
 	db, user := setup(t)
 	ctx := context.Background()
 	id := upload(t, db, user, "email\nann@example.org\n")
@@ -190,6 +194,7 @@ func TestDeadClaimsAreTakenOverThenGivenUp(t *testing.T) {
 // A file the import refuses (no email column) fails the job with the
 // reason, and is not tried again.
 func TestRefusedFileFailsTheJob(t *testing.T) {
+	t.Parallel()
 	db, user := setup(t)
 	ctx := context.Background()
 	id := upload(t, db, user, "name\nAnn\n")

@@ -40,7 +40,7 @@ type Renderer interface {
 // Config tunes the service; zero values take the defaults.
 type Config struct {
 	Poll        time.Duration // how often an idle service looks for due mail (1 s)
-	Batch       int           // messages claimed at once (10)
+	Batch       int           // messages claimed at once (1: each is a dial of its own anyway)
 	SendTimeout time.Duration // one send, including the dial (1 min)
 	MaxAttempts int           // then the message is failed (8)
 	Backoff     time.Duration // wait after the first failure, doubling (30 s, at most 1 h)
@@ -51,7 +51,7 @@ func (c Config) withDefaults() Config {
 		c.Poll = time.Second
 	}
 	if c.Batch <= 0 {
-		c.Batch = 10
+		c.Batch = 1
 	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = time.Minute
@@ -65,7 +65,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// lease outlasts a batch of sends, so only a dead process loses its claim.
+// lease outlasts a batch of sends, so only a dead process loses its
+// claim: with the defaults a dead process's message is sent again after
+// 2 minutes.
 func (c Config) lease() time.Duration { return time.Duration(c.Batch+1) * c.SendTimeout }
 
 // backoff is the wait before attempt n+1 after n failed ones.

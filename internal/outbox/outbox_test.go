@@ -62,6 +62,7 @@ func mailRow(t *testing.T, db *postgres.DB) (status string, attempts int, due bo
 // A pending subscription's confirmation email is queued with it and sent
 // once by the service, with the link that confirms it.
 func TestConfirmationQueuedWithSubscriptionAndSentOnce(t *testing.T) {
+	t.Parallel()
 	db, sink, svc := queue(t)
 	res := subscribe(t, db, "ann@example.org")
 	if status, _, _, _ := mailRow(t, db); status != "pending" {
@@ -87,6 +88,7 @@ func TestConfirmationQueuedWithSubscriptionAndSentOnce(t *testing.T) {
 // A subscription that is refused queues nothing: the mail shares its
 // transaction.
 func TestRefusedSubscriptionQueuesNothing(t *testing.T) {
+	t.Parallel()
 	db, _, _ := queue(t)
 	subscribe(t, db, "blk@example.org")
 	db.Pool.Exec(context.Background(), `UPDATE subscribers SET status = 'blocklisted'; DELETE FROM mail_queue`)
@@ -103,6 +105,7 @@ func TestRefusedSubscriptionQueuesNothing(t *testing.T) {
 // A temporary failure (4xx) is retried later, a permanent one (5xx) gives
 // the message up with the server's answer.
 func TestFailuresRetryThenGiveUp(t *testing.T) {
+	t.Parallel()
 	db, sink, svc := queue(t)
 	sink.Refuse = func(rcpt string, n int) *gosmtp.SMTPError {
 		if n == 1 {
@@ -134,6 +137,7 @@ func TestFailuresRetryThenGiveUp(t *testing.T) {
 // A claim whose holder died is taken over when its lease ends, and the
 // dead holder's late record changes nothing.
 func TestExpiredClaimIsTakenOver(t *testing.T) {
+	t.Parallel()
 	db, sink, svc := queue(t)
 	subscribe(t, db, "cleo@example.org")
 	ctx := context.Background()
@@ -158,6 +162,7 @@ func TestExpiredClaimIsTakenOver(t *testing.T) {
 // Stopping with claimed messages not yet tried returns them to the queue
 // uncounted.
 func TestStopReleasesUntriedClaims(t *testing.T) {
+	t.Parallel()
 	db, sink, svc := queue(t)
 	subscribe(t, db, "dora@example.org")
 	ctx, cancel := context.WithCancel(context.Background())

@@ -110,6 +110,7 @@ func TestMigrateRejectsBadNames(t *testing.T) {
 // Applying the migrations to a database that has them all changes nothing
 // and records nothing.
 func TestMigrateTwiceAppliesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	var before int
@@ -131,6 +132,7 @@ func TestMigrateTwiceAppliesNothing(t *testing.T) {
 // The baseline is versions 0001–0009, one file per table group; later
 // migrations come on top from 0050.
 func TestBaselineVersions(t *testing.T) {
+	t.Parallel()
 	db := pgtest.New(t)
 	st, err := db.MigrationStatus(context.Background(), migrations.FS)
 	if err != nil {
@@ -150,6 +152,7 @@ func TestBaselineVersions(t *testing.T) {
 // deliveries have no foreign keys (their ON DELETE actions are triggers),
 // no 'sending' status, and half-empty pages for HOT updates of a claim.
 func TestBaselineDeliveries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	var fks int
