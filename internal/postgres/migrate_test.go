@@ -193,3 +193,35 @@ func TestBaselineDeliveries(t *testing.T) {
 		t.Errorf("%d deliveries left after deleting their issue, want 0", left)
 	}
 }
+
+// A database migrated with the files the baseline replaced (0001_init …
+// 0044_delivery_counts) has the baseline's schema: Migrate records the
+// baseline as applied instead of failing on tables that exist.
+func TestMigrateAdoptsPreFoldDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM schema_migrations WHERE version < 10;
+		INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init.sql'), (10, '0010_items_indexes.sql'),
+			(30, '0030_subscriptions.sql'), (40, '0040_deliveries.sql'), (41, '0041_deliveries_fanout.sql'),
+			(42, '0042_deliveries_lease.sql'), (43, '0043_issues_fanout.sql'), (44, '0044_delivery_counts.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, migrations.FS, nil); err != nil {
+		t.Fatalf("migrating a pre-fold database: %v", err)
+	}
+	st, err := db.MigrationStatus(ctx, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows)
+	for _, m := range st {
+		if !m.Applied {
+			t.Errorf("%s not recorded as applied", m.Name)
+		}
+	}
+	if rows != len(st) {
+		t.Errorf("schema_migrations has %d rows, want one per file (%d): the old files' rows must go", rows, len(st))
+	}
+}
