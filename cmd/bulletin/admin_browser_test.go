@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/fixture"
 	"bulletin/internal/password"
 	"bulletin/internal/postgres"
 
@@ -50,17 +51,10 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // survives the page reloading itself meanwhile.
 func waitJS(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	fixture.WaitFor(t, what, func() bool {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err == nil && ok
+	})
 }
 
 // frameLoaded waits until the iframe's document has loaded, and checks

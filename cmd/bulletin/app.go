@@ -1,14 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
-	"sync"
+	"slices"
+	"strings"
 	"time"
 
 	"bulletin/internal/config"
@@ -31,9 +34,23 @@ type Main struct {
 	// Addr is the address the web role listens on, once Run started it.
 	Addr string
 
-	services []func(ctx context.Context) error
+	services []service
 	ready    chan struct{}
 	onClose  []func() // run by Close, e.g. to remove the demo's preview file
+	stuck    bool     // a service outlived the grace period: Close must not wait for it
+}
+
+// service is one long-running part of the process (http, scheduler,
+// sender, import jobs, mail queue): Run starts it and, when the context
+// ends, waits for it to drain.
+type service struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// add registers a service for Run.
+func (m *Main) add(name string, run func(ctx context.Context) error) {
+	m.services = append(m.services, service{name: name, run: run})
 }
 
 // Open connects to the database and applies pending migrations.
@@ -57,12 +74,13 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database.
+// Close releases the database, unless a service that overstayed the grace
+// period may still hold a connection (closing the pool would wait for it).
 func (m *Main) Close() {
 	for _, f := range m.onClose {
 		f()
 	}
-	if m.DB != nil {
+	if m.DB != nil && !m.stuck {
 		m.DB.Close()
 	}
 }
@@ -75,7 +93,7 @@ func (m *Main) wire() error {
 		return err
 	}
 	if m.Config.Roles.Scheduler {
-		m.services = append(m.services, m.schedulerService(compiler))
+		m.add("scheduler", m.schedulerService(compiler))
 	}
 	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
 	if err != nil {
@@ -94,35 +112,76 @@ func (m *Main) wire() error {
 		if err != nil {
 			return err
 		}
-		m.services = append(m.services, func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		m.add("import-jobs", m.importJobsService())
 	}
-	return nil
+	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
 }
 
 // Run starts every service of the enabled roles and blocks until ctx is
-// done or one fails; then it stops the others and waits for them.
+// done (SIGTERM) or one fails; then it stops them all and waits for them
+// to drain, at most BULLETIN_SHUTDOWN_GRACE. A service still running after
+// that is named in the error, and the process exits without it.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.wire(); err != nil {
 		return err
 	}
+	return m.runServices(ctx)
+}
+
+// runServices runs m.services until ctx is done or one fails, then drains
+// them within the grace period.
+func (m *Main) runServices(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
-	errc := make(chan error, len(m.services))
+	type result struct {
+		name string
+		err  error
+	}
+	done := make(chan result, len(m.services))
 	for _, svc := range m.services {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			if err := svc(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				errc <- err
-				cancel()
+			m.Log.Debug("service started", "service", svc.name)
+			err := svc.run(ctx)
+			if errors.Is(err, context.Canceled) {
+				err = nil
 			}
+			done <- result{svc.name, err}
 		}()
 	}
-	m.Log.Info("bulletin running", "roles", m.Config.Roles.String())
-	wg.Wait()
-	close(errc)
-	return <-errc
+	m.Log.Info("bulletin running", "roles", m.Config.Roles.String(), "services", len(m.services))
+	running := map[string]int{}
+	for _, svc := range m.services {
+		running[svc.name]++
+	}
+	var first error
+	var grace <-chan time.Time
+	stopping := ctx.Done()
+	for len(running) > 0 {
+		select {
+		case r := <-done:
+			if running[r.name]--; running[r.name] == 0 {
+				delete(running, r.name)
+			}
+			if r.err != nil {
+				m.Log.Error("service failed", "service", r.name, "err", r.err)
+				first = cmp.Or(first, fmt.Errorf("%s: %w", r.name, r.err))
+				cancel() // one fails, all stop
+			} else {
+				m.Log.Info("service stopped", "service", r.name) // done with its work, or drained
+			}
+		case <-stopping:
+			stopping = nil
+			m.Log.Info("stopping: draining services", "grace", m.Config.ShutdownGrace)
+			grace = time.After(m.Config.ShutdownGrace)
+		case <-grace:
+			m.stuck = true
+			names := slices.Sorted(maps.Keys(running))
+			m.Log.Error("services still running after the grace period; exiting without them", "services", names)
+			return fmt.Errorf("stop: %s still running after BULLETIN_SHUTDOWN_GRACE %s", strings.Join(names, ", "), m.Config.ShutdownGrace)
+		}
+	}
+	return first
 }
 
 // serveHTTP serves until ctx is done, then drains in-flight requests.
@@ -145,11 +204,22 @@ func (m *Main) serveHTTP(ctx context.Context, h http.Handler) error {
 		return fmt.Errorf("http: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.Config.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	m.Log.Info("http stopped")
 	return nil
+}
+
+// withMain opens the service's database (migrating it) for a one-shot
+// command, runs fn and closes it again.
+func withMain(ctx context.Context, env *Env, cfg *config.Config, fn func(m *Main) error) error {
+	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	return fn(m)
 }

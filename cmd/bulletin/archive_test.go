@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/fixture"
 )
 
 // An issue compiled by the real compiler and then sent appears in the
@@ -14,11 +17,8 @@ import (
 func TestServeArchiveOfCompiledIssue(t *testing.T) {
 	ctx := context.Background()
 	m, base := startMain(t, "web")
-	if _, err := m.DB.Pool.Exec(ctx, `INSERT INTO newsletters (slug, name, is_default) VALUES ('weekly', 'Weekly update', true) ON CONFLICT (slug) DO NOTHING;
-		INSERT INTO items (newsletter_id, title, body, body_html, source, status, approved_at)
-		SELECT id, 'Lantern walk through the old town', 'Meet at dusk by the fountain.', '<p>Meet at dusk by the fountain.</p>', 'By the events team', 'approved', now() FROM newsletters WHERE slug = 'weekly'`); err != nil {
-		t.Fatal(err)
-	}
+	fixture.Item(t, m.DB, &bulletin.Item{Newsletter: "weekly", Title: "Lantern walk through the old town",
+		Body: "Meet at dusk by the fountain.", Source: "By the events team", Status: bulletin.ItemApproved})
 	env, out, _ := testEnv(map[string]string{"DATABASE_URL": m.Config.DatabaseURL, "BULLETIN_LOG_LEVEL": "error"})
 	if err := run(ctx, env, []string{"compile", "--newsletter", "weekly"}); err != nil || strings.TrimSpace(out.String()) != "1" {
 		t.Fatalf("compile: %v, printed %q", err, out.String())

@@ -20,11 +20,7 @@ func (m *Main) newCompiler() (*compile.Compiler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email templates: %w", err)
 	}
-	base := m.Config.BaseURL
-	return &compile.Compiler{Store: m.DB, Log: m.Log, Render: func(d compile.Draft) (compile.Rendered, error) {
-		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, base))
-		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
-	}}, nil
+	return &compile.Compiler{Store: m.DB, Log: m.Log, Render: r.ForCompile(m.Config.BaseURL)}, nil
 }
 
 // schedulerService is the scheduler role: every process may run it, the
@@ -49,21 +45,18 @@ func runCompile(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	c, err := m.newCompiler()
-	if err != nil {
-		return err
-	}
-	is, err := c.Compile(ctx, *nl, nil, *allowEmpty)
-	if err != nil {
-		return cliError(err)
-	}
-	fmt.Fprintln(env.Stdout, is.Number)
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		c, err := m.newCompiler()
+		if err != nil {
+			return err
+		}
+		is, err := c.Compile(ctx, *nl, nil, *allowEmpty)
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintln(env.Stdout, is.Number)
+		return nil
+	})
 }
 
 func runPreview(ctx context.Context, env *Env, args []string) error {
@@ -79,30 +72,27 @@ func runPreview(ctx context.Context, env *Env, args []string) error {
 	if *number <= 0 {
 		return errors.New("preview: --issue K is required (a positive issue number)")
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	is, err := m.DB.FindIssueByNumber(ctx, *nl, *number)
-	if err != nil {
-		return cliError(err)
-	}
-	// Neutral personal values, as the archive shows it.
-	html, txt := bulletin.NewPersonalizer(is.HTML, is.Text).Apply(bulletin.Personal{})
-	body := html
-	if *text {
-		body = txt
-	}
-	if *out == "-" {
-		_, err = fmt.Fprint(env.Stdout, body)
-		return err
-	}
-	if err := os.WriteFile(*out, []byte(body), 0o644); err != nil {
-		return fmt.Errorf("preview: %w", err)
-	}
-	fmt.Fprintf(env.Stderr, "issue %d written to %s\n", is.Number, *out)
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		is, err := m.DB.FindIssueByNumber(ctx, *nl, *number)
+		if err != nil {
+			return cliError(err)
+		}
+		// Neutral personal values, as the archive shows it.
+		html, txt := bulletin.NewPersonalizer(is.HTML, is.Text).Apply(bulletin.Personal{})
+		body := html
+		if *text {
+			body = txt
+		}
+		if *out == "-" {
+			_, err = fmt.Fprint(env.Stdout, body)
+			return err
+		}
+		if err := os.WriteFile(*out, []byte(body), 0o644); err != nil {
+			return fmt.Errorf("preview: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "issue %d written to %s\n", is.Number, *out)
+		return nil
+	})
 }
 
 // cliError shows a domain error by its message alone.

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"bulletin/internal/bulletin"
 	"bulletin/internal/config"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 )
 
@@ -19,11 +21,7 @@ func TestCompileAndPreviewCommands(t *testing.T) {
 	ctx := context.Background()
 	vars := map[string]string{"DATABASE_URL": pgtest.NewURL(t), "BULLETIN_LOG_LEVEL": "error"}
 	m := openTestMain(t, vars["DATABASE_URL"])
-	if _, err := m.DB.Pool.Exec(ctx, `INSERT INTO newsletters (slug, name, is_default) VALUES ('weekly', 'Weekly update', true) ON CONFLICT (slug) DO NOTHING; -- Main.Open creates it
-		INSERT INTO items (newsletter_id, title, body_html, status, approved_at)
-		SELECT id, 'Lantern walk', '<p>At dusk.</p>', 'approved', now() FROM newsletters`); err != nil {
-		t.Fatal(err)
-	}
+	fixture.Item(t, m.DB, &bulletin.Item{Title: "Lantern walk", Body: "At dusk.", Status: bulletin.ItemApproved}) // on "weekly", which Main.Open made
 
 	env, out, _ := testEnv(vars)
 	if err := run(ctx, env, []string{"compile"}); err != nil {

@@ -14,6 +14,7 @@ import (
 	"bulletin/internal/bulletin"
 	"bulletin/internal/capture"
 	"bulletin/internal/config"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postfixtest"
 	"bulletin/internal/postgres"
@@ -75,26 +76,22 @@ func TestWeeklyCycleThroughPostfix(t *testing.T) {
 	}()
 
 	// Wait until the issue is sent and the sink holds every copy.
-	deadline := time.Now().Add(2 * time.Minute)
-	var status string
-	var got int
-	for {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("postfix log:\n%s", pf.Log())
+		}
+	})
+	fixture.WaitFor(t, "issue 1 sent and relayed to every reader", func() bool {
 		is, err := m.DB.FindIssueByNumber(ctx, "weekly", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		status = is.Status
-		if got, err = sinkDB.CountCapturedMessages(ctx); err != nil {
+		got, err := sinkDB.CountCapturedMessages(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if status == bulletin.IssueSent && got >= readers {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 2 minutes: issue %s, %d of %d copies relayed; postfix log:\n%s", status, got, readers, pf.Log())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return is.Status == bulletin.IssueSent && got >= readers
+	})
 	time.Sleep(time.Second) // a late duplicate would show up now
 	msgs, err := sinkDB.FindCapturedMessages(ctx, 1000)
 	if err != nil {

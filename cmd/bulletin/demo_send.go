@@ -12,7 +12,7 @@ import (
 // is due at once (auto_send), so the sender fans it out to the demo
 // readers and delivers through the capture.
 func demoSending(m *Main) []string {
-	m.services = append(m.services, m.reportDemoSend)
+	m.add("demo-report", m.reportDemoSend)
 	return []string{
 		fmt.Sprintf("Sending:      issue 1 goes to the demo readers through the SMTP capture (progress: issue API, admin UI, %s/metrics)", m.Config.BaseURL),
 	}

@@ -52,21 +52,18 @@ func runItemAdd(ctx context.Context, env *Env, args []string) error {
 	if *approved {
 		it.Status = bulletin.ItemApproved
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	if *email != "" {
-		u, err := m.DB.FindUserByEmail(ctx, *email)
-		if err != nil {
-			return failed("item add: --email", err)
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		if *email != "" {
+			u, err := m.DB.FindUserByEmail(ctx, *email)
+			if err != nil {
+				return failed("item add: --email", err)
+			}
+			it.ContributorID = &u.ID
 		}
-		it.ContributorID = &u.ID
-	}
-	if err := m.DB.CreateItem(ctx, it); err != nil {
-		return failed("item add", err)
-	}
-	fmt.Fprintf(env.Stdout, "Added item %d (%s, position %d)\n", it.ID, it.Status, it.Position)
-	return nil
+		if err := m.DB.CreateItem(ctx, it); err != nil {
+			return failed("item add", err)
+		}
+		fmt.Fprintf(env.Stdout, "Added item %d (%s, position %d)\n", it.ID, it.Status, it.Position)
+		return nil
+	})
 }

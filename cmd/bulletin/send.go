@@ -25,43 +25,40 @@ func runSend(ctx context.Context, env *Env, args []string) error {
 	if *number <= 0 {
 		return errors.New("send: --issue K is required (a positive issue number)")
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	local := !*detach && cfg.SMTP.Host != ""
-	send, err := m.wireSending(local)
-	if err != nil {
-		return err
-	}
-	n, err := send.svc.Send(ctx, *nl, *number)
-	if err != nil {
-		return cliError(err)
-	}
-	fmt.Fprintf(env.Stdout, "issue %d: sending, %d deliveries created\n", *number, n)
-	if *detach {
-		return nil
-	}
-	if !local {
-		fmt.Fprintln(env.Stdout, "no BULLETIN_SMTP_URL here: waiting for the sender role of a running 'bulletin serve'")
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		if send.pool == nil {
-			done <- nil
-			return
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		local := !*detach && cfg.SMTP.Host != ""
+		send, err := m.wireSending(local)
+		if err != nil {
+			return err
 		}
-		done <- send.pool.Run(ctx)
-	}()
-	err = watchProgress(ctx, env, send.svc, *nl, *number)
-	cancel()
-	if perr := <-done; err == nil {
-		err = perr
-	}
-	return err
+		n, err := send.svc.Send(ctx, *nl, *number)
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(env.Stdout, "issue %d: sending, %d deliveries created\n", *number, n)
+		if *detach {
+			return nil
+		}
+		if !local {
+			fmt.Fprintln(env.Stdout, "no BULLETIN_SMTP_URL here: waiting for the sender role of a running 'bulletin serve'")
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			if send.pool == nil {
+				done <- nil
+				return
+			}
+			done <- send.pool.Run(ctx)
+		}()
+		err = watchProgress(ctx, env, send.svc, *nl, *number)
+		cancel()
+		if perr := <-done; err == nil {
+			err = perr
+		}
+		return err
+	})
 }
 
 // watchProgress prints a progress line every second until the issue is sent

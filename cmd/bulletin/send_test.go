@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"bulletin/internal/bulletin"
 	"bulletin/internal/capture"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 )
 
@@ -16,17 +18,9 @@ func TestSendCommand(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewURL(t)
 	m := openTestMain(t, url)
-	if _, err := m.DB.Pool.Exec(ctx, `
-		INSERT INTO newsletters (slug, name, from_name, from_email, is_default) VALUES ('weekly', 'Weekly update', 'Editors', 'news@example.org', true)
-			ON CONFLICT (slug) DO UPDATE SET from_name = excluded.from_name, from_email = excluded.from_email;
-		INSERT INTO lists (slug, name) VALUES ('main', 'Main');
-		INSERT INTO newsletter_lists SELECT n.id, l.id FROM newsletters n, lists l;
-		INSERT INTO subscribers (email, token) SELECT 'r' || g || '@example.org', 'tok' || g FROM generate_series(1, 4) g;
-		INSERT INTO subscriptions (list_id, subscriber_id) SELECT l.id, s.id FROM lists l, subscribers s;
-		INSERT INTO issues (newsletter_id, number, status, subject, html, text_body)
-		SELECT id, 1, 'scheduled', 'Weekly update 1', '<p>Hi</p>', 'Hi' FROM newsletters`); err != nil {
-		t.Fatal(err)
-	}
+	fixture.List(t, m.DB, &bulletin.List{Slug: "main", Name: "Main"}) // on "weekly", with a sender
+	fixture.Readers(t, m.DB, "main", 4)
+	fixture.Issue(t, m.DB, "weekly") // issue 1, a draft
 	cap, err := capture.Start("127.0.0.1:0", m.DB, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

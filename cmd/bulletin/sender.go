@@ -68,7 +68,7 @@ func (m *Main) wireSending(withPool bool) (*sending, error) {
 		}
 		s.pool = &delivery.Pool{Config: m.deliveryConfig(), Store: m.DB, Transport: tr, Metrics: metrics, Log: m.Log}
 		s.svc.Wake = s.pool.Wake
-		m.services = append(m.services, s.pool.Run)
+		m.add("sender", s.pool.Run) // with the fan-out continuation of interrupted sends
 	}
 	return s, nil
 }

@@ -33,10 +33,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if cfg.Roles.Sender && cfg.SMTPURL == "" {
 		return errSMTPRequired
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	return m.Run(ctx)
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		return m.Run(ctx)
+	})
 }

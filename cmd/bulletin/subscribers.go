@@ -10,7 +10,6 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/postgres"
-	"bulletin/internal/smtp"
 	"bulletin/internal/web"
 	"bulletin/migrations"
 )
@@ -142,11 +141,9 @@ func runSubscribersExport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// wireSubscribers gives the web server its list and subscriber store and,
-// when an SMTP server is configured, the mailer for confirmation emails.
+// wireSubscribers gives the web server its list, subscriber and import
+// job stores; the mail-queue service sends the confirmation emails.
 func (m *Main) wireSubscribers(srv *web.Server) {
 	srv.Subscribers = m.DB
-	if m.Config.SMTP.Host != "" {
-		srv.ConfirmMailer = &smtp.Mailer{SMTP: m.Config.SMTP}
-	}
+	srv.ImportJobs = m.DB
 }

@@ -29,22 +29,19 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errors.New("token create: --email is required")
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	u, err := m.DB.FindUserByEmail(ctx, *email)
-	if err != nil {
-		return failed("token create", err)
-	}
-	tok, rec, err := m.DB.CreateToken(ctx, u.ID, *name)
-	if err != nil {
-		return failed("token create", err)
-	}
-	fmt.Fprintln(env.Stdout, tok)
-	fmt.Fprintf(env.Stderr, "Token %d for %s (%s). It is shown only this once; use it as: Authorization: Bearer TOKEN\n", rec.ID, u.Email, u.Role)
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		u, err := m.DB.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return failed("token create", err)
+		}
+		tok, rec, err := m.DB.CreateToken(ctx, u.ID, *name)
+		if err != nil {
+			return failed("token create", err)
+		}
+		fmt.Fprintln(env.Stdout, tok)
+		fmt.Fprintf(env.Stderr, "Token %d for %s (%s). It is shown only this once; use it as: Authorization: Bearer TOKEN\n", rec.ID, u.Email, u.Role)
+		return nil
+	})
 }
 
 func runTokenList(ctx context.Context, env *Env, args []string) error {
@@ -54,30 +51,27 @@ func runTokenList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	u, err := m.DB.FindUserByEmail(ctx, *email)
-	if err != nil {
-		return failed("token list", err)
-	}
-	ts, err := m.DB.FindTokens(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	for _, t := range ts {
-		state, used := "active", "never used"
-		if t.RevokedAt != nil {
-			state = "revoked"
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		u, err := m.DB.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return failed("token list", err)
 		}
-		if t.LastUsedAt != nil {
-			used = "last used " + t.LastUsedAt.Format("2006-01-02 15:04")
+		ts, err := m.DB.FindTokens(ctx, u.ID)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", t.ID, state, t.Name, used)
-	}
-	return nil
+		for _, t := range ts {
+			state, used := "active", "never used"
+			if t.RevokedAt != nil {
+				state = "revoked"
+			}
+			if t.LastUsedAt != nil {
+				used = "last used " + t.LastUsedAt.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", t.ID, state, t.Name, used)
+		}
+		return nil
+	})
 }
 
 func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
@@ -91,14 +85,11 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errors.New("token revoke: give the token's id (see 'bulletin token list')")
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	if err := m.DB.RevokeToken(ctx, id); err != nil {
-		return failed("token revoke", err)
-	}
-	fmt.Fprintf(env.Stdout, "Revoked token %d\n", id)
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		if err := m.DB.RevokeToken(ctx, id); err != nil {
+			return failed("token revoke", err)
+		}
+		fmt.Fprintf(env.Stdout, "Revoked token %d\n", id)
+		return nil
+	})
 }

@@ -41,20 +41,17 @@ func runUserAdd(ctx context.Context, env *Env, args []string) error {
 			return errors.New("user add: the password on standard input is empty")
 		}
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	u := &bulletin.User{Email: *email, Name: *name, Role: *role}
-	if err := m.DB.CreateUser(ctx, u, pw); err != nil {
-		return failed("user add", err)
-	}
-	fmt.Fprintf(env.Stdout, "Added %s %s (id %d)\n", u.Role, u.Email, u.ID)
-	if pw == "" {
-		fmt.Fprintf(env.Stderr, "No password set: create an API token with 'bulletin token create --email %s'.\n", u.Email)
-	}
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		u := &bulletin.User{Email: *email, Name: *name, Role: *role}
+		if err := m.DB.CreateUser(ctx, u, pw); err != nil {
+			return failed("user add", err)
+		}
+		fmt.Fprintf(env.Stdout, "Added %s %s (id %d)\n", u.Role, u.Email, u.ID)
+		if pw == "" {
+			fmt.Fprintf(env.Stderr, "No password set: create an API token with 'bulletin token create --email %s'.\n", u.Email)
+		}
+		return nil
+	})
 }
 
 func runUserList(ctx context.Context, env *Env, args []string) error {
@@ -63,17 +60,14 @@ func runUserList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Log: newLogger(env, cfg.LogLevel)}
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	us, err := m.DB.FindUsers(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range us {
-		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", u.ID, u.Role, u.Email, u.Name)
-	}
-	return nil
+	return withMain(ctx, env, cfg, func(m *Main) error {
+		us, err := m.DB.FindUsers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", u.ID, u.Role, u.Email, u.Name)
+		}
+		return nil
+	})
 }

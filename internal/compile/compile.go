@@ -36,19 +36,13 @@ type Store interface {
 // RebuildFunc renders an existing issue again from its current items.
 type RebuildFunc = func(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error)
 
-// Draft is what gets rendered.
-type Draft struct {
-	Newsletter *bulletin.Newsletter
-	Number     int
-	Date       time.Time // the slot or now, in the newsletter's zone
-	Sections   []bulletin.Section
-	Items      []bulletin.Item
-}
-
-// Rendered is the snapshot stored on the issue.
-type Rendered struct {
-	Subject, Preheader, HTML, Text string
-}
+// Draft is what gets rendered; Rendered is the snapshot stored on the
+// issue. Both are domain types, so render.Renderer.ForCompile can serve
+// as Render without the two stages importing each other.
+type (
+	Draft    = bulletin.Draft
+	Rendered = bulletin.Rendered
+)
 
 // Compiler compiles issues. Render is usually a small adapter around
 // render.Renderer set up in main.

@@ -22,10 +22,7 @@ func compiler(t testing.TB, db *postgres.DB) *compile.Compiler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &compile.Compiler{Store: db, Render: func(d compile.Draft) (compile.Rendered, error) {
-		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "https://b.example"))
-		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
-	}}
+	return &compile.Compiler{Store: db, Render: r.ForCompile("https://b.example")}
 }
 
 // seed holds the ids a test refers to.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the whole configuration. Commands bind the parts they use.
@@ -32,6 +33,9 @@ type Config struct {
 	TemplatesDir        string
 	BounceEmail         string // envelope sender; "" = the newsletter's from address
 	LogLevel            string
+	// ShutdownGrace bounds the drain after SIGTERM: in-flight work finishes
+	// or returns to its queue within it, then the process exits.
+	ShutdownGrace time.Duration
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -76,6 +80,7 @@ var Variables = []Variable{
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
+	{"BULLETIN_SHUTDOWN_GRACE", "shutdown-grace", "20s", "after SIGTERM, how long in-flight work may take to finish or return to its queue"},
 }
 
 // Bind registers a flag for each variable on fs, defaulting to the
@@ -162,6 +167,9 @@ func (c *Config) Finish() error {
 	}
 	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)
+	}
+	if c.ShutdownGrace, err = time.ParseDuration(get("BULLETIN_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < time.Second || c.ShutdownGrace > 10*time.Minute {
+		return fmt.Errorf("BULLETIN_SHUTDOWN_GRACE: %q is not a duration from 1s to 10m", get("BULLETIN_SHUTDOWN_GRACE"))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

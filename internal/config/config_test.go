@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(t *testing.T, env map[string]string, args ...string) (*Config, error) {
@@ -19,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 {
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ShutdownGrace != 20*time.Second {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Roles != (Roles{Web: true, Scheduler: true, Sender: true}) {
@@ -67,6 +68,8 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_DKIM_DOMAIN", "example.org", "set all three"},
 		{"BULLETIN_DKIM_ED25519_KEY_FILE", "/k.pem", "BULLETIN_DKIM_ED25519_SELECTOR"},
 		{"BULLETIN_LOG_LEVEL", "loud", "BULLETIN_LOG_LEVEL"},
+		{"BULLETIN_SHUTDOWN_GRACE", "20", "BULLETIN_SHUTDOWN_GRACE"},
+		{"BULLETIN_SHUTDOWN_GRACE", "0s", "BULLETIN_SHUTDOWN_GRACE"},
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
 	}
 	for _, tc := range cases {

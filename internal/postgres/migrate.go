@@ -46,6 +46,37 @@ func readMigrations(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
+// foldedLast is the last migration before 0001–0044 were folded into the
+// baseline (versions below baselineEnd). A database that has it holds
+// exactly the baseline's schema (pg_dump --schema-only of the two is the
+// same), so the baseline is recorded as applied in place of the old files.
+const (
+	foldedLast  = "0044_delivery_counts.sql"
+	baselineEnd = 10
+)
+
+func adoptBaseline(ctx context.Context, conn *pgx.Conn, all []Migration, log *slog.Logger) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM schema_migrations WHERE version <= 44
+			AND EXISTS (SELECT 1 FROM schema_migrations WHERE version = 44 AND name = $1)`, foldedLast)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		for _, m := range all {
+			if m.Version >= baselineEnd {
+				break
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+				return fmt.Errorf("migrate: adopt baseline: %w", err)
+			}
+		}
+		if log != nil {
+			log.Info("database migrated before the schema was folded: baseline recorded as applied", "replaced", tag.RowsAffected())
+		}
+		return nil
+	})
+}
+
 // MigrationStatus lists every known migration and whether it is applied.
 func (db *DB) MigrationStatus(ctx context.Context, fsys fs.FS) ([]Migration, error) {
 	all, err := readMigrations(fsys)
@@ -95,6 +126,9 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, log *slog.Logger) error {
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	if err := adoptBaseline(ctx, conn.Conn(), all, log); err != nil {
+		return err
 	}
 	for _, m := range all {
 		sql, err := fs.ReadFile(fsys, m.Name)

@@ -34,8 +34,10 @@ func TestNewsletters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := newDB(t)
-	if _, err := db.Pool.Exec(ctx, `INSERT INTO lists (slug, name) VALUES ('staff', 'Staff'), ('public', 'Public')`); err != nil {
-		t.Fatal(err)
+	for _, slug := range []string{"staff", "public"} {
+		if err := db.CreateList(ctx, &bulletin.List{Slug: slug, Name: slug}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	n := &bulletin.Newsletter{Slug: "monthly", Name: "Monthly", FromEmail: "news@example.org",
 		Schedule: "CRON_TZ=Europe/Berlin 0 17 * * TUE", SendDelay: 16 * time.Hour, Lists: []string{"staff", "public"}}

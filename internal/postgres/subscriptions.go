@@ -14,7 +14,7 @@ import (
 
 // Subscribe puts an address on a list: at once for single opt-in lists and
 // confirmed (admin) requests, otherwise as a pending subscription with a
-// fresh confirmation token for the caller to mail. Repeating it is safe: an
+// fresh confirmation token, its email queued in the same transaction. Repeating it is safe: an
 // active subscription stays as it is, a pending one gets a new token.
 // Bounced and blocklisted addresses are refused with EUNPROCESSABLE.
 func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error) {
@@ -87,7 +87,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		if !confirm {
 			return activate(ctx, tx, s)
 		}
-		return nil
+		return enqueueConfirmation(ctx, tx, res) // mail_queue.go: sent if this commits
 	})
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func adminServer(t *testing.T, baseURL string) (*Server, *postgres.DB, string) {
 	}
 	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
 		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db,
-		Issues: db, Compiler: noCompiler{}, AdminFailures: db}
+		Issues: db, Compiler: noCompiler{}, AdminFailures: db, ImportJobs: db}
 	ts := serve(t, s)
 	return s, db, ts.URL
 }

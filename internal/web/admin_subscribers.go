@@ -69,7 +69,6 @@ func (s *Server) handleSubscriberAddForm(w http.ResponseWriter, r *http.Request)
 		s.subscribersPage(w, r, statusOf(err), v)
 		return
 	}
-	s.mailConfirmation(res)
 	msg := "%s is %s on %s."
 	if res.ConfirmToken != "" {
 		msg = "%s is %s on %s; a confirmation email is on its way."

@@ -39,10 +39,7 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &compile.Compiler{Store: db, Render: func(d compile.Draft) (compile.Rendered, error) {
-		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "http://localhost:8080"))
-		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
-	}}
+	c := &compile.Compiler{Store: db, Render: r.ForCompile("http://localhost:8080")}
 	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Items: db, Compiler: c}
 	h, err := s.Handler()
 	if err != nil {

@@ -46,7 +46,6 @@ func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.mailConfirmation(res)
 	status := http.StatusOK
 	if res.Created {
 		status = http.StatusCreated

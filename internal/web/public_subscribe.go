@@ -105,12 +105,12 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		s.publicTooMany(w, r)
 		return
 	}
-	res, err := s.Subscribers.Subscribe(r.Context(), bulletin.SubscribeRequest{
+	_, err = s.Subscribers.Subscribe(r.Context(), bulletin.SubscribeRequest{
 		List: l.Slug, Email: email, Name: data.Name, Method: bulletin.ConsentForm, IP: ip, Public: true,
 	})
 	switch {
 	case err == nil:
-		s.mailConfirmation(res)
+		// the store queued any confirmation email with the subscription
 	case bulletin.ErrorCode(err) == bulletin.EUNPROCESSABLE:
 		// bounced or blocklisted: say nothing different
 	default:

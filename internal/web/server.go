@@ -35,10 +35,10 @@ type Server struct {
 	Newsletters NewsletterStore // newsletters and sections API
 	Accounts    AccountStore    // users and tokens API
 
-	// Lists and subscribers (subscribers.go). ConfirmMailer sends double
-	// opt-in confirmation emails; nil logs them as unsendable.
-	Subscribers   SubscriberStore
-	ConfirmMailer ConfirmMailer
+	// Lists and subscribers (subscribers.go); the store queues double
+	// opt-in emails for the mail-queue service. Uploaded imports are jobs.
+	Subscribers SubscriberStore
+	ImportJobs  ImportJobStore
 
 	// Admin UI (issue 9): logins and the pages' stores.
 	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
@@ -54,7 +54,6 @@ type Server struct {
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
-	imports      importJobs
 	loginByIP    *failLimiter
 	loginByEmail *failLimiter
 }

@@ -2,17 +2,13 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"io/fs"
 	"net/netip"
 	"sync"
-	"text/template"
 	"time"
 
 	"bulletin/internal/bulletin"
 
-	"github.com/wneessen/go-mail"
 	"golang.org/x/time/rate"
 )
 
@@ -39,22 +35,14 @@ type SubscriberStore interface {
 	ExportSubscribers(ctx context.Context, slug string, fn func(email, name, status string) error) error
 }
 
-// ConfirmMailer sends one message (main wires internal/smtp's Mailer).
-type ConfirmMailer interface {
-	Send(ctx context.Context, m *mail.Msg) error
-}
-
-// subscriberState is the Server's own state for these pages: parsed email
-// template, rate limiters and the confirmation emails in flight.
+// subscriberState is the Server's own state for these pages: the rate
+// limiters.
 type subscriberState struct {
-	confirmTmpl *template.Template
-	byIP        *limiter
-	byAddr      *limiter
-	mailing     sync.WaitGroup
+	byIP   *limiter
+	byAddr *limiter
 }
 
-// initSubscribers parses the confirmation email template so that a broken
-// one stops start-up. Without a store, the feature is off.
+// initSubscribers sets up the rate limits of the public form.
 func (s *Server) initSubscribers() error {
 	// Public form posts: a burst of 20 per IP, then one per 10 s; per
 	// address 3, then one per 15 min, so nobody can mail-bomb a stranger
@@ -64,17 +52,6 @@ func (s *Server) initSubscribers() error {
 		byAddr: newLimiter(rate.Every(15*time.Minute), 3),
 	}
 	s.subs = st
-	if s.Subscribers == nil {
-		return nil
-	}
-	body, err := fs.ReadFile(s.Templates, "email/confirm.txt")
-	if err != nil {
-		return fmt.Errorf("email templates: %w", err)
-	}
-	st.confirmTmpl, err = template.New("email/confirm.txt").Parse(string(body))
-	if err != nil {
-		return fmt.Errorf("email/confirm.txt: %w", err)
-	}
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"bulletin/internal/bulletin"
 	"bulletin/internal/capture"
 	"bulletin/internal/config"
+	"bulletin/internal/outbox"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 	"bulletin/internal/smtp"
@@ -26,10 +27,11 @@ import (
 // subsEnv is a real server over a fresh database, with confirmation emails
 // going over real SMTP to the in-process capture.
 type subsEnv struct {
-	t   *testing.T
-	db  *postgres.DB
-	srv *Server
-	ts  *httptest.Server
+	t    *testing.T
+	db   *postgres.DB
+	srv  *Server
+	ts   *httptest.Server
+	mail *outbox.Service // sends the queued confirmation emails
 }
 
 func newSubsEnv(t *testing.T) *subsEnv {
@@ -41,8 +43,7 @@ func newSubsEnv(t *testing.T) *subsEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cap.Close() })
-	s := &Server{Health: db, Subscribers: db, Log: log, Templates: templates.Builtin(),
-		ConfirmMailer: &smtp.Mailer{SMTP: config.PlainSMTP(cap.Addr)}}
+	s := &Server{Health: db, Subscribers: db, Log: log, Templates: templates.Builtin()}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +57,13 @@ func newSubsEnv(t *testing.T) *subsEnv {
 	}))
 	t.Cleanup(ts.Close)
 	s.BaseURL = ts.URL
-	return &subsEnv{t: t, db: db, srv: s, ts: ts}
+	confirm, err := outbox.NewConfirmation(templates.Builtin(), ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := &outbox.Service{Store: db, Mailer: &smtp.Mailer{SMTP: config.PlainSMTP(cap.Addr)}, Log: log,
+		Renderers: map[string]outbox.Renderer{bulletin.MailConfirm: confirm}}
+	return &subsEnv{t: t, db: db, srv: s, ts: ts, mail: mail}
 }
 
 func (e *subsEnv) list(slug string, public, double bool) {
@@ -123,11 +130,13 @@ func (e *subsEnv) status(email string) string {
 	return out
 }
 
-// mails waits for the confirmation emails in flight and returns every
-// captured message, newest first.
+// mails sends the queued confirmation emails and returns every captured
+// message, newest first.
 func (e *subsEnv) mails() []*mail.Message {
 	e.t.Helper()
-	e.srv.subs.mailing.Wait()
+	if err := e.mail.Drain(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 	ms, err := e.db.FindCapturedMessages(context.Background(), 100)
 	if err != nil {
 		e.t.Fatal(err)
