@@ -21,10 +21,12 @@ func (m *Main) newCompiler() (*compile.Compiler, error) {
 		return nil, fmt.Errorf("email templates: %w", err)
 	}
 	base := m.Config.BaseURL
-	return &compile.Compiler{Store: m.DB, Log: m.Log, Render: func(d compile.Draft) (compile.Rendered, error) {
+	c := &compile.Compiler{Store: m.DB, Log: m.Log, Render: func(d compile.Draft) (compile.Rendered, error) {
 		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, base))
 		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
-	}}, nil
+	}}
+	m.DB.RenderIssue = c.RenderAgain // a corrected item re-renders its issue in the same transaction
+	return c, nil
 }
 
 // schedulerService is the scheduler role: every process may run it, the

@@ -96,7 +96,7 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer m.Close()
-	if err := m.DB.RevokeToken(ctx, id); err != nil {
+	if err := m.DB.RevokeToken(ctx, 0, id, nil); err != nil {
 		return failed("token revoke", err)
 	}
 	fmt.Fprintf(env.Stdout, "Revoked token %d\n", id)

@@ -87,7 +87,7 @@ type importView struct {
 // it in the background, then shows the import's page.
 func (s *Server) handleListImport(w http.ResponseWriter, r *http.Request) {
 	list := r.PathValue("list")
-	if _, err := s.Subscribers.FindListBySlug(r.Context(), list); err != nil {
+	if _, err := s.Lists.FindListBySlug(r.Context(), list); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"bulletin/internal/bulletin"
 )
@@ -48,16 +47,10 @@ func TestListImportShowsLineErrors(t *testing.T) {
 		t.Fatalf("import = %d %q", code, loc)
 	}
 	var body string
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	waitFor(t, "the import to finish", func() bool {
 		_, _, body = get(t, ad, base+loc)
-		if strings.Contains(body, `id="import-result"`) || strings.Contains(body, `id="import-error"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import did not finish:\n%s", body)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return strings.Contains(body, `id="import-result"`) || strings.Contains(body, `id="import-error"`)
+	})
 	if !strings.Contains(body, "<strong>2</strong> imported") || !strings.Contains(body, "<td>3</td>") || !strings.Contains(body, `id="import-errors"`) {
 		t.Fatalf("import result lacks the counts or line 3's error:\n%s", body)
 	}

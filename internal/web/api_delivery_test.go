@@ -17,7 +17,6 @@ import (
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 	"bulletin/internal/smtp"
-	"bulletin/templates"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -70,19 +69,9 @@ func deliveryAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB, *ca
 	svc := &delivery.Service{Store: db, Log: slog.New(slog.DiscardHandler),
 		Config:    delivery.Config{BaseURL: "https://news.example.org"},
 		Transport: &smtp.Transport{SMTP: config.PlainSMTP(srv.Addr)}}
-	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db,
-		Delivery: svc, Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	s := wired(db)
+	s.Delivery, s.Metrics = svc, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	ts := serveAs(t, s, asRole(role))
 	return ts, db, cap
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -43,18 +42,10 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "http://localhost:8080"))
 		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
 	}}
-	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Items: db, Compiler: c}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	db.RenderIssue = c.RenderAgain // as main wires it
+	s := wired(db)
+	s.Compiler = c
+	ts := serveAs(t, s, asRole(role))
 	return ts, db
 }
 

@@ -6,17 +6,8 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// listAdmin answers 401 or 403 unless the request is an admin's: lists
-// and subscribers are managed by admins only.
-func (s *Server) listAdmin(w http.ResponseWriter, r *http.Request) bool {
-	return s.requireRole(w, r, bulletin.RoleAdmin) != nil
-}
-
 func (s *Server) handleListIndex(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	ls, err := s.Subscribers.FindLists(r.Context())
+	ls, err := s.Lists.FindLists(r.Context())
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -28,9 +19,6 @@ func (s *Server) handleListIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
 	var in struct {
 		Slug        string `json:"slug"`
 		Name        string `json:"name"`
@@ -46,7 +34,7 @@ func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
 	if in.DoubleOptin != nil {
 		l.DoubleOptin = *in.DoubleOptin
 	}
-	if err := s.Subscribers.CreateList(r.Context(), l); err != nil {
+	if err := s.Lists.CreateList(r.Context(), l); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -60,15 +48,12 @@ type listWithCounts struct {
 }
 
 func (s *Server) handleListGet(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	l, err := s.Subscribers.FindListBySlug(r.Context(), r.PathValue("list"))
+	l, err := s.Lists.FindListBySlug(r.Context(), r.PathValue("list"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	c, err := s.Subscribers.CountList(r.Context(), l.Slug)
+	c, err := s.Lists.CountList(r.Context(), l.Slug)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -77,15 +62,12 @@ func (s *Server) handleListGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListUpdate(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
 	var upd bulletin.ListUpdate
 	if err := decodeJSON(w, r, &upd); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	l, err := s.Subscribers.UpdateList(r.Context(), r.PathValue("list"), upd)
+	l, err := s.Lists.UpdateList(r.Context(), r.PathValue("list"), upd)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -94,10 +76,7 @@ func (s *Server) handleListUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListDelete(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	if err := s.Subscribers.DeleteList(r.Context(), r.PathValue("list")); err != nil {
+	if err := s.Lists.DeleteList(r.Context(), r.PathValue("list")); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

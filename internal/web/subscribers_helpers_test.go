@@ -20,7 +20,6 @@ import (
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 	"bulletin/internal/smtp"
-	"bulletin/templates"
 )
 
 // subsEnv is a real server over a fresh database, with confirmation emails
@@ -41,20 +40,10 @@ func newSubsEnv(t *testing.T) *subsEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cap.Close() })
-	s := &Server{Health: db, Subscribers: db, Log: log, Templates: templates.Builtin(),
-		ConfirmMailer: &smtp.Mailer{SMTP: config.PlainSMTP(cap.Addr)}}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := wired(db)
+	s.Log, s.ConfirmMailer = log, &smtp.Mailer{SMTP: config.PlainSMTP(cap.Addr)}
 	// Test stand-in for bearer auth: X-Test-Role names the caller's role.
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role := r.Header.Get("X-Test-Role"); role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Email: role + "@example.org", Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	ts := serveAs(t, s, func(r *http.Request) *bulletin.User { return asRole(r.Header.Get("X-Test-Role"))(r) })
 	s.BaseURL = ts.URL
 	return &subsEnv{t: t, db: db, srv: s, ts: ts}
 }
