@@ -34,6 +34,16 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 		VALUES ($1, 'Repair café on Saturday', '<p>Bring a toaster.</p>', 'approved', now())`, nl); err != nil {
 		t.Fatal(err)
 	}
+	s := wired(db)
+	s.Compiler = compiler(t, db)
+	ts := serveAs(t, s, asRole(role))
+	return ts, db
+}
+
+// compiler is the compile stage over db with the built-in templates, wired
+// to the store as main wires it.
+func compiler(t *testing.T, db *postgres.DB) *compile.Compiler {
+	t.Helper()
 	r, err := render.New(templates.Builtin(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +52,8 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 		out, err := r.Render(render.FromDomain(d.Newsletter, d.Number, d.Date, d.Sections, d.Items, "http://localhost:8080"))
 		return compile.Rendered{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, err
 	}}
-	db.RenderIssue = c.RenderAgain // as main wires it
-	s := wired(db)
-	s.Compiler = c
-	ts := serveAs(t, s, asRole(role))
-	return ts, db
+	db.RenderIssue = c.RenderAgain
+	return c
 }
 
 func call(t *testing.T, method, url, body string) (int, string) {

@@ -28,7 +28,8 @@ func (rt route) isAPI() bool { return strings.Contains(rt.Pattern, " /api/") }
 
 // routes registers the table, wrapping each route in its role check.
 func (s *Server) routes(mux *http.ServeMux) {
-	for _, rt := range s.routeTable() {
+	s.table = s.routeTable()
+	for _, rt := range s.table {
 		h := rt.Handler
 		switch {
 		case rt.Role == anyone:
@@ -47,6 +48,7 @@ func (s *Server) routeTable() []route {
 	var t []route
 	add := func(pattern, role string, h http.HandlerFunc) { t = append(t, route{pattern, role, h}) }
 	add("GET /healthz", anyone, s.handleHealthz)
+	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
 	t = append(t, route{"GET /static/", anyone, s.static()})
 	if s.Metrics != nil {
 		t = append(t, route{"GET /metrics", anyone, s.Metrics})

@@ -11,6 +11,7 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
 
 	"github.com/alexedwards/scs/pgxstore"
 )
@@ -28,11 +29,12 @@ func (noSending) SendTest(context.Context, string, int, string) (string, error) 
 }
 
 func (noSending) IssueProgress(context.Context, int64) (*bulletin.Progress, error) {
-	return nil, bulletin.Errorf(bulletin.ENOTFOUND, "issue not found")
+	return &bulletin.Progress{}, nil
 }
 
 // fullServer wires every optional part, so that the table has every route.
-func fullServer(t *testing.T) *Server {
+func fullServer(t *testing.T) (*Server, *postgres.DB) {
+	t.Helper()
 	db := pgtest.New(t)
 	if _, err := db.EnsureDefaultNewsletter(context.Background()); err != nil {
 		t.Fatal(err)
@@ -41,7 +43,7 @@ func fullServer(t *testing.T) *Server {
 	s.Archive, s.Compiler, s.Delivery = db, noCompiler{}, noSending{}
 	s.Sessions = pgxstore.NewWithCleanupInterval(db.Pool, 0)
 	s.Metrics = http.NotFoundHandler()
-	return s
+	return s, db
 }
 
 // samplePath fills a route pattern's wildcards with values that exist in
@@ -59,7 +61,7 @@ func samplePath(pattern string) string {
 // or the 403 page elsewhere; routes within it get past the check.
 func TestRouteTableRoles(t *testing.T) {
 	t.Parallel()
-	s := fullServer(t)
+	s, _ := fullServer(t)
 	ts := serveAs(t, s, func(r *http.Request) *bulletin.User { return asRole(r.Header.Get("X-Test-Role"))(r) })
 	table := s.routeTable()
 	for _, rt := range table {

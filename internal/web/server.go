@@ -50,6 +50,7 @@ type Server struct {
 	// ("" = built-in).
 	TemplatesInUse string
 
+	table        []route // routes.go, kept for the OpenAPI document
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
