@@ -31,7 +31,7 @@ func upload(t *testing.T, c *http.Client, u, csv string) (int, string) {
 	return resp.StatusCode, resp.Header.Get("Location")
 }
 
-func TestListImportShowsLineErrors(t *testing.T) {
+func TestListImportShowsLineErrors(t *testing.T) { // not parallel: t.Setenv
 	spool := t.TempDir()
 	t.Setenv("TMPDIR", spool) // where the upload is spooled
 	_, db, base := adminServer(t, "")
@@ -80,6 +80,7 @@ func TestListImportShowsLineErrors(t *testing.T) {
 }
 
 func TestSubscriberSearchAddErase(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	if err := db.CreateList(ctx, &bulletin.List{Slug: "readers", Name: "Readers"}); err != nil {

@@ -85,6 +85,7 @@ func countDeliveries(t *testing.T, db *postgres.DB) int {
 }
 
 func TestIssueSendAPI(t *testing.T) {
+	t.Parallel()
 	ts, db, _ := deliveryAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues/"
 
@@ -120,6 +121,7 @@ func TestIssueSendAPI(t *testing.T) {
 }
 
 func TestIssueSendAPIRefusesNonEditors(t *testing.T) {
+	t.Parallel()
 	for role, want := range map[string]int{"": http.StatusUnauthorized, bulletin.RoleContributor: http.StatusForbidden} {
 		ts, db, cap := deliveryAPI(t, role)
 		base := ts.URL + "/api/v1/newsletters/weekly/issues/1/"
@@ -136,6 +138,7 @@ func TestIssueSendAPIRefusesNonEditors(t *testing.T) {
 }
 
 func TestIssueTestSendAPI(t *testing.T) {
+	t.Parallel()
 	ts, db, cap := deliveryAPI(t, bulletin.RoleEditor)
 	url := ts.URL + "/api/v1/newsletters/weekly/issues/1/test"
 	for _, bad := range []string{`{"email":"not-an-address"}`, `{"email":"a@example.org\r\nBcc: x@example.org"}`, `{"email":"a@example.org","cc":"x"}`, `{}`} {

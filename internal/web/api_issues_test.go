@@ -72,6 +72,7 @@ func call(t *testing.T, method, url, body string) (int, string) {
 }
 
 func TestIssuesAPI(t *testing.T) {
+	t.Parallel()
 	ts, _ := issuesAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues"
 
@@ -133,6 +134,7 @@ func TestIssuesAPI(t *testing.T) {
 // rendered again at once; once the issue is sending, the item is frozen and
 // the snapshot stays as sent.
 func TestCorrectingAnItemRendersItsIssueAgain(t *testing.T) {
+	t.Parallel()
 	ts, db := issuesAPI(t, bulletin.RoleEditor)
 	ctx := context.Background()
 	if code, body := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != http.StatusCreated {
@@ -171,6 +173,7 @@ func TestCorrectingAnItemRendersItsIssueAgain(t *testing.T) {
 }
 
 func TestIssuesAPIBadInput(t *testing.T) {
+	t.Parallel()
 	ts, db := issuesAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues"
 	for _, tt := range []struct {
@@ -199,6 +202,7 @@ func TestIssuesAPIBadInput(t *testing.T) {
 
 // Only editors and admins manage issues.
 func TestIssuesAPIRequiresEditor(t *testing.T) {
+	t.Parallel()
 	for role, want := range map[string]int{"": 401, bulletin.RoleContributor: 403} {
 		ts, db := issuesAPI(t, role)
 		if code, _ := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != want {
