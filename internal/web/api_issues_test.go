@@ -20,8 +20,7 @@ import (
 )
 
 // issuesAPI serves the issues routes over a fresh database with one
-// newsletter and one approved item. The auth middleware is issue 4's; here
-// the test puts the user in the context as it does.
+// newsletter and one approved item, every request coming from role.
 func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 	t.Helper()
 	db := pgtest.New(t)
