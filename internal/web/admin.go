@@ -22,7 +22,7 @@ func (s *Server) role(min string, h http.Handler) http.Handler {
 			http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
 			return
 		}
-		if roleRank(u.Role) < roleRank(min) {
+		if !u.HasRole(min) {
 			s.adminPage(w, r, http.StatusForbidden, "admin/forbidden.html", "Not allowed", nil)
 			return
 		}

@@ -45,19 +45,6 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, err error)
 	s.apiError(w, r, err)
 }
 
-// roleRank orders roles so that "at least editor" is a comparison.
-func roleRank(role string) int {
-	switch role {
-	case bulletin.RoleContributor:
-		return 1
-	case bulletin.RoleEditor:
-		return 2
-	case bulletin.RoleAdmin:
-		return 3
-	}
-	return 0
-}
-
 // apiRole wraps an API route: 401 when nobody is authenticated, 403 for
 // users below min. routes.go applies it from the route table.
 func (s *Server) apiRole(min string, h http.Handler) http.Handler {
@@ -66,7 +53,7 @@ func (s *Server) apiRole(min string, h http.Handler) http.Handler {
 		switch {
 		case u == nil:
 			s.unauthorized(w, r, bulletin.Errorf(bulletin.EUNAUTHORIZED, "authentication required: send Authorization: Bearer TOKEN"))
-		case roleRank(u.Role) < roleRank(min):
+		case !u.HasRole(min):
 			s.apiError(w, r, bulletin.Errorf(bulletin.EFORBIDDEN, "this needs the %s role", min))
 		default:
 			h.ServeHTTP(w, r)

@@ -108,7 +108,7 @@ type answer struct {
 
 // checkRole says what is wrong with a's answer to role on rt, or "".
 func checkRole(rt route, role string, a answer) string {
-	allowed := rt.Role == anyone || role != "" && roleRank(role) >= roleRank(rt.Role)
+	allowed := rt.Role == anyone || role != "" && (&bulletin.User{Role: role}).HasRole(rt.Role)
 	isJSON := strings.HasPrefix(a.header.Get("Content-Type"), "application/json")
 	var e struct{ Error string }
 	if isJSON {
