@@ -93,7 +93,7 @@ func (s *Server) handleQueueMove(w http.ResponseWriter, r *http.Request) {
 	upd := bulletin.ItemUpdate{By: u}
 	switch dir := r.PostFormValue("dir"); dir {
 	case "up", "down":
-		it, err := s.Items.FindItem(r.Context(), id, currentUser(r))
+		it, err := s.Items.FindItem(r.Context(), id, u)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
