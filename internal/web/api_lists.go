@@ -8,14 +8,10 @@ import (
 
 func (s *Server) handleListIndex(w http.ResponseWriter, r *http.Request) {
 	ls, err := s.Lists.FindLists(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	if ls == nil {
 		ls = []bulletin.List{}
 	}
-	writeJSON(w, http.StatusOK, ls)
+	s.answer(w, r, http.StatusOK, ls, err)
 }
 
 func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
@@ -34,11 +30,7 @@ func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
 	if in.DoubleOptin != nil {
 		l.DoubleOptin = *in.DoubleOptin
 	}
-	if err := s.Lists.CreateList(r.Context(), l); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, l)
+	s.answer(w, r, http.StatusCreated, l, s.Lists.CreateList(r.Context(), l))
 }
 
 // listWithCounts is a list as GET /api/v1/lists/{list} shows it.
@@ -54,31 +46,19 @@ func (s *Server) handleListGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Lists.CountList(r.Context(), l.Slug)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, listWithCounts{l, c})
+	s.answer(w, r, http.StatusOK, listWithCounts{l, c}, err)
 }
 
 func (s *Server) handleListUpdate(w http.ResponseWriter, r *http.Request) {
 	var upd bulletin.ListUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
-		s.apiError(w, r, err)
-		return
+	err := decodeJSON(w, r, &upd)
+	var l *bulletin.List
+	if err == nil {
+		l, err = s.Lists.UpdateList(r.Context(), r.PathValue("list"), upd)
 	}
-	l, err := s.Lists.UpdateList(r.Context(), r.PathValue("list"), upd)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, l)
+	s.answer(w, r, http.StatusOK, l, err)
 }
 
 func (s *Server) handleListDelete(w http.ResponseWriter, r *http.Request) {
-	if err := s.Lists.DeleteList(r.Context(), r.PathValue("list")); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.answer(w, r, http.StatusNoContent, nil, s.Lists.DeleteList(r.Context(), r.PathValue("list")))
 }

@@ -53,24 +53,16 @@ func (q *newsletterRequest) update() (bulletin.NewsletterUpdate, error) {
 
 func (s *Server) handleNewsletterList(w http.ResponseWriter, r *http.Request) {
 	ns, err := s.Newsletters.FindNewsletters(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	out := make([]newsletterJSON, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, toNewsletterJSON(n))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) handleNewsletterGet(w http.ResponseWriter, r *http.Request) {
 	n, err := s.Newsletters.FindNewsletterBySlug(r.Context(), r.PathValue("nl"))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+	s.answerNewsletter(w, r, http.StatusOK, n, err)
 }
 
 func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) {
@@ -99,19 +91,22 @@ func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) handleNewsletterPatch(w http.ResponseWriter, r *http.Request) {
 	var req newsletterRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.apiError(w, r, err)
-		return
+	var upd bulletin.NewsletterUpdate
+	err := decodeJSON(w, r, &req)
+	if err == nil {
+		upd, err = req.update()
 	}
-	upd, err := req.update()
+	var n *bulletin.Newsletter
+	if err == nil {
+		n, err = s.Newsletters.UpdateNewsletter(r.Context(), r.PathValue("nl"), upd)
+	}
+	s.answerNewsletter(w, r, http.StatusOK, n, err)
+}
+
+func (s *Server) answerNewsletter(w http.ResponseWriter, r *http.Request, status int, n *bulletin.Newsletter, err error) {
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	n, err := s.Newsletters.UpdateNewsletter(r.Context(), r.PathValue("nl"), upd)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+	writeJSON(w, status, toNewsletterJSON(n))
 }
