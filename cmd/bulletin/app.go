@@ -102,7 +102,7 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
-			Tokens: m.DB, Items: m.DB, Newsletters: m.DB,
+			Items: m.DB, Newsletters: m.DB,
 			Delivery: send.svc, Metrics: send.metrics}
 		m.wireSubscribers(srv)
 		srv.Archive = m.DB

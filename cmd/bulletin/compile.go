@@ -20,7 +20,9 @@ func (m *Main) newCompiler() (*compile.Compiler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email templates: %w", err)
 	}
-	return &compile.Compiler{Store: m.DB, Log: m.Log, Render: r.ForCompile(m.Config.BaseURL)}, nil
+	c := &compile.Compiler{Store: m.DB, Log: m.Log, Render: r.ForCompile(m.Config.BaseURL)}
+	m.DB.RenderIssue = c.RenderAgain // a corrected item re-renders its issue in the same transaction
+	return c, nil
 }
 
 // schedulerService is the scheduler role: every process may run it, the

@@ -60,7 +60,7 @@ func runItemAdd(ctx context.Context, env *Env, args []string) error {
 			}
 			it.ContributorID = &u.ID
 		}
-		if err := m.DB.CreateItem(ctx, it); err != nil {
+		if err := m.DB.SubmitItem(ctx, it, nil); err != nil {
 			return failed("item add", err)
 		}
 		fmt.Fprintf(env.Stdout, "Added item %d (%s, position %d)\n", it.ID, it.Status, it.Position)

@@ -86,7 +86,7 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 		return errors.New("token revoke: give the token's id (see 'bulletin token list')")
 	}
 	return withMain(ctx, env, cfg, func(m *Main) error {
-		if err := m.DB.RevokeToken(ctx, id); err != nil {
+		if err := m.DB.RevokeToken(ctx, 0, id, nil); err != nil {
 			return failed("token revoke", err)
 		}
 		fmt.Fprintf(env.Stdout, "Revoked token %d\n", id)

@@ -123,3 +123,47 @@ func TestVerbHelp(t *testing.T) {
 		t.Errorf("bare 'bulletin user': %v %q", err, errb.String())
 	}
 }
+
+// user set and delete go through the accounts service: the last admin can
+// be neither demoted nor deleted from the command line either.
+func TestUserSetDeleteKeepAnAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	vars := map[string]string{"DATABASE_URL": pgtest.NewURL(t), "BULLETIN_LOG_LEVEL": "error"}
+	cmd := func(args ...string) (string, error) {
+		env, out, _ := testEnv(vars)
+		err := run(ctx, env, args)
+		return out.String(), err
+	}
+	for _, u := range [][]string{{"a@example.org", "admin"}, {"b@example.org", "editor"}} {
+		if _, err := cmd("user", "add", "--email", u[0], "--role", u[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cmd("user", "set", "--email", "a@example.org", "--role", "editor"); err == nil || !strings.Contains(err.Error(), "last admin") {
+		t.Fatalf("demoting the last admin: %v", err)
+	}
+	if _, err := cmd("user", "delete", "--email", "a@example.org"); err == nil || !strings.Contains(err.Error(), "last admin") {
+		t.Fatalf("deleting the last admin: %v", err)
+	}
+	for _, args := range [][]string{
+		{"user", "set", "--email", "a@example.org"},                     // nothing to change
+		{"user", "set", "--email", "nobody@example.org", "--name", "X"}, // no such user
+		{"user", "set", "--email", "b@example.org", "--role", "king"},   // no such role
+		{"user", "delete"},
+	} {
+		if _, err := cmd(args...); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
+	}
+	if out, err := cmd("user", "set", "--email", "b@example.org", "--role", "admin", "--name", "Bea"); err != nil || !strings.Contains(out, "b@example.org is admin (Bea)") {
+		t.Fatalf("user set: %q %v", out, err)
+	}
+	if out, err := cmd("user", "delete", "--email", "a@example.org"); err != nil || !strings.Contains(out, "Deleted a@example.org") {
+		t.Fatalf("user delete with another admin left: %q %v", out, err)
+	}
+	out, _ := cmd("user", "list")
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "admin\tb@example.org\tBea") {
+		t.Fatalf("user list:\n%s", out)
+	}
+}

@@ -10,6 +10,9 @@ type ItemFilter struct {
 	Unissued      bool   // only items not yet taken by an issue
 	Limit         int    // default and maximum: MaxItemsPerPage
 	Offset        int
+
+	// By, when set, is the user asking: a contributor sees only their own.
+	By *User
 }
 
 // MaxItemsPerPage caps one FindItems answer.

@@ -5,6 +5,7 @@ import "time"
 // NewsletterUpdate changes some fields of a newsletter; nil fields are left
 // alone. The slug never changes: archive URLs are built from it.
 type NewsletterUpdate struct {
+	Slug            *string // only the current slug is accepted
 	Name            *string
 	Description     *string
 	FromName        *string

@@ -18,4 +18,7 @@ type UserUpdate struct {
 	Name     *string `json:"name"`
 	Role     *string `json:"role"`
 	Password *string `json:"password"`
+
+	// By, when set, is the user making the change (see AccountService).
+	By *User `json:"-"`
 }

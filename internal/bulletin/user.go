@@ -25,3 +25,21 @@ func (u *User) CanEdit() bool { return u.Role == RoleEditor || u.Role == RoleAdm
 
 // IsAdmin reports whether the user may manage newsletters, lists and users.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// HasRole reports whether the user holds at least role (contributor <
+// editor < admin).
+func (u *User) HasRole(role string) bool {
+	return roleRank(u.Role) >= roleRank(role) && roleRank(role) > 0
+}
+
+func roleRank(role string) int {
+	switch role {
+	case RoleContributor:
+		return 1
+	case RoleEditor:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}

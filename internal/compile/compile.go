@@ -34,7 +34,7 @@ type Store interface {
 }
 
 // RebuildFunc renders an existing issue again from its current items.
-type RebuildFunc = func(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error)
+type RebuildFunc = bulletin.IssueRenderer
 
 // Draft is what gets rendered; Rendered is the snapshot stored on the
 // issue. Both are domain types, so render.Renderer.ForCompile can serve
@@ -95,23 +95,27 @@ func (c *Compiler) Compile(ctx context.Context, newsletter string, slot *time.Ti
 // after an editor changed them during the review window; the number, date,
 // status and send time stay. Once sending starts it is EUNPROCESSABLE.
 func (c *Compiler) Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error) {
-	build := func(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error) {
-		date := is.CreatedAt
-		if is.Slot != nil {
-			date = *is.Slot
-		}
-		out, err := c.Render(Draft{Newsletter: nl, Number: is.Number, Date: date.In(c.location(nl)), Sections: sections, Items: items})
-		if err != nil {
-			return nil, fmt.Errorf("render issue %d: %w", is.Number, err)
-		}
-		return &bulletin.Issue{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, nil
-	}
-	is, err := c.Store.RerenderIssue(ctx, newsletter, number, build)
+	is, err := c.Store.RerenderIssue(ctx, newsletter, number, c.RenderAgain)
 	if err != nil {
 		return nil, fmt.Errorf("rerender %s issue %d: %w", newsletter, number, err)
 	}
 	c.log().Info("issue rendered again", "newsletter", newsletter, "number", number)
 	return is, nil
+}
+
+// RenderAgain is the RebuildFunc of Rerender: the issue's number, date and
+// send policy stay, the snapshot is made anew from items. The store also
+// calls it when an item of an unsent issue is corrected.
+func (c *Compiler) RenderAgain(nl *bulletin.Newsletter, is *bulletin.Issue, sections []bulletin.Section, items []bulletin.Item) (*bulletin.Issue, error) {
+	date := is.CreatedAt
+	if is.Slot != nil {
+		date = *is.Slot
+	}
+	out, err := c.Render(Draft{Newsletter: nl, Number: is.Number, Date: date.In(c.location(nl)), Sections: sections, Items: items})
+	if err != nil {
+		return nil, fmt.Errorf("render issue %d: %w", is.Number, err)
+	}
+	return &bulletin.Issue{Subject: out.Subject, Preheader: out.Preheader, HTML: out.HTML, Text: out.Text}, nil
 }
 
 // Policy decides what happens after compiling:

@@ -18,6 +18,9 @@ import (
 // DB wraps the pool. Every store method hangs off it.
 type DB struct {
 	Pool *pgxpool.Pool
+	// RenderIssue renders an unsent issue again when an item in it is
+	// corrected, inside the correction's transaction (main sets it).
+	RenderIssue bulletin.IssueRenderer
 }
 
 // Open connects to url and checks that the server answers. maxConns of 0

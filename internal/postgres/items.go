@@ -67,6 +67,9 @@ func findItem(ctx context.Context, q querier, id int64, forUpdate bool) (*bullet
 // position (items without a section last), item position, id. With an
 // IssueID they come in issue order.
 func (db *DB) FindItems(ctx context.Context, f bulletin.ItemFilter) ([]*bulletin.Item, error) {
+	if err := db.checkItemFilter(ctx, &f); err != nil {
+		return nil, err
+	}
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -114,6 +117,60 @@ func (db *DB) FindItems(ctx context.Context, f bulletin.ItemFilter) ([]*bulletin
 		return nil, fmt.Errorf("find items: %w", err)
 	}
 	return its, nil
+}
+
+// FindItem implements bulletin.ItemService: the item when by may see it,
+// ENOTFOUND otherwise.
+func (db *DB) FindItem(ctx context.Context, id int64, by *bulletin.User) (*bulletin.Item, error) {
+	it, err := db.FindItemByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if by != nil && !by.CanSeeItem(it) {
+		return nil, bulletin.Errorf(bulletin.ENOTFOUND, "item not found")
+	}
+	return it, nil
+}
+
+// checkItemFilter refuses an unknown status or newsletter and narrows a
+// contributor's filter to their own items.
+func (db *DB) checkItemFilter(ctx context.Context, f *bulletin.ItemFilter) error {
+	switch f.Status {
+	case "", bulletin.ItemSubmitted, bulletin.ItemApproved, bulletin.ItemRejected:
+	default:
+		return bulletin.Errorf(bulletin.EINVALID, "status: must be submitted, approved or rejected")
+	}
+	if f.By != nil && !f.By.CanEdit() {
+		f.ContributorID = &f.By.ID
+	}
+	if f.Newsletter != "" {
+		_, err := db.FindNewsletterBySlug(ctx, f.Newsletter)
+		if bulletin.ErrorCode(err) == bulletin.ENOTFOUND {
+			return bulletin.Errorf(bulletin.EINVALID, "newsletter: unknown newsletter %q", f.Newsletter)
+		}
+		return err
+	}
+	return nil
+}
+
+// SubmitItem implements bulletin.ItemService: by is recorded as the
+// contributor, and only editors may submit an item already approved.
+func (db *DB) SubmitItem(ctx context.Context, it *bulletin.Item, by *bulletin.User) error {
+	if by != nil {
+		if it.Status == bulletin.ItemApproved && !by.CanEdit() {
+			return bulletin.Errorf(bulletin.EFORBIDDEN, "only editors may submit items already approved")
+		}
+		it.ContributorID = &by.ID
+	}
+	if err := db.CreateItem(ctx, it); err != nil {
+		return err
+	}
+	found, err := db.FindItemByID(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	*it = *found
+	return nil
 }
 
 // CreateItem validates and sanitises it (content.PrepareItem), resolves

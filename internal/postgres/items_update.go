@@ -12,12 +12,14 @@ import (
 
 // UpdateItem changes an item's fields and place. When upd.By is set the
 // change is checked against that user's rights under the row lock, so a
-// contributor cannot edit an item an editor approved a moment ago.
+// contributor cannot edit an item an editor approved a moment ago. An item
+// already in an unsent issue is corrected in place and the issue rendered
+// again (db.RenderIssue) in the same transaction.
 func (db *DB) UpdateItem(ctx context.Context, id int64, upd bulletin.ItemUpdate) (*bulletin.Item, error) {
 	var out *bulletin.Item
 	err := db.lockedItem(ctx, id, upd.Newsletter, func(tx pgx.Tx, it *bulletin.Item) error {
 		if it.IssueID != nil {
-			if err := correctItem(ctx, tx, it, upd); err != nil {
+			if err := correctItem(ctx, tx, it, upd, db.RenderIssue); err != nil {
 				return err
 			}
 			var err error
@@ -27,6 +29,9 @@ func (db *DB) UpdateItem(ctx context.Context, id int64, upd bulletin.ItemUpdate)
 		if upd.By != nil {
 			if err := upd.By.CheckItemChange(it); err != nil {
 				return err
+			}
+			if upd.Position != nil && !upd.By.CanEdit() {
+				return bulletin.Errorf(bulletin.EFORBIDDEN, "only editors reorder items")
 			}
 		}
 		oldNL, oldSec, oldPos := it.NewsletterID, it.SectionID, it.Position
@@ -91,23 +96,16 @@ func applyItemUpdate(it *bulletin.Item, u bulletin.ItemUpdate) {
 }
 
 // correctItem changes the wording of an item already in an issue, in
-// place, while the issue is a draft or scheduled; the caller renders the
-// issue again. The issue's row is read FOR SHARE, so an issue cannot start
-// sending halfway through the correction.
-func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin.ItemUpdate) error {
+// place, while the issue is a draft or scheduled, and renders the issue
+// again with build in the same transaction, so the preview and what will
+// be sent show the correction or neither changes.
+func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin.ItemUpdate, build bulletin.IssueRenderer) error {
 	check := upd.CheckInPlace(it)
 	if upd.By != nil {
 		check = upd.By.CheckItemCorrection(it, upd)
 	}
 	if check != nil {
 		return check
-	}
-	var status string
-	if err := tx.QueryRow(ctx, `SELECT status FROM issues WHERE id = $1 FOR SHARE`, *it.IssueID).Scan(&status); err != nil {
-		return mapErr(err, "issue")
-	}
-	if status != bulletin.IssueDraft && status != bulletin.IssueScheduled {
-		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "item is in issue %d, which is %s: it no longer changes", it.Issue, status)
 	}
 	upd.Newsletter, upd.Section, upd.Position = nil, nil, nil // checked above: they move nothing
 	applyItemUpdate(it, upd)
@@ -116,7 +114,11 @@ func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin
 	}
 	_, err := tx.Exec(ctx, `UPDATE items SET kind = $2, title = $3, body = $4, body_html = $5, url = $6, source = $7,
 		closing = $8, updated_at = now() WHERE id = $1`, it.ID, it.Kind, it.Title, it.Body, it.BodyHTML, it.URL, it.Source, it.Closing)
-	return mapErr(err, "item")
+	if err != nil {
+		return mapErr(err, "item")
+	}
+	_, err = renderItemIssue(ctx, tx, *it.IssueID, build)
+	return err
 }
 
 // DeleteItem removes an item and closes the gap it leaves. by, when set,

@@ -131,3 +131,18 @@ func listSender(ctx context.Context, q subQuerier, listID int64) (bulletin.Sende
 	}
 	return s, err
 }
+
+// AddSubscriber implements bulletin.SubscriberService: an address put on a
+// list by a user rather than by its owner's sign-up. Only admins (and the
+// operator, by nil) may add it already confirmed; otherwise double opt-in
+// lists send their confirmation email as for any sign-up.
+func (db *DB) AddSubscriber(ctx context.Context, req bulletin.SubscribeRequest, by *bulletin.User) (*bulletin.SubscribeResult, error) {
+	if req.Confirmed && by != nil && !by.IsAdmin() {
+		return nil, bulletin.Errorf(bulletin.EFORBIDDEN, "only admins may add confirmed subscribers")
+	}
+	req.Method = bulletin.ConsentAPI
+	if req.Confirmed {
+		req.Method = bulletin.ConsentAdmin
+	}
+	return db.Subscribe(ctx, req)
+}

@@ -109,8 +109,12 @@ func (db *DB) CreateNewsletter(ctx context.Context, n *bulletin.Newsletter) erro
 	})
 }
 
-// UpdateNewsletter changes the newsletter named by slug.
+// UpdateNewsletter changes the newsletter named by slug. The slug itself
+// never changes: archive links are built from it.
 func (db *DB) UpdateNewsletter(ctx context.Context, slug string, upd bulletin.NewsletterUpdate) (*bulletin.Newsletter, error) {
+	if upd.Slug != nil && *upd.Slug != slug {
+		return nil, bulletin.Errorf(bulletin.EINVALID, "slug: cannot change (archive links use it)")
+	}
 	var n *bulletin.Newsletter
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error

@@ -70,9 +70,18 @@ func (db *DB) FindTokens(ctx context.Context, userID int64) ([]*bulletin.APIToke
 	return ts, nil
 }
 
-// RevokeToken stops a token from working. Revoking twice is not an error.
-func (db *DB) RevokeToken(ctx context.Context, id int64) error {
-	tag, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
+// RevokeToken stops a token from working: one of by's own, or any for an
+// admin or the operator (by nil); others' tokens are ENOTFOUND to the rest,
+// as is a token not of userID when that is not 0. Revoking twice is not an
+// error.
+func (db *DB) RevokeToken(ctx context.Context, userID, id int64, by *bulletin.User) error {
+	anyOwner := by == nil || by.IsAdmin()
+	var owner int64
+	if by != nil {
+		owner = by.ID
+	}
+	tag, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+		WHERE id = $1 AND ($2 OR user_id = $3) AND ($4 = 0 OR user_id = $4)`, id, anyOwner, owner, userID)
 	if err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
@@ -88,4 +97,31 @@ func (db *DB) FindTokenByID(ctx context.Context, id int64) (*bulletin.APIToken, 
 		FROM api_tokens WHERE id = $1`, id)
 	t, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.APIToken])
 	return t, mapErr(err, "token")
+}
+
+// IssueToken implements bulletin.AccountService: a token for by, or for
+// another user (req.UserID, else req.Email) when by is an admin or the
+// operator (by nil). An unknown email is EINVALID, being a field.
+func (db *DB) IssueToken(ctx context.Context, req bulletin.TokenRequest, by *bulletin.User) (string, *bulletin.APIToken, error) {
+	owner := req.UserID
+	if by != nil && !by.IsAdmin() && (req.Email != "" || owner != 0 && owner != by.ID) {
+		return "", nil, bulletin.Errorf(bulletin.EFORBIDDEN, "only admins create tokens for other users")
+	}
+	if owner == 0 && req.Email == "" {
+		if by == nil {
+			return "", nil, bulletin.Errorf(bulletin.EINVALID, "email: whose token is it?")
+		}
+		owner = by.ID
+	}
+	if owner == 0 {
+		u, err := db.FindUserByEmail(ctx, req.Email)
+		if bulletin.ErrorCode(err) == bulletin.ENOTFOUND {
+			err = bulletin.Errorf(bulletin.EINVALID, "email: no user %q", req.Email)
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		owner = u.ID
+	}
+	return db.CreateToken(ctx, owner, req.Name)
 }

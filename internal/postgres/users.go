@@ -68,30 +68,43 @@ func (db *DB) FindUsers(ctx context.Context) ([]*bulletin.User, error) {
 	return us, nil
 }
 
-// UpdateUser changes a user's name, role or password.
+// UpdateUser changes a user's name, role or password. An admin cannot take
+// away their own admin role (upd.By), and nobody can demote the last admin,
+// so an install always keeps one.
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate) (*bulletin.User, error) {
-	u, err := db.FindUserByID(ctx, id)
-	if err != nil {
-		return nil, err
+	if upd.By != nil && upd.By.ID == id && upd.Role != nil && *upd.Role != bulletin.RoleAdmin {
+		return nil, bulletin.Errorf(bulletin.EUNPROCESSABLE, "admins cannot take away their own admin role")
 	}
-	if upd.Name != nil {
-		if u.Name, err = content.PlainText("name", *upd.Name, 200); err != nil {
-			return nil, err
+	var u *bulletin.User
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if u, err = lockUser(ctx, tx, id); err != nil {
+			return err
 		}
-	}
-	if upd.Role != nil {
-		if err := checkRole(*upd.Role); err != nil {
-			return nil, err
+		if upd.Name != nil {
+			if u.Name, err = content.PlainText("name", *upd.Name, 200); err != nil {
+				return err
+			}
 		}
-		u.Role = *upd.Role
-	}
-	if upd.Password != nil {
-		if u.PasswordHash, err = hashPassword(*upd.Password); err != nil {
-			return nil, err
+		if upd.Role != nil {
+			if err := checkRole(*upd.Role); err != nil {
+				return err
+			}
+			if u.Role == bulletin.RoleAdmin && *upd.Role != bulletin.RoleAdmin {
+				if err := keepAnAdmin(ctx, tx, id, "demote"); err != nil {
+					return err
+				}
+			}
+			u.Role = *upd.Role
 		}
-	}
-	err = db.Pool.QueryRow(ctx, `UPDATE users SET name = $2, role = $3, password_hash = $4, updated_at = now()
-		WHERE id = $1 RETURNING updated_at`, id, u.Name, u.Role, u.PasswordHash).Scan(&u.UpdatedAt)
+		if upd.Password != nil {
+			if u.PasswordHash, err = hashPassword(*upd.Password); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRow(ctx, `UPDATE users SET name = $2, role = $3, password_hash = $4, updated_at = now()
+			WHERE id = $1 RETURNING updated_at`, id, u.Name, u.Role, u.PasswordHash).Scan(&u.UpdatedAt)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", mapErr(err, "user"))
 	}
@@ -99,14 +112,52 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate)
 }
 
 // DeleteUser removes a user and their tokens; their items stay, without a
-// contributor.
-func (db *DB) DeleteUser(ctx context.Context, id int64) error {
-	tag, err := db.Pool.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
+// contributor. An admin cannot delete themselves (by), nor anyone the last
+// admin.
+func (db *DB) DeleteUser(ctx context.Context, id int64, by *bulletin.User) error {
+	if by != nil && by.ID == id {
+		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "admins cannot delete themselves")
 	}
-	if tag.RowsAffected() == 0 {
-		return bulletin.Errorf(bulletin.ENOTFOUND, "user not found")
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		u, err := lockUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u.Role == bulletin.RoleAdmin {
+			if err := keepAnAdmin(ctx, tx, id, "delete"); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete user: %w", mapErr(err, "user"))
+	}
+	return nil
+}
+
+// lockUser locks the admins' rows, in id order so that concurrent changes
+// queue rather than deadlock, then user id's.
+func lockUser(ctx context.Context, tx pgx.Tx, id int64) (*bulletin.User, error) {
+	if _, err := tx.Exec(ctx, `SELECT id FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE`); err != nil {
+		return nil, err
+	}
+	rows, _ := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, id)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.User])
+	return u, mapErr(err, "user")
+}
+
+// keepAnAdmin refuses to take admin id away when no other admin remains.
+// lockUser locked the admins' rows, so two admins demoting each other at
+// once cannot both succeed.
+func keepAnAdmin(ctx context.Context, tx pgx.Tx, id int64, what string) error {
+	var others int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND id <> $1`, id).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "cannot %s the last admin", what)
 	}
 	return nil
 }

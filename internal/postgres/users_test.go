@@ -52,8 +52,9 @@ func TestUsers(t *testing.T) {
 	}
 	_, err = db.UpdateUser(ctx, u.ID, bulletin.UserUpdate{Role: ptr("king")})
 	wantCode(t, err, bulletin.EINVALID)
-	wantCode(t, db.DeleteUser(ctx, u.ID), "")
-	wantCode(t, db.DeleteUser(ctx, u.ID), bulletin.ENOTFOUND)
+	mustUser(t, db, "other-admin@example.org", bulletin.RoleAdmin) // Jane is not the last admin
+	wantCode(t, db.DeleteUser(ctx, u.ID, nil), "")
+	wantCode(t, db.DeleteUser(ctx, u.ID, nil), bulletin.ENOTFOUND)
 }
 
 func TestTokens(t *testing.T) {
@@ -86,12 +87,12 @@ func TestTokens(t *testing.T) {
 	}
 	_, err = db.FindUserByToken(ctx, tok+"x")
 	wantCode(t, err, bulletin.EUNAUTHORIZED)
-	if err := db.RevokeToken(ctx, rec.ID); err != nil {
+	if err := db.RevokeToken(ctx, 0, rec.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err = db.FindUserByToken(ctx, tok)
 	wantCode(t, err, bulletin.EUNAUTHORIZED)
 	_, _, err = db.CreateToken(ctx, 999999, "x")
 	wantCode(t, err, bulletin.EINVALID)
-	wantCode(t, db.RevokeToken(ctx, 999999), bulletin.ENOTFOUND)
+	wantCode(t, db.RevokeToken(ctx, 0, 999999, nil), bulletin.ENOTFOUND)
 }

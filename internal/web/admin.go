@@ -8,9 +8,9 @@ import (
 )
 
 // role wraps a logged-in page: anonymous users go to the login form (and
-// come back after), users below min get 403. Every admin and contributor
-// route goes through here.
-func (s *Server) role(min string, h http.HandlerFunc) http.Handler {
+// come back after), users below min get 403. routes.go applies it from the
+// route table.
+func (s *Server) role(min string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
 		u := currentUser(r)
@@ -22,11 +22,11 @@ func (s *Server) role(min string, h http.HandlerFunc) http.Handler {
 			http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
 			return
 		}
-		if roleRank(u.Role) < roleRank(min) {
+		if !u.HasRole(min) {
 			s.adminPage(w, r, http.StatusForbidden, "admin/forbidden.html", "Not allowed", nil)
 			return
 		}
-		h(w, r)
+		h.ServeHTTP(w, r)
 	})
 }
 
@@ -57,13 +57,13 @@ type adminNav struct {
 func (s *Server) nav() adminNav {
 	return adminNav{
 		Captured:    s.Captured != nil,
-		Items:       s.AdminItems != nil,
-		Contribute:  s.AdminItems != nil,
+		Items:       s.Items != nil && s.Newsletters != nil,
+		Contribute:  s.Items != nil && s.Newsletters != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,
-		Users:       s.AdminUsers != nil,
+		Users:       s.Accounts != nil,
 		Newsletters: s.Newsletters != nil,
-		Lists:       s.Subscribers != nil,
-		Subscribers: s.Subscribers != nil,
+		Lists:       s.Lists != nil && s.Subscribers != nil,
+		Subscribers: s.Lists != nil && s.Subscribers != nil,
 	}
 }
 

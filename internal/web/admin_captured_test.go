@@ -23,6 +23,7 @@ const capturedRaw = "From: Weekly <news@example.org>\r\n" +
 	"--b1--\r\n"
 
 func TestCapturedViewer(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	m := &capture.Message{From: "news@example.org", To: []string{"ann@example.org"}, Subject: "Weekly update 1: café", Data: []byte(capturedRaw)}
 	if err := db.SaveCapturedMessage(context.Background(), m); err != nil {

@@ -23,8 +23,8 @@ type dashboardNL struct {
 // store is not wired are left out.
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	var out []dashboardNL
-	if s.AdminItems != nil {
-		nls, err := s.AdminItems.FindNewsletters(r.Context())
+	if s.Items != nil && s.Newsletters != nil {
+		nls, err := s.Newsletters.FindNewsletters(r.Context())
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -49,11 +49,11 @@ func (s *Server) dashboardFor(r *http.Request, n *bulletin.Newsletter) (dashboar
 		d.NextRun = &runs[0]
 	}
 	ctx := r.Context()
-	sub, err := s.AdminItems.FindItems(ctx, bulletin.ItemFilter{Status: bulletin.ItemSubmitted, Newsletter: n.Slug, Unissued: true})
+	sub, err := s.Items.FindItems(ctx, bulletin.ItemFilter{Status: bulletin.ItemSubmitted, Newsletter: n.Slug, Unissued: true})
 	if err != nil {
 		return d, err
 	}
-	ready, err := s.AdminItems.FindItems(ctx, bulletin.ItemFilter{Status: bulletin.ItemApproved, Newsletter: n.Slug, Unissued: true})
+	ready, err := s.Items.FindItems(ctx, bulletin.ItemFilter{Status: bulletin.ItemApproved, Newsletter: n.Slug, Unissued: true})
 	if err != nil {
 		return d, err
 	}

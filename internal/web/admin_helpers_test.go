@@ -26,9 +26,8 @@ func adminServer(t *testing.T, baseURL string) (*Server, *postgres.DB, string) {
 	for _, role := range []string{bulletin.RoleAdmin, bulletin.RoleEditor, bulletin.RoleContributor} {
 		mustUser(t, db, role+"@example.org", role)
 	}
-	s := &Server{Health: db, BaseURL: baseURL, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
-		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db,
-		Issues: db, Compiler: noCompiler{}, AdminFailures: db, ImportJobs: db}
+	s := wired(db)
+	s.BaseURL, s.Sessions, s.Compiler = baseURL, pgxstore.NewWithCleanupInterval(db.Pool, 0), noCompiler{}
 	ts := serve(t, s)
 	return s, db, ts.URL
 }
@@ -39,10 +38,6 @@ type noCompiler struct{}
 
 func (noCompiler) Compile(ctx context.Context, newsletter string, slot *time.Time, allowEmpty bool) (*bulletin.Issue, error) {
 	return nil, bulletin.Errorf(bulletin.ECONFLICT, "no approved items to compile")
-}
-
-func (noCompiler) Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error) {
-	return nil, bulletin.Errorf(bulletin.ENOTFOUND, "issue not found")
 }
 
 // mustUser creates a user whose password is "secret-"+role. The hash has

@@ -35,6 +35,10 @@ func (s *Server) handleListImport(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, errors.New("import jobs are not wired"))
 		return
 	}
+	if _, err := s.Lists.FindListBySlug(r.Context(), list); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, bulletin.MaxImportUpload+64<<10)
 	part, err := uploadPart(r, "csv")
 	var id int64

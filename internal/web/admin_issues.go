@@ -1,17 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"bulletin/internal/bulletin"
 )
-
-// DeliveryFailures lists an issue's failed deliveries.
-type DeliveryFailures interface {
-	FindDeliveryFailures(ctx context.Context, issueID int64, limit int) ([]bulletin.DeliveryFailure, error)
-}
 
 type issueRow struct {
 	bulletin.Issue
@@ -28,13 +22,13 @@ type issuesView struct {
 // default one, else the first.
 func (s *Server) newsletterParam(r *http.Request) (string, []*bulletin.Newsletter, error) {
 	nl := r.URL.Query().Get("newsletter")
-	if s.AdminItems == nil {
+	if s.Newsletters == nil {
 		if nl == "" {
 			nl = bulletin.DefaultNewsletterSlug
 		}
 		return nl, nil, nil
 	}
-	nls, err := s.AdminItems.FindNewsletters(r.Context())
+	nls, err := s.Newsletters.FindNewsletters(r.Context())
 	if err != nil {
 		return "", nil, err
 	}
@@ -113,8 +107,8 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 	if v.Items, err = s.Issues.FindIssueItems(r.Context(), is.ID); err == nil {
 		v.Counts, err = s.Issues.IssueCounts(r.Context(), is.ID)
 	}
-	if err == nil && s.AdminFailures != nil && v.Counts.Failed > 0 {
-		v.Failures, err = s.AdminFailures.FindDeliveryFailures(r.Context(), is.ID, 200)
+	if err == nil && v.Counts.Failed > 0 {
+		v.Failures, err = s.Issues.FindDeliveryFailures(r.Context(), is.ID, 200)
 	}
 	if err != nil {
 		s.pageError(w, r, err)

@@ -12,6 +12,7 @@ import (
 // The issue page shows the counts and each failed delivery with its SMTP
 // reply; an editor cancels a scheduled issue from it.
 func TestIssuePageFailuresAndCancel(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	nl, err := db.EnsureDefaultNewsletter(ctx)

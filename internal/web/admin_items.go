@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -10,17 +9,6 @@ import (
 	"bulletin/internal/bulletin"
 	"bulletin/internal/content"
 )
-
-// ItemPages is what the review queue and the contributor pages need.
-type ItemPages interface {
-	FindItems(ctx context.Context, f bulletin.ItemFilter) ([]*bulletin.Item, error)
-	FindItemByID(ctx context.Context, id int64) (*bulletin.Item, error)
-	CreateItem(ctx context.Context, it *bulletin.Item) error
-	UpdateItem(ctx context.Context, id int64, upd bulletin.ItemUpdate) (*bulletin.Item, error)
-	ReviewItem(ctx context.Context, id int64, status, note string, by *bulletin.User) (*bulletin.Item, error)
-	FindNewsletters(ctx context.Context) ([]*bulletin.Newsletter, error)
-	FindSections(ctx context.Context, newsletter string) ([]*bulletin.Section, error)
-}
 
 type itemsView struct {
 	Status, Newsletter, Section string
@@ -43,7 +31,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		v.Status = ""
 	}
 	var err error
-	if v.Newsletters, err = s.AdminItems.FindNewsletters(r.Context()); err != nil {
+	if v.Newsletters, err = s.Newsletters.FindNewsletters(r.Context()); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
@@ -56,12 +44,12 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.Newsletter != "" {
-		if v.Sections, err = s.AdminItems.FindSections(r.Context(), v.Newsletter); err != nil {
+		if v.Sections, err = s.Newsletters.FindSections(r.Context(), v.Newsletter); err != nil {
 			s.pageError(w, r, err)
 			return
 		}
 	}
-	v.Items, err = s.AdminItems.FindItems(r.Context(), bulletin.ItemFilter{Status: v.Status, Newsletter: v.Newsletter, Section: v.Section, Unissued: true})
+	v.Items, err = s.Items.FindItems(r.Context(), bulletin.ItemFilter{Status: v.Status, Newsletter: v.Newsletter, Section: v.Section, Unissued: true})
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -85,7 +73,7 @@ func (s *Server) queueReview(w http.ResponseWriter, r *http.Request, status stri
 	if !ok {
 		return
 	}
-	it, err := s.AdminItems.ReviewItem(r.Context(), id, status, r.PostFormValue("note"), currentUser(r))
+	it, err := s.Items.ReviewItem(r.Context(), id, status, r.PostFormValue("note"), currentUser(r))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -105,7 +93,7 @@ func (s *Server) handleQueueMove(w http.ResponseWriter, r *http.Request) {
 	upd := bulletin.ItemUpdate{By: u}
 	switch dir := r.PostFormValue("dir"); dir {
 	case "up", "down":
-		it, err := s.AdminItems.FindItemByID(r.Context(), id)
+		it, err := s.Items.FindItem(r.Context(), id, u)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -125,7 +113,7 @@ func (s *Server) handleQueueMove(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, bulletin.Errorf(bulletin.EINVALID, "dir: must be up or down"))
 		return
 	}
-	it, err := s.AdminItems.UpdateItem(r.Context(), id, upd)
+	it, err := s.Items.UpdateItem(r.Context(), id, upd)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -149,7 +137,7 @@ func (s *Server) handleQueueEditForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	it, err := s.AdminItems.FindItemByID(r.Context(), id)
+	it, err := s.Items.FindItem(r.Context(), id, currentUser(r))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -165,7 +153,7 @@ func (s *Server) handleQueueEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	it, err := s.AdminItems.FindItemByID(r.Context(), id)
+	it, err := s.Items.FindItem(r.Context(), id, currentUser(r))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -180,10 +168,7 @@ func (s *Server) handleQueueEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	upd := bulletin.ItemUpdate{Title: &form.Title, Body: &form.Body, URL: &form.URL, Source: &form.Source,
 		Kind: &form.Kind, Closing: &form.Closing, Section: &form.Section, By: currentUser(r)}
-	saved, err := s.AdminItems.UpdateItem(r.Context(), id, upd)
-	if err == nil {
-		err = s.refreshIssue(r.Context(), saved)
-	}
+	saved, err := s.Items.UpdateItem(r.Context(), id, upd)
 	if err != nil {
 		v.Error = bulletin.ErrorMessage(err)
 		s.itemForm(w, r, statusOf(err), "admin/item_edit.html", "Edit item", &v)
@@ -205,7 +190,7 @@ func (s *Server) handleQueueEdit(w http.ResponseWriter, r *http.Request) {
 // error here is shown as the page's own error.
 func (s *Server) itemForm(w http.ResponseWriter, r *http.Request, status int, name, title string, v *itemFormView) {
 	var err error
-	if v.Newsletters, err = s.AdminItems.FindNewsletters(r.Context()); err == nil {
+	if v.Newsletters, err = s.Newsletters.FindNewsletters(r.Context()); err == nil {
 		nl := v.Item.Newsletter
 		for _, n := range v.Newsletters {
 			if nl == "" && n.IsDefault {
@@ -213,7 +198,7 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request, status int, na
 			}
 		}
 		if nl != "" {
-			v.Sections, err = s.AdminItems.FindSections(r.Context(), nl)
+			v.Sections, err = s.Newsletters.FindSections(r.Context(), nl)
 		}
 	}
 	if err != nil && v.Error == "" {

@@ -18,6 +18,7 @@ func itemForm(title, body string) url.Values {
 // A contributor previews and submits, sees their own items only; an editor
 // approves, rejects with a note, and the contributor sees the outcome.
 func TestContributeAndReview(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {
@@ -82,6 +83,7 @@ func TestContributeAndReview(t *testing.T) {
 }
 
 func TestItemEditAndMove(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {

@@ -25,13 +25,13 @@ func (s *Server) handleLists(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listsPage(w http.ResponseWriter, r *http.Request, status int, v listsView) {
-	ls, err := s.Subscribers.FindLists(r.Context())
+	ls, err := s.Lists.FindLists(r.Context())
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	for _, l := range ls {
-		c, err := s.Subscribers.CountList(r.Context(), l.Slug)
+		c, err := s.Lists.CountList(r.Context(), l.Slug)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -46,7 +46,7 @@ func (s *Server) handleListAdd(w http.ResponseWriter, r *http.Request) {
 	l := bulletin.List{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"),
 		Description: r.PostFormValue("description"), Public: r.PostFormValue("public") == "on",
 		DoubleOptin: r.PostFormValue("double_optin") == "on"}
-	if err := s.Subscribers.CreateList(r.Context(), &l); err != nil {
+	if err := s.Lists.CreateList(r.Context(), &l); err != nil {
 		s.listsPage(w, r, statusOf(err), listsView{Form: l, Error: bulletin.ErrorMessage(err)})
 		return
 	}
@@ -59,7 +59,7 @@ func (s *Server) handleListSave(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	name, desc := r.PostFormValue("name"), r.PostFormValue("description")
 	pub, dbl := r.PostFormValue("public") == "on", r.PostFormValue("double_optin") == "on"
-	l, err := s.Subscribers.UpdateList(r.Context(), r.PathValue("list"), bulletin.ListUpdate{Name: &name, Description: &desc, Public: &pub, DoubleOptin: &dbl})
+	l, err := s.Lists.UpdateList(r.Context(), r.PathValue("list"), bulletin.ListUpdate{Name: &name, Description: &desc, Public: &pub, DoubleOptin: &dbl})
 	if err != nil {
 		s.flash(r, "Not saved: %s", bulletin.ErrorMessage(err))
 	} else {
@@ -69,7 +69,7 @@ func (s *Server) handleListSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListRemove(w http.ResponseWriter, r *http.Request) {
-	if err := s.Subscribers.DeleteList(r.Context(), r.PathValue("list")); err != nil {
+	if err := s.Lists.DeleteList(r.Context(), r.PathValue("list")); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

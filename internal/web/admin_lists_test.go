@@ -85,6 +85,7 @@ func TestListImportShowsLineErrors(t *testing.T) {
 }
 
 func TestSubscriberSearchAddErase(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	if err := db.CreateList(ctx, &bulletin.List{Slug: "readers", Name: "Readers"}); err != nil {

@@ -70,10 +70,10 @@ type listChoice struct {
 // withChoices offers every list as a checkbox when the lists store is
 // wired; otherwise the form keeps a text field of slugs.
 func (s *Server) withChoices(r *http.Request, v *newsletterView) error {
-	if s.Subscribers == nil {
+	if s.Lists == nil {
 		return nil
 	}
-	ls, err := s.Subscribers.FindLists(r.Context())
+	ls, err := s.Lists.FindLists(r.Context())
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewsletterSettings(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	if _, err := db.EnsureDefaultNewsletter(ctx); err != nil {

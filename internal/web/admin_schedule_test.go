@@ -6,6 +6,7 @@ import (
 )
 
 func TestNextRuns(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) // a Tuesday, 13:00 in Berlin
 	for _, tc := range []struct {
 		spec string

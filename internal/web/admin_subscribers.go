@@ -38,7 +38,7 @@ func (s *Server) subscribersPage(w http.ResponseWriter, r *http.Request, status 
 		status = http.StatusBadRequest
 	}
 	if err == nil {
-		v.Lists, err = s.Subscribers.FindLists(r.Context())
+		v.Lists, err = s.Lists.FindLists(r.Context())
 	}
 	if err != nil {
 		s.pageError(w, r, err)
@@ -58,12 +58,8 @@ func (s *Server) handleSubscriberAddForm(w http.ResponseWriter, r *http.Request)
 	var v subscribersView
 	v.Form.Email, v.Form.Name, v.Form.List = strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("name"), r.PostFormValue("list")
 	v.Form.Confirmed = r.PostFormValue("confirmed") == "on"
-	method := bulletin.ConsentAPI
-	if v.Form.Confirmed {
-		method = bulletin.ConsentAdmin
-	}
-	res, err := s.Subscribers.Subscribe(r.Context(), bulletin.SubscribeRequest{List: v.Form.List, Email: v.Form.Email,
-		Name: v.Form.Name, Method: method, IP: clientIP(r), Confirmed: v.Form.Confirmed})
+	res, err := s.Subscribers.AddSubscriber(r.Context(), bulletin.SubscribeRequest{List: v.Form.List, Email: v.Form.Email,
+		Name: v.Form.Name, IP: clientIP(r), Confirmed: v.Form.Confirmed}, currentUser(r))
 	if err != nil {
 		v.Error = bulletin.ErrorMessage(err)
 		s.subscribersPage(w, r, statusOf(err), v)

@@ -1,25 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"bulletin/internal/bulletin"
 )
-
-// UserPages is what the users and API tokens pages need.
-type UserPages interface {
-	FindUsers(ctx context.Context) ([]*bulletin.User, error)
-	FindUserByID(ctx context.Context, id int64) (*bulletin.User, error)
-	CreateUser(ctx context.Context, u *bulletin.User, password string) error
-	UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate) (*bulletin.User, error)
-	DeleteUser(ctx context.Context, id int64) error
-	CreateToken(ctx context.Context, userID int64, name string) (string, *bulletin.APIToken, error)
-	FindTokens(ctx context.Context, userID int64) ([]*bulletin.APIToken, error)
-	RevokeToken(ctx context.Context, id int64) error
-}
 
 var roles = []string{bulletin.RoleContributor, bulletin.RoleEditor, bulletin.RoleAdmin}
 
@@ -36,7 +23,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, v usersView) {
 	var err error
-	if v.Users, err = s.AdminUsers.FindUsers(r.Context()); err != nil {
+	if v.Users, err = s.Accounts.FindUsers(r.Context()); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
@@ -47,7 +34,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, v
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	u := bulletin.User{Email: strings.TrimSpace(r.PostFormValue("email")), Name: r.PostFormValue("name"), Role: r.PostFormValue("role")}
-	if err := s.AdminUsers.CreateUser(r.Context(), &u, r.PostFormValue("password")); err != nil {
+	if err := s.Accounts.CreateUser(r.Context(), &u, r.PostFormValue("password")); err != nil {
 		s.usersPage(w, r, statusOf(err), usersView{Form: u, Error: bulletin.ErrorMessage(err)})
 		return
 	}
@@ -74,8 +61,8 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, v 
 		return
 	}
 	var err error
-	if v.U, err = s.AdminUsers.FindUserByID(r.Context(), id); err == nil {
-		v.Tokens, err = s.AdminUsers.FindTokens(r.Context(), id)
+	if v.U, err = s.Accounts.FindUserByID(r.Context(), id); err == nil {
+		v.Tokens, err = s.Accounts.FindTokens(r.Context(), id)
 	}
 	if err != nil {
 		s.pageError(w, r, err)
@@ -86,7 +73,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, v 
 }
 
 // handleUserUpdate changes name and role, and the password when one is
-// typed. An admin cannot demote themself, so one admin always remains.
+// typed.
 func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
 	if !ok {
@@ -94,15 +81,11 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	name, role, pw := r.PostFormValue("name"), r.PostFormValue("role"), r.PostFormValue("password")
-	if currentUser(r).ID == id && role != bulletin.RoleAdmin {
-		s.userPage(w, r, http.StatusUnprocessableEntity, userView{Error: "You cannot take away your own admin role."})
-		return
-	}
-	upd := bulletin.UserUpdate{Name: &name, Role: &role}
+	upd := bulletin.UserUpdate{Name: &name, Role: &role, By: currentUser(r)}
 	if pw != "" {
 		upd.Password = &pw
 	}
-	u, err := s.AdminUsers.UpdateUser(r.Context(), id, upd)
+	u, err := s.Accounts.UpdateUser(r.Context(), id, upd)
 	if err != nil {
 		s.userPage(w, r, statusOf(err), userView{Error: bulletin.ErrorMessage(err)})
 		return
@@ -116,12 +99,8 @@ func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if currentUser(r).ID == id {
-		s.userPage(w, r, http.StatusUnprocessableEntity, userView{Error: "You cannot delete yourself."})
-		return
-	}
-	if err := s.AdminUsers.DeleteUser(r.Context(), id); err != nil {
-		s.pageError(w, r, err)
+	if err := s.Accounts.DeleteUser(r.Context(), id, currentUser(r)); err != nil {
+		s.userPage(w, r, statusOf(err), userView{Error: bulletin.ErrorMessage(err)})
 		return
 	}
 	s.flash(r, "User deleted; their items stay.")
@@ -135,7 +114,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	token, _, err := s.AdminUsers.CreateToken(r.Context(), id, r.PostFormValue("name"))
+	token, _, err := s.Accounts.IssueToken(r.Context(), bulletin.TokenRequest{UserID: id, Name: r.PostFormValue("name")}, currentUser(r))
 	if err != nil {
 		s.userPage(w, r, statusOf(err), userView{Error: bulletin.ErrorMessage(err)})
 		return
@@ -153,21 +132,7 @@ func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// The token must be this user's: the URL names both.
-	tokens, err := s.AdminUsers.FindTokens(r.Context(), id)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	found := false
-	for _, t := range tokens {
-		found = found || t.ID == tid
-	}
-	if !found {
-		s.pageError(w, r, bulletin.Errorf(bulletin.ENOTFOUND, "token not found"))
-		return
-	}
-	if err := s.AdminUsers.RevokeToken(r.Context(), tid); err != nil {
+	if err := s.Accounts.RevokeToken(r.Context(), id, tid, currentUser(r)); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

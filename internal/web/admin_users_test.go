@@ -11,6 +11,7 @@ import (
 )
 
 func TestUsersAndTokens(t *testing.T) {
+	t.Parallel()
 	_, db, base := adminServer(t, "")
 	ctx := context.Background()
 	ad := client(t)

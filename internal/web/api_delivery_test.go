@@ -17,7 +17,6 @@ import (
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 	"bulletin/internal/smtp"
-	"bulletin/templates"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -70,19 +69,9 @@ func deliveryAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB, *ca
 	svc := &delivery.Service{Store: db, Log: slog.New(slog.DiscardHandler),
 		Config:    delivery.Config{BaseURL: "https://news.example.org"},
 		Transport: &smtp.Transport{SMTP: config.PlainSMTP(srv.Addr)}}
-	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db,
-		Delivery: svc, Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	s := wired(db)
+	s.Delivery, s.Metrics = svc, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	ts := serveAs(t, s, asRole(role))
 	return ts, db, cap
 }
 
@@ -96,6 +85,7 @@ func countDeliveries(t *testing.T, db *postgres.DB) int {
 }
 
 func TestIssueSendAPI(t *testing.T) {
+	t.Parallel()
 	ts, db, _ := deliveryAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues/"
 
@@ -131,6 +121,7 @@ func TestIssueSendAPI(t *testing.T) {
 }
 
 func TestIssueSendAPIRefusesNonEditors(t *testing.T) {
+	t.Parallel()
 	for role, want := range map[string]int{"": http.StatusUnauthorized, bulletin.RoleContributor: http.StatusForbidden} {
 		ts, db, cap := deliveryAPI(t, role)
 		base := ts.URL + "/api/v1/newsletters/weekly/issues/1/"
@@ -147,6 +138,7 @@ func TestIssueSendAPIRefusesNonEditors(t *testing.T) {
 }
 
 func TestIssueTestSendAPI(t *testing.T) {
+	t.Parallel()
 	ts, db, cap := deliveryAPI(t, bulletin.RoleEditor)
 	url := ts.URL + "/api/v1/newsletters/weekly/issues/1/test"
 	for _, bad := range []string{`{"email":"not-an-address"}`, `{"email":"a@example.org\r\nBcc: x@example.org"}`, `{"email":"a@example.org","cc":"x"}`, `{}`} {

@@ -42,7 +42,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 		}
 		e.users[name], e.tokens[name] = u, tok
 	}
-	e.ts = serve(t, &Server{Health: db, Tokens: db, Items: db, Newsletters: db, Accounts: db})
+	e.ts = serve(t, wired(db))
 	return e
 }
 

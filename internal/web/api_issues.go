@@ -4,26 +4,9 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"bulletin/internal/bulletin"
 )
-
-// IssueStore is what the issues API reads and changes.
-type IssueStore interface {
-	FindIssues(ctx context.Context, newsletter string) ([]bulletin.Issue, error)
-	FindIssueByNumber(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
-	FindIssueItems(ctx context.Context, issueID int64) ([]bulletin.Item, error)
-	IssueCounts(ctx context.Context, issueID int64) (bulletin.Counts, error)
-	CancelIssue(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
-}
-
-// IssueCompiler compiles the next issue now, or renders a draft or
-// scheduled one again after its items changed (compile.Compiler).
-type IssueCompiler interface {
-	Compile(ctx context.Context, newsletter string, slot *time.Time, allowEmpty bool) (*bulletin.Issue, error)
-	Rerender(ctx context.Context, newsletter string, number int) (*bulletin.Issue, error)
-}
 
 // issueJSON is an issue as the API shows it.
 type issueJSON struct {
@@ -46,9 +29,6 @@ func issueNumber(r *http.Request) (int, error) {
 // handleIssueCompile compiles now: 201 with the issue, or 409 with the
 // reason when there is nothing to compile. Body (optional): {"allow_empty": true}.
 func (s *Server) handleIssueCompile(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
-		return
-	}
 	var in struct {
 		AllowEmpty bool `json:"allow_empty"`
 	}
@@ -67,18 +47,11 @@ func (s *Server) handleIssueCompile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIssueList(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
-		return
-	}
 	list, err := s.Issues.FindIssues(r.Context(), r.PathValue("nl"))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	if list == nil {
 		list = []bulletin.Issue{}
 	}
-	writeJSON(w, http.StatusOK, list)
+	s.answer(w, r, http.StatusOK, list, err)
 }
 
 func (s *Server) handleIssueGet(w http.ResponseWriter, r *http.Request) {
@@ -95,26 +68,12 @@ func (s *Server) handleIssueCancel(w http.ResponseWriter, r *http.Request) {
 // handleIssueRender refreshes the stored snapshot after item edits made
 // during the review window; 422 once sending started.
 func (s *Server) handleIssueRender(w http.ResponseWriter, r *http.Request) {
-	s.changeIssue(w, r, s.Compiler.Rerender)
+	s.changeIssue(w, r, s.Issues.RenderIssueAgain)
 }
 
-// refreshIssue renders again the unsent issue an edited item is in, so
-// that its preview, and what will be sent, show the correction. Should the
-// issue have started sending in between, the error says so.
-func (s *Server) refreshIssue(ctx context.Context, it *bulletin.Item) error {
-	if it.Issue == 0 || s.Compiler == nil {
-		return nil
-	}
-	_, err := s.Compiler.Rerender(ctx, it.Newsletter, it.Issue)
-	return err
-}
-
-// changeIssue runs change on {nl}/{number} for an editor and answers with
-// the changed issue.
+// changeIssue runs change on {nl}/{number} and answers with the changed
+// issue.
 func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func(context.Context, string, int) (*bulletin.Issue, error)) {
-	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
-		return
-	}
 	n, err := issueNumber(r)
 	if err != nil {
 		s.apiError(w, r, err)
@@ -128,12 +87,9 @@ func (s *Server) changeIssue(w http.ResponseWriter, r *http.Request, change func
 	s.writeIssue(w, r, http.StatusOK, is)
 }
 
-// findIssue checks the caller and loads {nl}/{number}, answering the
-// request itself when it cannot.
+// findIssue loads {nl}/{number}, answering the request itself when it
+// cannot.
 func (s *Server) findIssue(w http.ResponseWriter, r *http.Request) (*bulletin.Issue, bool) {
-	if s.requireRole(w, r, bulletin.RoleEditor) == nil {
-		return nil, false
-	}
 	n, err := issueNumber(r)
 	if err != nil {
 		s.apiError(w, r, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -21,8 +20,7 @@ import (
 )
 
 // issuesAPI serves the issues routes over a fresh database with one
-// newsletter and one approved item. The auth middleware is issue 4's; here
-// the test puts the user in the context as it does.
+// newsletter and one approved item, every request coming from role.
 func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 	t.Helper()
 	db := pgtest.New(t)
@@ -35,24 +33,23 @@ func issuesAPI(t *testing.T, role string) (*httptest.Server, *postgres.DB) {
 		VALUES ($1, 'Repair café on Saturday', '<p>Bring a toaster.</p>', 'approved', now())`, nl); err != nil {
 		t.Fatal(err)
 	}
+	s := wired(db)
+	s.Compiler = compiler(t, db)
+	ts := serveAs(t, s, asRole(role))
+	return ts, db
+}
+
+// compiler is the compile stage over db with the built-in templates, wired
+// to the store as main wires it.
+func compiler(t *testing.T, db *postgres.DB) *compile.Compiler {
+	t.Helper()
 	r, err := render.New(templates.Builtin(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &compile.Compiler{Store: db, Render: r.ForCompile("http://localhost:8080")}
-	s := &Server{Log: slog.New(slog.DiscardHandler), Templates: templates.Builtin(), Health: db, Issues: db, Items: db, Compiler: c}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	return ts, db
+	db.RenderIssue = c.RenderAgain
+	return c
 }
 
 func call(t *testing.T, method, url, body string) (int, string) {
@@ -71,6 +68,7 @@ func call(t *testing.T, method, url, body string) (int, string) {
 }
 
 func TestIssuesAPI(t *testing.T) {
+	t.Parallel()
 	ts, _ := issuesAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues"
 
@@ -132,6 +130,7 @@ func TestIssuesAPI(t *testing.T) {
 // rendered again at once; once the issue is sending, the item is frozen and
 // the snapshot stays as sent.
 func TestCorrectingAnItemRendersItsIssueAgain(t *testing.T) {
+	t.Parallel()
 	ts, db := issuesAPI(t, bulletin.RoleEditor)
 	ctx := context.Background()
 	if code, body := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != http.StatusCreated {
@@ -170,6 +169,7 @@ func TestCorrectingAnItemRendersItsIssueAgain(t *testing.T) {
 }
 
 func TestIssuesAPIBadInput(t *testing.T) {
+	t.Parallel()
 	ts, db := issuesAPI(t, bulletin.RoleEditor)
 	base := ts.URL + "/api/v1/newsletters/weekly/issues"
 	for _, tt := range []struct {
@@ -198,6 +198,7 @@ func TestIssuesAPIBadInput(t *testing.T) {
 
 // Only editors and admins manage issues.
 func TestIssuesAPIRequiresEditor(t *testing.T) {
+	t.Parallel()
 	for role, want := range map[string]int{"": 401, bulletin.RoleContributor: 403} {
 		ts, db := issuesAPI(t, role)
 		if code, _ := call(t, "POST", ts.URL+"/api/v1/newsletters/weekly/issues", ""); code != want {

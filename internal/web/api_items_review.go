@@ -6,53 +6,28 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// handleItemPatch edits an item. Contributors may change their own while it
-// is submitted, but not its position; editors any item not yet in an issue.
+// handleItemPatch edits an item as the caller may (ItemService.UpdateItem);
+// an item of an unsent issue is corrected and its issue rendered again.
 func (s *Server) handleItemPatch(w http.ResponseWriter, r *http.Request) {
-	u := s.requireRole(w, r, bulletin.RoleContributor)
-	if u == nil {
-		return
-	}
-	it, err := s.findVisibleItem(r, u)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
+	id, err := apiPathID(r, "item")
 	var upd bulletin.ItemUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if upd.Position != nil && !u.CanEdit() {
-		s.apiError(w, r, bulletin.Errorf(bulletin.EFORBIDDEN, "only editors reorder items"))
-		return
-	}
-	upd.By = u
-	it, err = s.Items.UpdateItem(r.Context(), it.ID, upd)
 	if err == nil {
-		err = s.refreshIssue(r.Context(), it)
+		err = decodeJSON(w, r, &upd)
 	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+	var it *bulletin.Item
+	if err == nil {
+		upd.By = currentUser(r)
+		it, err = s.Items.UpdateItem(r.Context(), id, upd)
 	}
-	writeJSON(w, http.StatusOK, it)
+	s.answer(w, r, http.StatusOK, it, err)
 }
 
 func (s *Server) handleItemDelete(w http.ResponseWriter, r *http.Request) {
-	u := s.requireRole(w, r, bulletin.RoleContributor)
-	if u == nil {
-		return
-	}
-	it, err := s.findVisibleItem(r, u)
+	id, err := apiPathID(r, "item")
 	if err == nil {
-		err = s.Items.DeleteItem(r.Context(), it.ID, u)
+		err = s.Items.DeleteItem(r.Context(), id, currentUser(r))
 	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.answer(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) handleItemApprove(w http.ResponseWriter, r *http.Request) {
@@ -65,28 +40,16 @@ func (s *Server) handleItemReject(w http.ResponseWriter, r *http.Request) {
 
 // reviewItem takes an optional body {"note": "…"}.
 func (s *Server) reviewItem(w http.ResponseWriter, r *http.Request, status string) {
-	u := s.requireRole(w, r, bulletin.RoleEditor)
-	if u == nil {
-		return
-	}
-	it, err := s.findVisibleItem(r, u)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
+	id, err := apiPathID(r, "item")
 	var req struct {
 		Note string `json:"note"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &req); err != nil {
-			s.apiError(w, r, err)
-			return
-		}
+	if err == nil && r.ContentLength != 0 {
+		err = decodeJSON(w, r, &req)
 	}
-	it, err = s.Items.ReviewItem(r.Context(), it.ID, status, req.Note, u)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+	var it *bulletin.Item
+	if err == nil {
+		it, err = s.Items.ReviewItem(r.Context(), id, status, req.Note, currentUser(r))
 	}
-	writeJSON(w, http.StatusOK, it)
+	s.answer(w, r, http.StatusOK, it, err)
 }

@@ -35,7 +35,7 @@ func TestAPIBearerAuth(t *testing.T) {
 	}
 	// A revoked token stops working at once.
 	ts, _ := e.db.FindTokens(context.Background(), e.users["editor"].ID)
-	if err := e.db.RevokeToken(context.Background(), ts[0].ID); err != nil {
+	if err := e.db.RevokeToken(context.Background(), 0, ts[0].ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.must(t, 401, "editor", "GET", "/api/v1/items", nil, nil)

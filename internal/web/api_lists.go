@@ -6,31 +6,15 @@ import (
 	"bulletin/internal/bulletin"
 )
 
-// listAdmin answers 401 or 403 unless the request is an admin's: lists
-// and subscribers are managed by admins only.
-func (s *Server) listAdmin(w http.ResponseWriter, r *http.Request) bool {
-	return s.requireRole(w, r, bulletin.RoleAdmin) != nil
-}
-
 func (s *Server) handleListIndex(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	ls, err := s.Subscribers.FindLists(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
+	ls, err := s.Lists.FindLists(r.Context())
 	if ls == nil {
 		ls = []bulletin.List{}
 	}
-	writeJSON(w, http.StatusOK, ls)
+	s.answer(w, r, http.StatusOK, ls, err)
 }
 
 func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
 	var in struct {
 		Slug        string `json:"slug"`
 		Name        string `json:"name"`
@@ -46,11 +30,7 @@ func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) {
 	if in.DoubleOptin != nil {
 		l.DoubleOptin = *in.DoubleOptin
 	}
-	if err := s.Subscribers.CreateList(r.Context(), l); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, l)
+	s.answer(w, r, http.StatusCreated, l, s.Lists.CreateList(r.Context(), l))
 }
 
 // listWithCounts is a list as GET /api/v1/lists/{list} shows it.
@@ -60,46 +40,25 @@ type listWithCounts struct {
 }
 
 func (s *Server) handleListGet(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	l, err := s.Subscribers.FindListBySlug(r.Context(), r.PathValue("list"))
+	l, err := s.Lists.FindListBySlug(r.Context(), r.PathValue("list"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	c, err := s.Subscribers.CountList(r.Context(), l.Slug)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, listWithCounts{l, c})
+	c, err := s.Lists.CountList(r.Context(), l.Slug)
+	s.answer(w, r, http.StatusOK, listWithCounts{l, c}, err)
 }
 
 func (s *Server) handleListUpdate(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
 	var upd bulletin.ListUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
-		s.apiError(w, r, err)
-		return
+	err := decodeJSON(w, r, &upd)
+	var l *bulletin.List
+	if err == nil {
+		l, err = s.Lists.UpdateList(r.Context(), r.PathValue("list"), upd)
 	}
-	l, err := s.Subscribers.UpdateList(r.Context(), r.PathValue("list"), upd)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, l)
+	s.answer(w, r, http.StatusOK, l, err)
 }
 
 func (s *Server) handleListDelete(w http.ResponseWriter, r *http.Request) {
-	if !s.listAdmin(w, r) {
-		return
-	}
-	if err := s.Subscribers.DeleteList(r.Context(), r.PathValue("list")); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.answer(w, r, http.StatusNoContent, nil, s.Lists.DeleteList(r.Context(), r.PathValue("list")))
 }

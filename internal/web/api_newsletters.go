@@ -1,23 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"time"
 
 	"bulletin/internal/bulletin"
 )
-
-// NewsletterStore is what the newsletters and sections API needs.
-type NewsletterStore interface {
-	FindNewsletters(ctx context.Context) ([]*bulletin.Newsletter, error)
-	FindNewsletterBySlug(ctx context.Context, slug string) (*bulletin.Newsletter, error)
-	CreateNewsletter(ctx context.Context, n *bulletin.Newsletter) error
-	UpdateNewsletter(ctx context.Context, slug string, upd bulletin.NewsletterUpdate) (*bulletin.Newsletter, error)
-	FindSections(ctx context.Context, newsletter string) ([]*bulletin.Section, error)
-	CreateSection(ctx context.Context, newsletter string, s *bulletin.Section) error
-	UpdateSection(ctx context.Context, newsletter, slug string, upd bulletin.SectionUpdate) (*bulletin.Section, error)
-}
 
 // newsletterJSON shows send_delay as a Go duration string ("17h0m0s").
 type newsletterJSON struct {
@@ -50,7 +38,7 @@ type newsletterRequest struct {
 }
 
 func (q *newsletterRequest) update() (bulletin.NewsletterUpdate, error) {
-	upd := bulletin.NewsletterUpdate{Name: q.Name, Description: q.Description, FromName: q.FromName,
+	upd := bulletin.NewsletterUpdate{Slug: q.Slug, Name: q.Name, Description: q.Description, FromName: q.FromName,
 		FromEmail: q.FromEmail, ReplyTo: q.ReplyTo, Schedule: q.Schedule, SubjectTemplate: q.SubjectTemplate,
 		Intro: q.Intro, AutoSend: q.AutoSend, Lists: q.Lists, IsDefault: q.IsDefault}
 	if q.SendDelay != nil {
@@ -64,37 +52,20 @@ func (q *newsletterRequest) update() (bulletin.NewsletterUpdate, error) {
 }
 
 func (s *Server) handleNewsletterList(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleContributor) == nil {
-		return
-	}
 	ns, err := s.Newsletters.FindNewsletters(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	out := make([]newsletterJSON, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, toNewsletterJSON(n))
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) handleNewsletterGet(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleContributor) == nil {
-		return
-	}
 	n, err := s.Newsletters.FindNewsletterBySlug(r.Context(), r.PathValue("nl"))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+	s.answerNewsletter(w, r, http.StatusOK, n, err)
 }
 
 func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
-		return
-	}
 	var req newsletterRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.apiError(w, r, err)
@@ -119,27 +90,23 @@ func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleNewsletterPatch(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
-		return
-	}
 	var req newsletterRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.apiError(w, r, err)
-		return
+	var upd bulletin.NewsletterUpdate
+	err := decodeJSON(w, r, &req)
+	if err == nil {
+		upd, err = req.update()
 	}
-	if req.Slug != nil && *req.Slug != r.PathValue("nl") {
-		s.apiError(w, r, bulletin.Errorf(bulletin.EINVALID, "slug: cannot change (archive links use it)"))
-		return
+	var n *bulletin.Newsletter
+	if err == nil {
+		n, err = s.Newsletters.UpdateNewsletter(r.Context(), r.PathValue("nl"), upd)
 	}
-	upd, err := req.update()
+	s.answerNewsletter(w, r, http.StatusOK, n, err)
+}
+
+func (s *Server) answerNewsletter(w http.ResponseWriter, r *http.Request, status int, n *bulletin.Newsletter, err error) {
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	n, err := s.Newsletters.UpdateNewsletter(r.Context(), r.PathValue("nl"), upd)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toNewsletterJSON(n))
+	writeJSON(w, status, toNewsletterJSON(n))
 }

@@ -7,24 +7,14 @@ import (
 )
 
 func (s *Server) handleSectionList(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleContributor) == nil {
-		return
-	}
 	ss, err := s.Newsletters.FindSections(r.Context(), r.PathValue("nl"))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	if ss == nil {
 		ss = []*bulletin.Section{}
 	}
-	writeJSON(w, http.StatusOK, ss)
+	s.answer(w, r, http.StatusOK, ss, err)
 }
 
 func (s *Server) handleSectionCreate(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
-		return
-	}
 	var req struct {
 		Slug     string `json:"slug"`
 		Name     string `json:"name"`
@@ -44,18 +34,11 @@ func (s *Server) handleSectionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSectionPatch(w http.ResponseWriter, r *http.Request) {
-	if s.requireRole(w, r, bulletin.RoleAdmin) == nil {
-		return
-	}
 	var upd bulletin.SectionUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
-		s.apiError(w, r, err)
-		return
+	err := decodeJSON(w, r, &upd)
+	var sec *bulletin.Section
+	if err == nil {
+		sec, err = s.Newsletters.UpdateSection(r.Context(), r.PathValue("nl"), r.PathValue("slug"), upd)
 	}
-	sec, err := s.Newsletters.UpdateSection(r.Context(), r.PathValue("nl"), r.PathValue("slug"), upd)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sec)
+	s.answer(w, r, http.StatusOK, sec, err)
 }

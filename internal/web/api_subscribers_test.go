@@ -9,6 +9,7 @@ import (
 )
 
 func TestListsAPI(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	admin := []string{"X-Test-Role", "admin"}
 	// Who may: nobody anonymous, no editor.
@@ -73,6 +74,7 @@ func TestListsAPI(t *testing.T) {
 }
 
 func TestSubscriberAddAPI(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", false, true)
 	if code, _ := e.do("POST", "/api/v1/lists/weekly/subscribers", "application/json", `{"email":"x@example.org"}`); code != 401 {
@@ -112,6 +114,7 @@ func TestSubscriberAddAPI(t *testing.T) {
 }
 
 func TestSubscriberImportExportAPI(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	admin := []string{"X-Test-Role", "admin"}
@@ -148,6 +151,7 @@ func TestSubscriberImportExportAPI(t *testing.T) {
 }
 
 func TestSubscriberFindAndErase(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	admin := []string{"X-Test-Role", "admin"}

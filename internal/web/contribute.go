@@ -24,9 +24,8 @@ func (s *Server) handleContribute(w http.ResponseWriter, r *http.Request) {
 		s.contributePage(w, r, http.StatusOK, &v)
 		return
 	}
-	u := currentUser(r)
-	it.ContributorID, it.Status = &u.ID, bulletin.ItemSubmitted
-	if err := s.AdminItems.CreateItem(r.Context(), it); err != nil {
+	it.Status = bulletin.ItemSubmitted
+	if err := s.Items.SubmitItem(r.Context(), it, currentUser(r)); err != nil {
 		v.Error = bulletin.ErrorMessage(err)
 		s.contributePage(w, r, statusOf(err), &v)
 		return
@@ -37,7 +36,7 @@ func (s *Server) handleContribute(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) contributePage(w http.ResponseWriter, r *http.Request, status int, v *itemFormView) {
 	u := currentUser(r)
-	mine, err := s.AdminItems.FindItems(r.Context(), bulletin.ItemFilter{ContributorID: &u.ID})
+	mine, err := s.Items.FindItems(r.Context(), bulletin.ItemFilter{ContributorID: &u.ID, By: u})
 	if err != nil {
 		s.pageError(w, r, err)
 		return

@@ -47,3 +47,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// answer writes v with status, or err when there is one: the last line of
+// most API handlers. A 204 has no body.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	switch {
+	case err != nil:
+		s.apiError(w, r, err)
+	case status == http.StatusNoContent:
+		w.WriteHeader(status)
+	default:
+		writeJSON(w, status, v)
+	}
+}

@@ -55,7 +55,7 @@ func (s *Server) publicFailed(w http.ResponseWriter, r *http.Request, err error)
 
 // publicList returns the public list named in the path, or answers 404.
 func (s *Server) publicList(w http.ResponseWriter, r *http.Request) *bulletin.List {
-	l, err := s.Subscribers.FindListBySlug(r.Context(), r.PathValue("list"))
+	l, err := s.Lists.FindListBySlug(r.Context(), r.PathValue("list"))
 	if err == nil && !l.Public {
 		err = bulletin.Errorf(bulletin.ENOTFOUND, "list not found")
 	}

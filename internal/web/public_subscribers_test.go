@@ -10,6 +10,7 @@ import (
 )
 
 func TestSubscribeDoubleOptInByEmail(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	code, body := e.do("GET", "/subscribe/weekly", "", "")
@@ -67,6 +68,7 @@ func TestSubscribeDoubleOptInByEmail(t *testing.T) {
 }
 
 func TestSubscribeSingleOptIn(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("open", true, false)
 	code, body := e.postForm("/subscribe/open", url.Values{"email": {"sol@example.net"}})
@@ -83,6 +85,7 @@ func TestSubscribeSingleOptIn(t *testing.T) {
 
 // The answer is byte-for-byte the same whatever the address's state.
 func TestSubscribeNoEnumeration(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	e.subscriber("weekly", "active@example.org", true)
@@ -120,6 +123,7 @@ func TestSubscribeNoEnumeration(t *testing.T) {
 }
 
 func TestSubscribeBadInput(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	e.list("staff", false, false)
@@ -165,6 +169,7 @@ func TestSubscribeBadInput(t *testing.T) {
 }
 
 func TestSubscribeRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	// Per address: three, then 429, whoever asks.
@@ -192,6 +197,7 @@ func TestSubscribeRateLimited(t *testing.T) {
 }
 
 func TestConfirmExpiredAndUnknown(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("weekly", true, true)
 	res := e.subscriber("weekly", "late@example.org", false)
@@ -216,6 +222,7 @@ func TestConfirmExpiredAndUnknown(t *testing.T) {
 // List-Unsubscribe=One-Click, no cookie, no CSRF token, with and without
 // Sec-Fetch-Site. 200 directly, immediate, idempotent.
 func TestOneClickUnsubscribeRFC8058(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("a", true, true)
 	e.list("b", false, false)
@@ -264,6 +271,7 @@ func TestOneClickUnsubscribeRFC8058(t *testing.T) {
 }
 
 func TestOneClickUnsubscribeMultipart(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("a", true, true)
 	res := e.subscriber("a", "multi@example.org", true)
@@ -278,6 +286,7 @@ func TestOneClickUnsubscribeMultipart(t *testing.T) {
 }
 
 func TestPreferencesPage(t *testing.T) {
+	t.Parallel()
 	e := newSubsEnv(t)
 	e.list("a", true, true)
 	e.list("b", true, true)

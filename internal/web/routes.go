@@ -2,149 +2,195 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"bulletin/internal/bulletin"
 )
 
-// routes lists every route of the service in one place.
+// Who may call a route: anyone, or a logged-in user holding at least a role.
+const (
+	anyone      = ""
+	contributor = bulletin.RoleContributor
+	editor      = bulletin.RoleEditor
+	admin       = bulletin.RoleAdmin
+)
+
+// route is one line of the route table.
+type route struct {
+	Pattern string // "METHOD /path"
+	Role    string // the least role; anyone for public routes
+	Handler http.Handler
+}
+
+// isAPI reports whether the route answers in JSON (401/403 bodies) rather
+// than with pages (login redirect, 403 page).
+func (rt route) isAPI() bool { return strings.Contains(rt.Pattern, " /api/") }
+
+// routes registers the table, wrapping each route in its role check.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.Handle("GET /static/", s.static())
-
-	// Issues (api_issues.go): compile now, list, read, preview, cancel, render again.
-	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues", s.handleIssueCompile)
-	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues", s.handleIssueList)
-	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}", s.handleIssueGet)
-	mux.HandleFunc("GET /api/v1/newsletters/{nl}/issues/{number}/preview", s.handleIssuePreview)
-	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", s.handleIssueCancel)
-
-	// Delivery (api_delivery.go) and Prometheus metrics, when main wired them.
-	if s.Delivery != nil {
-		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/send", s.handleIssueSend)
-		mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/test", s.handleIssueTest)
+	s.table = s.routeTable()
+	for _, rt := range s.table {
+		h := rt.Handler
+		switch {
+		case rt.Role == anyone:
+		case rt.isAPI():
+			h = s.apiRole(rt.Role, h)
+		default:
+			h = s.role(rt.Role, h)
+		}
+		mux.Handle(rt.Pattern, h)
 	}
+}
+
+// routeTable lists every route of the service and who may call it: the one
+// place to look. Parts whose service main did not wire are left out.
+func (s *Server) routeTable() []route {
+	var t []route
+	add := func(pattern, role string, h http.HandlerFunc) { t = append(t, route{pattern, role, h}) }
+	add("GET /healthz", anyone, s.handleHealthz)
+	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
+	t = append(t, route{"GET /static/", anyone, s.static()})
 	if s.Metrics != nil {
-		mux.Handle("GET /metrics", s.Metrics)
+		t = append(t, route{"GET /metrics", anyone, s.Metrics})
 	}
-	mux.HandleFunc("POST /api/v1/newsletters/{nl}/issues/{number}/render", s.handleIssueRender)
 
-	// Items, newsletters, sections (api_items.go, api_newsletters.go, api_sections.go).
-	mux.HandleFunc("POST /api/v1/items", s.handleItemCreate)
-	mux.HandleFunc("GET /api/v1/items", s.handleItemList)
-	mux.HandleFunc("GET /api/v1/items/{id}", s.handleItemGet)
-	mux.HandleFunc("PATCH /api/v1/items/{id}", s.handleItemPatch)
-	mux.HandleFunc("DELETE /api/v1/items/{id}", s.handleItemDelete)
-	mux.HandleFunc("POST /api/v1/items/{id}/approve", s.handleItemApprove)
-	mux.HandleFunc("POST /api/v1/items/{id}/reject", s.handleItemReject)
-	mux.HandleFunc("GET /api/v1/newsletters", s.handleNewsletterList)
-	mux.HandleFunc("POST /api/v1/newsletters", s.handleNewsletterCreate)
-	mux.HandleFunc("GET /api/v1/newsletters/{nl}", s.handleNewsletterGet)
-	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}", s.handleNewsletterPatch)
-	mux.HandleFunc("GET /api/v1/newsletters/{nl}/sections", s.handleSectionList)
-	mux.HandleFunc("POST /api/v1/newsletters/{nl}/sections", s.handleSectionCreate)
-	mux.HandleFunc("PATCH /api/v1/newsletters/{nl}/sections/{slug}", s.handleSectionPatch)
-	mux.HandleFunc("GET /api/v1/users", s.handleAPIUserList)
-	mux.HandleFunc("POST /api/v1/users", s.handleAPIUserCreate)
-	mux.HandleFunc("PATCH /api/v1/users/{id}", s.handleAPIUserPatch)
-	mux.HandleFunc("DELETE /api/v1/users/{id}", s.handleAPIUserDelete)
-	mux.HandleFunc("GET /api/v1/tokens", s.handleAPITokenList)
-	mux.HandleFunc("POST /api/v1/tokens", s.handleAPITokenCreate)
-	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleAPITokenDelete)
-
-	// Lists and subscribers: public pages, then the JSON API.
-	mux.HandleFunc("GET /subscribe/{list}", s.handleSubscribeForm)
-	mux.HandleFunc("POST /subscribe/{list}", s.handleSubscribe)
-	mux.HandleFunc("GET /confirm/{token}", s.handleConfirmPage) // shows a button: scanners fetch links
-	mux.HandleFunc("POST /confirm/{token}", s.handleConfirm)
-	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
-	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe) // RFC 8058 one-click
-	mux.HandleFunc("GET /preferences/{token}", s.handlePreferencesForm)
-	mux.HandleFunc("POST /preferences/{token}", s.handlePreferences)
-	mux.HandleFunc("GET /api/v1/lists", s.handleListIndex)
-	mux.HandleFunc("POST /api/v1/lists", s.handleListCreate)
-	mux.HandleFunc("GET /api/v1/lists/{list}", s.handleListGet)
-	mux.HandleFunc("PATCH /api/v1/lists/{list}", s.handleListUpdate)
-	mux.HandleFunc("DELETE /api/v1/lists/{list}", s.handleListDelete)
-	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers", s.handleSubscriberAdd)
-	mux.HandleFunc("POST /api/v1/lists/{list}/subscribers/import", s.handleSubscriberImport)
-	mux.HandleFunc("GET /api/v1/lists/{list}/subscribers/export", s.handleSubscriberExport)
-	mux.HandleFunc("GET /api/v1/subscribers", s.handleSubscriberFind)
-	mux.HandleFunc("DELETE /api/v1/subscribers/{id}", s.handleSubscriberErase)
+	if s.Issues != nil && s.Compiler != nil {
+		add("POST /api/v1/newsletters/{nl}/issues", editor, s.handleIssueCompile)
+	}
+	if s.Issues != nil { // api_issues.go
+		add("GET /api/v1/newsletters/{nl}/issues", editor, s.handleIssueList)
+		add("GET /api/v1/newsletters/{nl}/issues/{number}", editor, s.handleIssueGet)
+		add("GET /api/v1/newsletters/{nl}/issues/{number}/preview", editor, s.handleIssuePreview)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", editor, s.handleIssueCancel)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/render", editor, s.handleIssueRender)
+	}
+	if s.Issues != nil && s.Delivery != nil { // api_delivery.go
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/send", editor, s.handleIssueSend)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/test", editor, s.handleIssueTest)
+	}
+	if s.Items != nil { // api_items.go, api_items_review.go
+		add("POST /api/v1/items", contributor, s.handleItemCreate)
+		add("GET /api/v1/items", contributor, s.handleItemList)
+		add("GET /api/v1/items/{id}", contributor, s.handleItemGet)
+		add("PATCH /api/v1/items/{id}", contributor, s.handleItemPatch)
+		add("DELETE /api/v1/items/{id}", contributor, s.handleItemDelete)
+		add("POST /api/v1/items/{id}/approve", editor, s.handleItemApprove)
+		add("POST /api/v1/items/{id}/reject", editor, s.handleItemReject)
+	}
+	if s.Newsletters != nil { // api_newsletters.go, api_sections.go
+		add("GET /api/v1/newsletters", contributor, s.handleNewsletterList)
+		add("POST /api/v1/newsletters", admin, s.handleNewsletterCreate)
+		add("GET /api/v1/newsletters/{nl}", contributor, s.handleNewsletterGet)
+		add("PATCH /api/v1/newsletters/{nl}", admin, s.handleNewsletterPatch)
+		add("GET /api/v1/newsletters/{nl}/sections", contributor, s.handleSectionList)
+		add("POST /api/v1/newsletters/{nl}/sections", admin, s.handleSectionCreate)
+		add("PATCH /api/v1/newsletters/{nl}/sections/{slug}", admin, s.handleSectionPatch)
+	}
+	if s.Accounts != nil { // api_accounts.go, api_tokens.go
+		add("GET /api/v1/users", admin, s.handleAPIUserList)
+		add("POST /api/v1/users", admin, s.handleAPIUserCreate)
+		add("PATCH /api/v1/users/{id}", admin, s.handleAPIUserPatch)
+		add("DELETE /api/v1/users/{id}", admin, s.handleAPIUserDelete)
+		add("GET /api/v1/tokens", contributor, s.handleAPITokenList)
+		add("POST /api/v1/tokens", contributor, s.handleAPITokenCreate)
+		add("DELETE /api/v1/tokens/{id}", contributor, s.handleAPITokenDelete)
+	}
+	if s.Lists != nil && s.Subscribers != nil { // public_*.go, api_lists.go, api_subscribers.go
+		add("GET /subscribe/{list}", anyone, s.handleSubscribeForm)
+		add("POST /subscribe/{list}", anyone, s.handleSubscribe)
+		add("GET /confirm/{token}", anyone, s.handleConfirmPage) // shows a button: scanners fetch links
+		add("POST /confirm/{token}", anyone, s.handleConfirm)
+		add("GET /unsubscribe/{token}", anyone, s.handleUnsubscribePage)
+		add("POST /unsubscribe/{token}", anyone, s.handleUnsubscribe) // RFC 8058 one-click
+		add("GET /preferences/{token}", anyone, s.handlePreferencesForm)
+		add("POST /preferences/{token}", anyone, s.handlePreferences)
+		add("GET /api/v1/lists", admin, s.handleListIndex)
+		add("POST /api/v1/lists", admin, s.handleListCreate)
+		add("GET /api/v1/lists/{list}", admin, s.handleListGet)
+		add("PATCH /api/v1/lists/{list}", admin, s.handleListUpdate)
+		add("DELETE /api/v1/lists/{list}", admin, s.handleListDelete)
+		add("POST /api/v1/lists/{list}/subscribers", contributor, s.handleSubscriberAdd)
+		add("POST /api/v1/lists/{list}/subscribers/import", admin, s.handleSubscriberImport)
+		add("GET /api/v1/lists/{list}/subscribers/export", admin, s.handleSubscriberExport)
+		add("GET /api/v1/subscribers", admin, s.handleSubscriberFind)
+		add("DELETE /api/v1/subscribers/{id}", admin, s.handleSubscriberErase)
+	}
 
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
-		mux.HandleFunc("GET /{$}", a.handleRoot)
-		mux.HandleFunc("GET /archive/{$}", a.handleRoot)
-		mux.HandleFunc("GET /archive/{nl}/{$}", a.handleIndex)
-		mux.HandleFunc("GET /archive/{nl}/{yyyy}/{mm}/{$}", a.handleMonth)
-		mux.HandleFunc("GET /archive/{nl}/{number}", a.handleIssue)
-		mux.HandleFunc("GET /archive/{nl}/{number}/email", a.handleEmail)
-		mux.HandleFunc("GET /archive/{nl}/feed.atom", a.handleFeed)
-		mux.HandleFunc("GET /archive/{nl}/search", a.handleSearch)
-		mux.HandleFunc("GET /archive/{nl}/{rest...}", a.handleUnknown)
+		add("GET /{$}", anyone, a.handleRoot)
+		add("GET /archive/{$}", anyone, a.handleRoot)
+		add("GET /archive/{nl}/{$}", anyone, a.handleIndex)
+		add("GET /archive/{nl}/{yyyy}/{mm}/{$}", anyone, a.handleMonth)
+		add("GET /archive/{nl}/{number}", anyone, a.handleIssue)
+		add("GET /archive/{nl}/{number}/email", anyone, a.handleEmail)
+		add("GET /archive/{nl}/feed.atom", anyone, a.handleFeed)
+		add("GET /archive/{nl}/search", anyone, a.handleSearch)
+		add("GET /archive/{nl}/{rest...}", anyone, a.handleUnknown)
 	}
 
-	// Admin and contributor UI (issue 9). Each page names the least role it
-	// needs; pages whose store is not wired are not routed.
-	if s.sessions != nil {
-		mux.HandleFunc("GET /login", s.handleLoginForm)
-		mux.HandleFunc("POST /login", s.handleLogin)
-		mux.HandleFunc("POST /logout", s.handleLogout)
-		mux.HandleFunc("GET /admin/login", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
-		})
-		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusSeeOther))
-		mux.Handle("GET /admin/{$}", s.role(bulletin.RoleEditor, s.handleDashboard))
-		if s.AdminItems != nil {
-			mux.Handle("GET /contribute", s.role(bulletin.RoleContributor, s.handleContributeForm))
-			mux.Handle("POST /contribute", s.role(bulletin.RoleContributor, s.handleContribute))
-			mux.Handle("GET /admin/items", s.role(bulletin.RoleEditor, s.handleQueue))
-			mux.Handle("GET /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEditForm))
-			mux.Handle("POST /admin/items/{id}/edit", s.role(bulletin.RoleEditor, s.handleQueueEdit))
-			mux.Handle("POST /admin/items/{id}/approve", s.role(bulletin.RoleEditor, s.handleQueueApprove))
-			mux.Handle("POST /admin/items/{id}/reject", s.role(bulletin.RoleEditor, s.handleQueueReject))
-			mux.Handle("POST /admin/items/{id}/move", s.role(bulletin.RoleEditor, s.handleQueueMove))
-		}
-		if s.Issues != nil && s.Compiler != nil {
-			mux.Handle("GET /admin/issues", s.role(bulletin.RoleEditor, s.handleIssues))
-			mux.Handle("POST /admin/issues/{nl}/compile", s.role(bulletin.RoleEditor, s.handleIssueCompileNow))
-			mux.Handle("GET /admin/issues/{nl}/{number}", s.role(bulletin.RoleEditor, s.handleIssue))
-			mux.Handle("POST /admin/issues/{nl}/{number}/cancel", s.role(bulletin.RoleEditor, s.handleIssueCancelNow))
-		}
-		if s.Issues != nil && s.Delivery != nil {
-			mux.Handle("POST /admin/issues/{nl}/{number}/send", s.role(bulletin.RoleEditor, s.handleIssueSendNow))
-			mux.Handle("POST /admin/issues/{nl}/{number}/test", s.role(bulletin.RoleEditor, s.handleIssueTestSend))
-		}
-		if s.AdminUsers != nil {
-			mux.Handle("GET /admin/users", s.role(bulletin.RoleAdmin, s.handleUsers))
-			mux.Handle("POST /admin/users", s.role(bulletin.RoleAdmin, s.handleUserCreate))
-			mux.Handle("GET /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUser))
-			mux.Handle("POST /admin/users/{id}", s.role(bulletin.RoleAdmin, s.handleUserUpdate))
-			mux.Handle("POST /admin/users/{id}/delete", s.role(bulletin.RoleAdmin, s.handleUserDelete))
-			mux.Handle("POST /admin/users/{id}/tokens", s.role(bulletin.RoleAdmin, s.handleTokenCreate))
-			mux.Handle("POST /admin/users/{id}/tokens/{token}/revoke", s.role(bulletin.RoleAdmin, s.handleTokenRevoke))
-		}
-		if s.Newsletters != nil {
-			mux.Handle("GET /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletters))
-			mux.Handle("POST /admin/newsletters", s.role(bulletin.RoleAdmin, s.handleNewsletterAdd))
-			mux.Handle("GET /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletter))
-			mux.Handle("POST /admin/newsletters/{nl}", s.role(bulletin.RoleAdmin, s.handleNewsletterSave))
-			mux.Handle("POST /admin/newsletters/{nl}/sections", s.role(bulletin.RoleAdmin, s.handleSectionAdd))
-		}
-		if s.Subscribers != nil {
-			mux.Handle("GET /admin/lists", s.role(bulletin.RoleAdmin, s.handleLists))
-			mux.Handle("POST /admin/lists", s.role(bulletin.RoleAdmin, s.handleListAdd))
-			mux.Handle("POST /admin/lists/{list}", s.role(bulletin.RoleAdmin, s.handleListSave))
-			mux.Handle("POST /admin/lists/{list}/delete", s.role(bulletin.RoleAdmin, s.handleListRemove))
-			mux.Handle("POST /admin/lists/{list}/import", s.role(bulletin.RoleAdmin, s.handleListImport))
-			mux.Handle("GET /admin/imports/{id}", s.role(bulletin.RoleAdmin, s.handleImport))
-			mux.Handle("GET /admin/subscribers", s.role(bulletin.RoleAdmin, s.handleSubscribers))
-			mux.Handle("POST /admin/subscribers", s.role(bulletin.RoleAdmin, s.handleSubscriberAddForm))
-			mux.Handle("POST /admin/subscribers/{id}/erase", s.role(bulletin.RoleAdmin, s.handleSubscriberEraseForm))
-		}
-		if s.Captured != nil {
-			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
-			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))
-			mux.Handle("GET /admin/captured/{id}/html", s.role(bulletin.RoleEditor, s.handleCapturedHTML))
-		}
+	if s.sessions == nil {
+		return t
 	}
+	// Logins, then the admin and contributor pages.
+	add("GET /login", anyone, s.handleLoginForm)
+	add("POST /login", anyone, s.handleLogin)
+	add("POST /logout", anyone, s.handleLogout)
+	add("GET /admin/login", anyone, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+	})
+	t = append(t, route{"GET /admin", anyone, http.RedirectHandler("/admin/", http.StatusSeeOther)})
+	add("GET /admin/{$}", editor, s.handleDashboard)
+	if s.Items != nil && s.Newsletters != nil {
+		add("GET /contribute", contributor, s.handleContributeForm)
+		add("POST /contribute", contributor, s.handleContribute)
+		add("GET /admin/items", editor, s.handleQueue)
+		add("GET /admin/items/{id}/edit", editor, s.handleQueueEditForm)
+		add("POST /admin/items/{id}/edit", editor, s.handleQueueEdit)
+		add("POST /admin/items/{id}/approve", editor, s.handleQueueApprove)
+		add("POST /admin/items/{id}/reject", editor, s.handleQueueReject)
+		add("POST /admin/items/{id}/move", editor, s.handleQueueMove)
+	}
+	if s.Issues != nil && s.Compiler != nil {
+		add("GET /admin/issues", editor, s.handleIssues)
+		add("POST /admin/issues/{nl}/compile", editor, s.handleIssueCompileNow)
+		add("GET /admin/issues/{nl}/{number}", editor, s.handleIssue)
+		add("POST /admin/issues/{nl}/{number}/cancel", editor, s.handleIssueCancelNow)
+	}
+	if s.Issues != nil && s.Delivery != nil {
+		add("POST /admin/issues/{nl}/{number}/send", editor, s.handleIssueSendNow)
+		add("POST /admin/issues/{nl}/{number}/test", editor, s.handleIssueTestSend)
+	}
+	if s.Accounts != nil {
+		add("GET /admin/users", admin, s.handleUsers)
+		add("POST /admin/users", admin, s.handleUserCreate)
+		add("GET /admin/users/{id}", admin, s.handleUser)
+		add("POST /admin/users/{id}", admin, s.handleUserUpdate)
+		add("POST /admin/users/{id}/delete", admin, s.handleUserDelete)
+		add("POST /admin/users/{id}/tokens", admin, s.handleTokenCreate)
+		add("POST /admin/users/{id}/tokens/{token}/revoke", admin, s.handleTokenRevoke)
+	}
+	if s.Newsletters != nil {
+		add("GET /admin/newsletters", admin, s.handleNewsletters)
+		add("POST /admin/newsletters", admin, s.handleNewsletterAdd)
+		add("GET /admin/newsletters/{nl}", admin, s.handleNewsletter)
+		add("POST /admin/newsletters/{nl}", admin, s.handleNewsletterSave)
+		add("POST /admin/newsletters/{nl}/sections", admin, s.handleSectionAdd)
+	}
+	if s.Lists != nil && s.Subscribers != nil {
+		add("GET /admin/lists", admin, s.handleLists)
+		add("POST /admin/lists", admin, s.handleListAdd)
+		add("POST /admin/lists/{list}", admin, s.handleListSave)
+		add("POST /admin/lists/{list}/delete", admin, s.handleListRemove)
+		add("POST /admin/lists/{list}/import", admin, s.handleListImport)
+		add("GET /admin/imports/{id}", admin, s.handleImport)
+		add("GET /admin/subscribers", admin, s.handleSubscribers)
+		add("POST /admin/subscribers", admin, s.handleSubscriberAddForm)
+		add("POST /admin/subscribers/{id}/erase", admin, s.handleSubscriberEraseForm)
+	}
+	if s.Captured != nil {
+		add("GET /admin/captured/{$}", editor, s.handleCapturedList)
+		add("GET /admin/captured/{id}", editor, s.handleCapturedShow)
+		add("GET /admin/captured/{id}/html", editor, s.handleCapturedHTML)
+	}
+	return t
 }

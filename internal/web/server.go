@@ -1,6 +1,7 @@
 // Package web serves Bulletin over HTTP: the public archive and subscriber
-// pages, the admin UI and the JSON API. Every route is in routes.go. The
-// package declares the small interfaces it needs; main wires the store in.
+// pages, the admin UI and the JSON API. Every route, and who may call it, is
+// in routes.go. Handlers parse the request, call one method of a service
+// declared in internal/bulletin and write the answer; main wires the store.
 package web
 
 import (
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"bulletin/internal/bulletin"
+
 	"github.com/alexedwards/scs/v2"
 )
 
@@ -18,39 +21,36 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// Server holds the dependencies of every handler. Fields are set by main.
+// Server holds the dependencies of every handler. Fields are set by main;
+// a route whose service is nil is not served.
 type Server struct {
 	Log       *slog.Logger
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
-	Archive   ArchiveStore  // the public archive; nil serves none
-	Issues    IssueStore    // api_issues.go
-	Compiler  IssueCompiler // api_issues.go
-	Delivery  Sender        // api_delivery.go; nil: no send routes
-	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
+	Metrics   http.Handler // GET /metrics (a registry made by main)
 
-	Tokens      TokenStore      // bearer auth of the JSON API
-	Items       ItemStore       // items API
-	Newsletters NewsletterStore // newsletters and sections API
-	Accounts    AccountStore    // users and tokens API
+	// The services, one per resource (bulletin/service.go). The JSON API
+	// and the admin pages call the same ones.
+	Items       bulletin.ItemService
+	Issues      bulletin.IssueService
+	Compiler    bulletin.IssueCompiler
+	Delivery    bulletin.SendingService
+	Newsletters bulletin.NewsletterService
+	Lists       bulletin.ListService
+	Subscribers bulletin.SubscriberService
+	Accounts    bulletin.AccountService
+	Archive     ArchiveStore // the public archive
 
-	// Lists and subscribers (subscribers.go); the store queues double
-	// opt-in emails for the mail-queue service. Uploaded imports are jobs.
-	Subscribers SubscriberStore
-	ImportJobs  ImportJobStore
-
-	// Admin UI (issue 9): logins and the pages' stores.
-	Sessions      scs.Store    // the sessions table (scs pgxstore); nil = no logins
-	Users         SessionUsers // password check and session users
-	Captured      CapturedMessages
-	AdminItems    ItemPages // review queue and /contribute
-	AdminFailures DeliveryFailures
-	AdminUsers    UserPages
+	Users      SessionUsers     // who is calling: logins, sessions, API tokens
+	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
+	Captured   CapturedMessages // the built-in SMTP capture's messages
+	ImportJobs ImportJobStore   // uploaded imports run as jobs by the import-jobs service
 	// TemplatesInUse names the templates folder for the newsletters page
 	// ("" = built-in).
 	TemplatesInUse string
 
+	table        []route // routes.go, kept for the OpenAPI document
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager

@@ -12,7 +12,8 @@ import (
 )
 
 func TestStaticCSS(t *testing.T) {
-	ts := serve(t, &Server{Health: pgtest.New(t)})
+	t.Parallel()
+	ts := serve(t, wired(pgtest.New(t)))
 	resp, err := http.Get(ts.URL + "/static/style.css")
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +26,8 @@ func TestStaticCSS(t *testing.T) {
 
 // A cross-site form POST is refused before any handler runs (CSRF).
 func TestCrossOriginPostRefused(t *testing.T) {
-	ts := serve(t, &Server{Health: pgtest.New(t)})
+	t.Parallel()
+	ts := serve(t, wired(pgtest.New(t)))
 	req, _ := http.NewRequest("POST", ts.URL+"/healthz", strings.NewReader(url.Values{"a": {"b"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -41,6 +43,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 
 // A web template that does not parse stops start-up with its file and line.
 func TestBrokenTemplateFailsAtStart(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"web/layout.html":      {Data: []byte(`{{block "content" .}}{{end}}`)},
 		"web/archive/x.html":   {Data: []byte("ok\n{{define \"content\"}}{{.Title}\n{{end}}")},

@@ -12,13 +12,16 @@ import (
 	"github.com/alexedwards/scs/v2"
 )
 
-// SessionUsers is what logging in needs from the user store. The password
-// check lives with the users (one place for argon2id); main adapts it.
+// SessionUsers is who is calling: logins, sessions and API tokens. The
+// password check lives with the users (one place for argon2id).
 type SessionUsers interface {
 	FindUserByID(ctx context.Context, id int64) (*bulletin.User, error)
 	// Authenticate returns the user whose email and password match, and
 	// an EUNAUTHORIZED error for a wrong email or password alike.
 	Authenticate(ctx context.Context, email, password string) (*bulletin.User, error)
+	// FindUserByToken returns the owner of a valid API token,
+	// EUNAUTHORIZED otherwise.
+	FindUserByToken(ctx context.Context, token string) (*bulletin.User, error)
 }
 
 const sessionUserKey = "user_id"

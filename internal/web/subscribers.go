@@ -1,39 +1,12 @@
 package web
 
 import (
-	"context"
-	"io"
 	"net/netip"
 	"sync"
 	"time"
 
-	"bulletin/internal/bulletin"
-
 	"golang.org/x/time/rate"
 )
-
-// SubscriberStore is what the list and subscriber pages and API need.
-type SubscriberStore interface {
-	FindLists(ctx context.Context) ([]bulletin.List, error)
-	FindListBySlug(ctx context.Context, slug string) (*bulletin.List, error)
-	CreateList(ctx context.Context, l *bulletin.List) error
-	UpdateList(ctx context.Context, slug string, upd bulletin.ListUpdate) (*bulletin.List, error)
-	DeleteList(ctx context.Context, slug string) error
-	CountList(ctx context.Context, slug string) (bulletin.ListCounts, error)
-
-	Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error)
-	FindConfirmation(ctx context.Context, token string) (*bulletin.SubscribeResult, error)
-	ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error)
-	Unsubscribe(ctx context.Context, token string) (*bulletin.Subscriber, error)
-	FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error)
-	FindPreferences(ctx context.Context, token string) (*bulletin.Preferences, error)
-	SavePreferences(ctx context.Context, token string, upd bulletin.PreferencesUpdate) (*bulletin.Preferences, error)
-
-	FindSubscribers(ctx context.Context, email string, after int64, limit int) ([]bulletin.SubscriberDetail, error)
-	EraseSubscriber(ctx context.Context, id int64) error
-	ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error)
-	ExportSubscribers(ctx context.Context, slug string, fn func(email, name, status string) error) error
-}
 
 // subscriberState is the Server's own state for these pages: the rate
 // limiters.

@@ -43,19 +43,10 @@ func newSubsEnv(t *testing.T) *subsEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cap.Close() })
-	s := &Server{Health: db, Subscribers: db, Log: log, Templates: templates.Builtin()}
-	h, err := s.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := wired(db)
+	s.Log = log
 	// Test stand-in for bearer auth: X-Test-Role names the caller's role.
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if role := r.Header.Get("X-Test-Role"); role != "" {
-			r = r.WithContext(withUser(r.Context(), &bulletin.User{ID: 1, Email: role + "@example.org", Role: role}))
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	ts := serveAs(t, s, func(r *http.Request) *bulletin.User { return asRole(r.Header.Get("X-Test-Role"))(r) })
 	s.BaseURL = ts.URL
 	confirm, err := outbox.NewConfirmation(templates.Builtin(), ts.URL)
 	if err != nil {
