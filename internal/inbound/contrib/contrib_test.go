@@ -217,8 +217,8 @@ Content-Type: text/plain
 			title: "Cut short", body: "Short.", from: "hal@example.org",
 		},
 		{
-			name: "unknown charset but valid UTF-8 text",
-			raw:  "From: ivy@example.org\nSubject: Odd\nContent-Type: text/plain; charset=x-unheard-of\n\nplain ascii\n",
+			name:  "unknown charset but valid UTF-8 text",
+			raw:   "From: ivy@example.org\nSubject: Odd\nContent-Type: text/plain; charset=x-unheard-of\n\nplain ascii\n",
 			title: "Odd", body: "plain ascii", from: "ivy@example.org",
 		},
 		{
