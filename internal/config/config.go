@@ -25,6 +25,7 @@ type Config struct {
 	DKIMDomain   string
 	DKIMSelector string
 	DKIMKeyFile  string
+	Webhooks     Webhooks
 	Roles        Roles
 	TemplatesDir string
 	BounceEmail  string // envelope sender; "" = the newsletter's from address
@@ -67,6 +68,8 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=)"},
 	{"BULLETIN_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector (s=)"},
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
+	{"BULLETIN_WEBHOOK_POSTMARK_SECRET", "webhook-postmark-secret", "", "shared secret of /webhooks/postmark (basic-auth password or X-Bulletin-Webhook-Secret); empty: off"},
+	{"BULLETIN_WEBHOOK_SES_TOPICS", "webhook-ses-topics", "", "SNS topic ARNs accepted at /webhooks/ses, comma-separated, or * for any; empty: off"},
 	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
@@ -149,6 +152,9 @@ func (c *Config) Finish() error {
 	}
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
+	}
+	if c.Webhooks, err = parseWebhooks(get("BULLETIN_WEBHOOK_POSTMARK_SECRET"), get("BULLETIN_WEBHOOK_SES_TOPICS")); err != nil {
+		return err
 	}
 	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)
