@@ -32,6 +32,7 @@ var (
 	forwarded   = regexp.MustCompile(`(?i)(forwarded message|begin forwarded message|weitergeleitete nachricht)`)
 	cidImage    = regexp.MustCompile(`!\[[^\]]*\]\(cid:[^)]*\)`)
 	blankLines  = regexp.MustCompile(`\n{3,}`)
+	separator   = regexp.MustCompile(`^\s*([-_=*]\s*){3,}$`)
 )
 
 // CleanBody removes what a reply or a mail client adds around what the
@@ -62,6 +63,10 @@ lines:
 			continue
 		}
 		out = append(out, l)
+	}
+	// The rule a client draws above the quote it was cut at.
+	for len(out) > 0 && (strings.TrimSpace(out[len(out)-1]) == "" || separator.MatchString(out[len(out)-1])) {
+		out = out[:len(out)-1]
 	}
 	s = blankLines.ReplaceAllString(strings.Join(out, "\n"), "\n\n")
 	return strings.TrimSpace(s)

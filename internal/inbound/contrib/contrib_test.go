@@ -98,7 +98,7 @@ Sent: Thursday, December 3, 2026 9:00 AM
 To: Carol
 Subject: Release notes
 `,
-			title: "Release notes", body: "Here are the notes.\n\n________________________________", from: "carol@example.org",
+			title: "Release notes", body: "Here are the notes.", from: "carol@example.org",
 		},
 		{
 			name: "quoted-printable ISO-8859-1 with encoded subject",
@@ -181,6 +181,36 @@ Content-Type: text/html; charset=utf-8
 </body></html>
 `,
 			title: "New tool", body: "A **new** tool for *logs*.\n\n- fast\n- small", url: "https://example.org/tool", from: "fay@example.org",
+		},
+		{
+			name: "Gmail HTML with a link and a signature",
+			raw: `From: ann@example.org
+Subject: New release
+Content-Type: text/html; charset=utf-8
+
+<div dir="ltr">New release<br><br><a href="https://example.org/r">Release notes</a><br><br><span class="gmail_signature_prefix">-- </span><br><div class="gmail_signature">Ann<br>Team</div></div>
+`,
+			title: "New release", body: "New release", url: "https://example.org/r", from: "ann@example.org",
+		},
+		{
+			name: "Outlook HTML reply",
+			raw: `From: carol@example.org
+Subject: RE: Notes
+Content-Type: text/html; charset=utf-8
+
+<div>Here are the notes.</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Editor &lt;e@x&gt;<br><b>Sent:</b> Thursday<br><b>Subject:</b> x</font></div><div>old</div>
+`,
+			title: "Notes", body: "Here are the notes.", from: "carol@example.org",
+		},
+		{
+			name: "Apple Mail HTML reply",
+			raw: `From: dan@example.org
+Subject: Re: Notes
+Content-Type: text/html; charset=utf-8
+
+<html><body><div>Apple text</div><div><br><blockquote type="cite"><div>On 3 Dec 2026, at 09:00, Ann &lt;a@x&gt; wrote:</div><div>old</div></blockquote></div></body></html>
+`,
+			title: "Notes", body: "Apple text", from: "dan@example.org",
 		},
 		{
 			name: "link inside a sentence stays in the body",
