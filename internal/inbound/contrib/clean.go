@@ -56,9 +56,9 @@ lines:
 			break lines
 		case strings.HasPrefix(l, ">"):
 			continue
-		case attribution.MatchString(l) && quoteFollows(lines[i+1:]):
+		case endsWithColon(l) && attribution.MatchString(l) && quoteFollows(lines[i+1:]):
 			continue
-		case i+1 < len(lines) && attribution.MatchString(l+" "+strings.TrimSpace(lines[i+1])) && quoteFollows(lines[i+2:]):
+		case i+1 < len(lines) && endsWithColon(lines[i+1]) && attribution.MatchString(l+" "+strings.TrimSpace(lines[i+1])) && quoteFollows(lines[i+2:]):
 			i++
 			continue
 		}
@@ -71,6 +71,9 @@ lines:
 	s = blankLines.ReplaceAllString(strings.Join(out, "\n"), "\n\n")
 	return strings.TrimSpace(s)
 }
+
+// endsWithColon is a cheap test before the attribution pattern.
+func endsWithColon(l string) bool { return strings.HasSuffix(strings.TrimSpace(l), ":") }
 
 // quoteFollows reports whether the next non-blank line is quoted (or there
 // is none, as when the quote was an attachment).
