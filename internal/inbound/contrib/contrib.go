@@ -97,10 +97,13 @@ func from(h mail.Header) (string, string, error) {
 	}
 	addrs, err := h.AddressList("From")
 	if err != nil {
-		return "", "", fmt.Errorf("From header could not be read: %v", err)
+		return "", "", fmt.Errorf("the From header could not be read: %v", err)
 	}
-	if len(addrs) != 1 || !strings.Contains(addrs[0].Address, "@") {
-		return "", "", fmt.Errorf("From header must hold exactly one address, has %d", len(addrs))
+	if len(addrs) != 1 {
+		return "", "", fmt.Errorf("the From header must hold exactly one address, has %d", len(addrs))
+	}
+	if !strings.Contains(addrs[0].Address, "@") {
+		return "", "", fmt.Errorf("the From header holds no email address")
 	}
 	return addrs[0].Address, strings.TrimSpace(addrs[0].Name), nil
 }

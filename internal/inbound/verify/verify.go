@@ -102,15 +102,15 @@ func fromDomain(h textproto.MIMEHeader) (string, error) {
 	}}
 	addrs, err := p.ParseList(froms[0])
 	if err != nil {
-		return "", fmt.Errorf("From header: %v", err)
+		return "", fmt.Errorf("the From header could not be read: %v", err)
 	}
 	if len(addrs) != 1 {
-		return "", fmt.Errorf("From header has %d addresses, want 1", len(addrs))
+		return "", fmt.Errorf("the From header has %d addresses, want 1", len(addrs))
 	}
 	at := strings.LastIndexByte(addrs[0].Address, '@')
 	d, err := idna.Lookup.ToASCII(strings.TrimSuffix(addrs[0].Address[at+1:], "."))
 	if err != nil || d == "" {
-		return "", fmt.Errorf("From domain %q is not a valid domain name", addrs[0].Address[at+1:])
+		return "", fmt.Errorf("the From domain %q is not a valid domain name", addrs[0].Address[at+1:])
 	}
 	return strings.ToLower(d), nil
 }
