@@ -2,10 +2,12 @@ package webhook
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -312,5 +314,39 @@ func TestDefaultCertHost(t *testing.T) {
 	}
 	if err := checkAWSURL("https://sns.us-east-1.amazonaws.com:8443/c.pem", regexp.MustCompile(`.*`)); err == nil {
 		t.Error("explicit port accepted")
+	}
+}
+
+// Concurrent notifications share the certificate cache safely (run with
+// -race); at most one fetch per caller that missed the cache.
+func TestSESConcurrent(t *testing.T) {
+	f := newSES(t, nil)
+	const workers, each = 8, 5
+	bodies := make([][]byte, workers*each)
+	for i := range bodies {
+		m := notification(sesComplaint, nil)
+		m.MessageId = fmt.Sprintf("msg-%d", i)
+		signSNS(t, m, f.pki.key, "2")
+		bodies[i] = mustJSON(t, m)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, len(bodies))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w * each; i < (w+1)*each; i++ {
+				codes[i] = post(t, f.h, bodies[i], nil).Code
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("notification %d: status %d", i, c)
+		}
+	}
+	if n, calls := len(f.sink.Events()), len(f.fetch.Calls()); n != workers*each || calls < 1 || calls > workers {
+		t.Errorf("%d events, %d fetches", n, calls)
 	}
 }
