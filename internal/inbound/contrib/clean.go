@@ -54,13 +54,18 @@ lines:
 			break lines
 		case !isForward && outlookFrom.MatchString(l) && sentFollows(lines[i+1:]):
 			break lines
-		case strings.HasPrefix(l, ">"):
+		case strings.HasPrefix(strings.TrimSpace(l), ">"):
 			continue
 		case endsWithColon(l) && attribution.MatchString(l) && quoteFollows(lines[i+1:]):
 			continue
 		case i+1 < len(lines) && endsWithColon(lines[i+1]) && attribution.MatchString(l+" "+strings.TrimSpace(lines[i+1])) && quoteFollows(lines[i+2:]):
 			i++
 			continue
+		}
+		if strings.TrimSpace(l) == "" {
+			l = ""
+		} else {
+			l = lines[i] // trailing "  " is a Markdown line break (an HTML <br>)
 		}
 		out = append(out, l)
 	}

@@ -193,6 +193,16 @@ Content-Type: text/html; charset=utf-8
 			title: "New release", body: "New release", url: "https://example.org/r", from: "ann@example.org",
 		},
 		{
+			name: "HTML line breaks stay line breaks",
+			raw: `From: ann@example.org
+Subject: Address
+Content-Type: text/html; charset=utf-8
+
+<p>Main Street 1<br>Springfield</p><blockquote>quoted</blockquote>
+`,
+			title: "Address", body: "Main Street 1  \nSpringfield", from: "ann@example.org",
+		},
+		{
 			name: "Outlook HTML reply",
 			raw: `From: carol@example.org
 Subject: RE: Notes
