@@ -262,6 +262,16 @@ Content-Type: text/plain
 			title: "Odd", body: "plain ascii", from: "ivy@example.org",
 		},
 		{
+			name:  "broken Content-Type parameters, still text",
+			raw:   "From: ivy@example.org\nSubject: Odd\nContent-Type: text/plain; charset\nContent-Disposition: inline; filename=\n\nstill read\n",
+			title: "Odd", body: "still read", from: "ivy@example.org",
+		},
+		{
+			name:  "illegible Content-Type is text/plain",
+			raw:   "From: ivy@example.org\nSubject: Odd\nContent-Type: ;;;\n\nstill read\n",
+			title: "Odd", body: "still read", from: "ivy@example.org",
+		},
+		{
 			name: "no subject, no body",
 			raw:  "From: ivy@example.org\n\n",
 			from: "ivy@example.org",

@@ -43,9 +43,8 @@ func readParts(root *message.Entity, rootErr error) (parts, error) {
 		if e.MultipartReader() != nil {
 			return nil
 		}
-		mediaType, params, _ := e.Header.ContentType()
-		disp, _, _ := e.Header.ContentDisposition()
-		if disp == "attachment" || (mediaType != "text/plain" && mediaType != "text/html") {
+		mediaType, params := contentType(e.Header)
+		if disposition(e.Header) == "attachment" || (mediaType != "text/plain" && mediaType != "text/html") {
 			p.attachments++
 			return nil
 		}
@@ -67,6 +66,27 @@ func readParts(root *message.Entity, rootErr error) (parts, error) {
 		return p, fmt.Errorf("message body could not be read: %w", walkErr)
 	}
 	return p, nil
+}
+
+// contentType is the part's media type and parameters. A Content-Type
+// that does not parse counts as text/plain with the charset unknown, as
+// RFC 2045 (5.2) says, unless the type itself is still legible.
+func contentType(h message.Header) (string, map[string]string) {
+	t, params, err := h.ContentType()
+	if err == nil {
+		return t, params
+	}
+	t = strings.ToLower(strings.TrimSpace(strings.SplitN(h.Get("Content-Type"), ";", 2)[0]))
+	if strings.Count(t, "/") != 1 || strings.ContainsAny(t, " \t\"") {
+		t = "text/plain"
+	}
+	return t, nil
+}
+
+// disposition is "attachment", "inline" or "", read leniently.
+func disposition(h message.Header) string {
+	d := strings.SplitN(h.Get("Content-Disposition"), ";", 2)[0]
+	return strings.ToLower(strings.TrimSpace(d))
 }
 
 func join(a, b string) string {
