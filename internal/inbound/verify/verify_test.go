@@ -23,7 +23,7 @@ type keyring struct {
 	signers map[string]crypto.Signer
 }
 
-func newKeyring(t *testing.T) *keyring {
+func newKeyring(t testing.TB) *keyring {
 	t.Helper()
 	k := &keyring{records: map[string]string{}, signers: map[string]crypto.Signer{}}
 	for _, d := range []string{"example.org", "mail.example.org", "evil.example", "co.uk"} {
@@ -57,7 +57,7 @@ func (k *keyring) Resolve(_ context.Context, name string) ([]string, error) {
 	return nil, errors.New("no such host")
 }
 
-func (k *keyring) sign(t *testing.T, sel, domain, msg string) string {
+func (k *keyring) sign(t testing.TB, sel, domain, msg string) string {
 	t.Helper()
 	var out bytes.Buffer
 	opts := &dkim.SignOptions{Domain: domain, Selector: sel, Signer: k.signers[sel+"/"+domain],
