@@ -36,6 +36,7 @@ type Config struct {
 	// ShutdownGrace bounds the drain after SIGTERM: in-flight work finishes
 	// or returns to its queue within it, then the process exits.
 	ShutdownGrace time.Duration
+	Webhooks      Webhooks
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -76,6 +77,8 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
 	{"BULLETIN_DKIM_ED25519_SELECTOR", "dkim-ed25519-selector", "", "selector of a second, Ed25519 DKIM signature"},
 	{"BULLETIN_DKIM_ED25519_KEY_FILE", "dkim-ed25519-key-file", "", "PEM file with the Ed25519 DKIM private key"},
+	{"BULLETIN_WEBHOOK_POSTMARK_SECRET", "webhook-postmark-secret", "", "shared secret of /webhooks/postmark (basic-auth password or X-Bulletin-Webhook-Secret); empty: off"},
+	{"BULLETIN_WEBHOOK_SES_TOPICS", "webhook-ses-topics", "", "SNS topic ARNs accepted at /webhooks/ses, comma-separated, or * for any; empty: off"},
 	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
@@ -164,6 +167,9 @@ func (c *Config) Finish() error {
 	}
 	if (c.DKIMEd25519Selector == "") != (c.DKIMEd25519KeyFile == "") || (c.DKIMEd25519KeyFile != "" && dkim == 0) {
 		return fmt.Errorf("BULLETIN_DKIM_ED25519_SELECTOR and BULLETIN_DKIM_ED25519_KEY_FILE: set both, with BULLETIN_DKIM_DOMAIN, or neither")
+	}
+	if c.Webhooks, err = parseWebhooks(get("BULLETIN_WEBHOOK_POSTMARK_SECRET"), get("BULLETIN_WEBHOOK_SES_TOPICS")); err != nil {
+		return err
 	}
 	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)
