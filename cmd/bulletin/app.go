@@ -90,6 +90,7 @@ func (m *Main) wire() error {
 		srv.Archive = m.DB
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
+		m.wireHardening(srv) // hardening.go: shared rate limits, proxies, /metrics access
 		h, err := srv.Handler()
 		if err != nil {
 			return err

@@ -68,7 +68,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]*bulletin.User, error) {
 	return us, nil
 }
 
-// UpdateUser changes a user's name, role or password.
+// UpdateUser changes a user's name, role or password. A new password ends
+// the user's web sessions except the one making the change (in ctx).
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate) (*bulletin.User, error) {
 	u, err := db.FindUserByID(ctx, id)
 	if err != nil {
@@ -94,6 +95,11 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate)
 		WHERE id = $1 RETURNING updated_at`, id, u.Name, u.Role, u.PasswordHash).Scan(&u.UpdatedAt)
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", mapErr(err, "user"))
+	}
+	if upd.Password != nil { // a changed password ends every other session
+		if _, err := db.EndUserSessions(ctx, id, bulletin.SessionFromContext(ctx)); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

@@ -8,7 +8,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"sync/atomic"
 	"time"
+
+	"bulletin/internal/password"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -51,12 +55,25 @@ type Server struct {
 	// ("" = built-in).
 	TemplatesInUse string
 
+	// Hardening (issue 16). RateLimits keeps login and form limits in the
+	// database, shared by every process (nil: this process only).
+	// LoginHashes caps concurrent password checks (0: one per CPU).
+	// TrustedProxies may set X-Forwarded-For. MetricsToken, when set, is
+	// the bearer token GET /metrics requires.
+	RateLimits     RateLimitStore
+	LoginHashes    int
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
+
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
 	imports      importJobs
-	loginByIP    *failLimiter
-	loginByEmail *failLimiter
+	loginByIP    *limiter
+	loginByEmail *limiter
+	hashes       *password.Gate
+	localLimits  *memoryLimits
+	lastSweep    atomic.Int64
 }
 
 // Handler parses the web templates and returns the root handler with every
@@ -68,11 +85,13 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	s.localLimits = &memoryLimits{hits: map[string]memoryWindow{}}
 	if err := s.initSubscribers(); err != nil {
 		return nil, err
 	}
 	s.sessions = s.newSessions()
-	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
+	s.loginByIP, s.loginByEmail = s.newLimiter("login-ip", 20, 15*time.Minute), s.newLimiter("login-email", 5, 15*time.Minute)
+	s.hashes = password.NewGate(s.LoginHashes)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
@@ -80,5 +99,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux))))), nil
+	// Outermost first: every response gets the header policy, even an
+	// edge refusal; input is checked before anything else reads it.
+	return s.recoverer(s.logRequests(s.securityHeaders(s.validInput(s.resolveClient(
+		cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))))), nil
 }
