@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/postgres"
 
 	"github.com/alexedwards/scs/pgxstore"
 )
@@ -57,6 +58,28 @@ func fillPattern(pattern, token string) (method, path string) {
 	return method, r.Replace(path)
 }
 
+// fullServerToken is the preferences token of the subscriber fullServer adds.
+const fullServerToken = "prefs-token-0123456789"
+
+// fullServer serves every route: the archive fixture, an admin
+// (admin@example.org), a subscriber, all stores wired, an https base URL.
+func fullServer(t *testing.T) (*Server, *httptest.Server, *postgres.DB) {
+	t.Helper()
+	f := newArchiveFixture(t)
+	seedArchive(f, "http://127.0.0.1:1")
+	db := f.db
+	mustUser(t, db, "admin@example.org", bulletin.RoleAdmin)
+	if _, err := db.Pool.Exec(context.Background(), `INSERT INTO subscribers (email, name, token) VALUES ('jane@example.org', 'Jane', $1)`, fullServerToken); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Health: db, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
+		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db,
+		Issues: db, Compiler: noCompiler{}, AdminFailures: db, Archive: db, Accounts: db, Delivery: fakeSender{},
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "up 1\n") }),
+		BaseURL: "https://news.example.org", RateLimits: db}
+	return s, serve(t, s), db
+}
+
 type fakeSender struct{}
 
 func (fakeSender) Send(context.Context, string, int) (int64, error) { return 0, nil }
@@ -73,24 +96,10 @@ func (fakeSender) IssueProgress(context.Context, int64) (*bulletin.Progress, err
 // no-store where a page may show personal data. The archive's stored email
 // keeps its own sandboxing CSP.
 func TestSecurityHeadersOnEveryRoute(t *testing.T) {
-	f := newArchiveFixture(t)
-	seedArchive(f, "http://127.0.0.1:1")
-	db := f.db
-	for _, role := range []string{bulletin.RoleAdmin} {
-		mustUser(t, db, role+"@example.org", role)
-	}
-	const tok = "prefs-token-0123456789"
-	if _, err := db.Pool.Exec(context.Background(), `INSERT INTO subscribers (email, name, token) VALUES ('jane@example.org', 'Jane', $1)`, tok); err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Health: db, Sessions: pgxstore.NewWithCleanupInterval(db.Pool, 0), Users: db,
-		Captured: db, AdminItems: db, AdminUsers: db, Tokens: db, Items: db, Newsletters: db, Subscribers: db,
-		Issues: db, Compiler: noCompiler{}, AdminFailures: db, Archive: db, Accounts: db, Delivery: fakeSender{},
-		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "up 1\n") }),
-		BaseURL: "https://news.example.org", RateLimits: db}
-	ts := serve(t, s)
+	s, ts, _ := fullServer(t)
 	mux := http.NewServeMux()
 	s.routes(mux)
+	const tok = fullServerToken
 
 	admin := client(t)
 	login(t, admin, ts.URL, bulletin.RoleAdmin)
