@@ -90,7 +90,9 @@ func (m *Main) wire() error {
 		srv.Archive = m.DB
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
-		m.wireHardening(srv) // hardening.go: shared rate limits, proxies, /metrics access
+		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
+			return err
+		}
 		h, err := srv.Handler()
 		if err != nil {
 			return err
