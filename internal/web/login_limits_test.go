@@ -236,3 +236,26 @@ func vmHWM() string {
 	}
 	return "unknown"
 }
+
+// Issue 16, defect 7: an admin who changes their password in one browser
+// logs out their other browsers, and stays logged in in this one.
+func TestPasswordChangeLogsOutOtherBrowsers(t *testing.T) {
+	_, db, base := adminServer(t, "")
+	here, there := client(t), client(t)
+	login(t, here, base, bulletin.RoleAdmin)
+	login(t, there, base, bulletin.RoleAdmin)
+	u, err := db.FindUserByEmail(context.Background(), "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {"Admin"}, "role": {bulletin.RoleAdmin}, "password": {"a-new-long-password"}}
+	if code, _, body := post(t, here, base+"/admin/users/"+strconv.FormatInt(u.ID, 10), form); code != http.StatusSeeOther {
+		t.Fatalf("password change = %d: %s", code, body)
+	}
+	if code, _, _ := get(t, here, base+"/admin/"); code != http.StatusOK {
+		t.Fatalf("/admin/ in the browser that changed the password = %d, want 200", code)
+	}
+	if code, loc, _ := get(t, there, base+"/admin/"); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Fatalf("/admin/ in the other browser = %d %q, want 303 to /login", code, loc)
+	}
+}
