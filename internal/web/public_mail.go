@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -69,9 +70,14 @@ func (s *Server) confirmationMessage(res *bulletin.SubscribeResult) (*mail.Msg, 
 		fromName = res.List.Name
 	}
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(fromName, from); err != nil {
+	// FromFormat would wrap the name in quotes unescaped, so a list name
+	// holding a '"' broke the header; net/mail quotes or encodes it.
+	fromAddr, err := netmail.ParseAddress(from)
+	if err != nil {
 		return nil, fmt.Errorf("from %q: %w", from, err)
 	}
+	fromAddr.Name = fromName
+	m.SetAddrHeaderFromMailAddress(mail.HeaderFrom, fromAddr)
 	if err := m.To(res.Subscriber.Email); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
