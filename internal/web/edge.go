@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,19 +16,19 @@ import (
 // validInput refuses, once for every route, requests whose path, query,
 // form or JSON values hold a NUL byte or invalid UTF-8: PostgreSQL cannot
 // store either in text, and no page or API field wants them. A bad path is
-// an unknown page (404); a bad query or body is a bad request (400).
-// Handlers then only see text. The body is read here up to maxEdgeBody and
-// put back as it was, so each handler still applies its own limit; a
-// longer body is left to those limits, which are all smaller. Multipart
-// uploads (CSV imports) are checked by their importer.
+// an unknown page (404); a bad query or body is a bad request (400), in
+// JSON under /api/. Handlers then only see text. The body is read here up
+// to maxEdgeBody and put back as it was, so each handler still applies its
+// own limit; a longer body is left to those limits, which are all smaller.
+// Multipart uploads (CSV imports) are checked by their importer.
 func (s *Server) validInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !cleanText(r.URL.Path) || !cleanText(r.URL.RawPath) {
-			http.Error(w, "not found", http.StatusNotFound)
+		if textProblem(r.URL.Path) != "" || textProblem(r.URL.RawPath) != "" {
+			s.edgeRefuse(w, r, bulletin.Errorf(bulletin.ENOTFOUND, "not found"))
 			return
 		}
 		if msg := checkQuery(r.URL.RawQuery); msg != "" {
-			http.Error(w, "bad query: "+msg, http.StatusBadRequest)
+			s.edgeRefuse(w, r, bulletin.Errorf(bulletin.EINVALID, "%s", msg))
 			return
 		}
 		kind := bodyKind(r)
@@ -37,7 +38,7 @@ func (s *Server) validInput(next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxEdgeBody+1))
 		if err != nil {
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
+			s.edgeRefuse(w, r, bulletin.Errorf(bulletin.EINVALID, "could not read the request body"))
 			return
 		}
 		r.Body = struct {
@@ -46,12 +47,21 @@ func (s *Server) validInput(next http.Handler) http.Handler {
 		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
 		if len(body) <= maxEdgeBody {
 			if msg := checkBody(kind, body); msg != "" {
-				http.Error(w, "bad request body: "+msg, http.StatusBadRequest)
+				s.edgeRefuse(w, r, bulletin.Errorf(bulletin.EINVALID, "%s", msg))
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// edgeRefuse answers as the route would: JSON for the API, text otherwise.
+func (s *Server) edgeRefuse(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiError(w, r, err)
+		return
+	}
+	http.Error(w, bulletin.ErrorMessage(err), statusOf(err))
 }
 
 // maxEdgeBody is the most of a body validInput reads: the largest limit
@@ -83,17 +93,23 @@ func checkBody(kind string, body []byte) string {
 		return checkQuery(string(body))
 	}
 	if !utf8.Valid(body) {
-		return "not valid UTF-8"
+		return "request body is not valid UTF-8"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	field := "request body"
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			return ""
 		}
-		if str, ok := tok.(string); ok && strings.IndexByte(str, 0) >= 0 {
-			return "a string holds a NUL character"
+		str, ok := tok.(string)
+		if !ok {
+			continue
 		}
+		if p := textProblem(str); p != "" {
+			return field + ": " + p
+		}
+		field = str // a key names the value after it; a value's name is harmless
 	}
 }
 
@@ -105,26 +121,25 @@ func checkQuery(raw string) string {
 	}
 	q, _ := url.ParseQuery(raw) // malformed pairs are skipped here and by every handler alike
 	for k, vs := range q {
-		if !cleanValues(k, vs) {
-			return "a parameter holds a NUL byte or invalid UTF-8"
+		if p := textProblem(k); p != "" {
+			return "a parameter's name: " + p
+		}
+		for _, v := range vs {
+			if p := textProblem(v); p != "" {
+				return fmt.Sprintf("%s: %s", k, p)
+			}
 		}
 	}
 	return ""
 }
 
-func cleanValues(k string, vs []string) bool {
-	if !cleanText(k) {
-		return false
+// textProblem says why s is not text we accept, or "".
+func textProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "must not contain NUL bytes"
 	}
-	for _, v := range vs {
-		if !cleanText(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// cleanText reports whether s is valid UTF-8 without NUL bytes.
-func cleanText(s string) bool {
-	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+	return ""
 }
