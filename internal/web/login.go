@@ -47,10 +47,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	emailOK, emailWait, err := s.loginByEmail.hit(ctx, emailKey)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
+	emailOK, emailWait := false, time.Duration(0)
+	if ipOK { // a blocked IP does not use up the address's attempts
+		if emailOK, emailWait, err = s.loginByEmail.hit(ctx, emailKey); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
 	}
 	if !ipOK || !emailOK {
 		s.Log.Warn("login rate limited", "ip", ip, "email", email)
