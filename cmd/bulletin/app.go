@@ -108,6 +108,9 @@ func (m *Main) wire() error {
 		srv.Archive = m.DB
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
+		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
+			return err
+		}
 		h, err := srv.Handler()
 		if err != nil {
 			return err

@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"user":        {"add or list users (user add --email E --role R)", runUser},
 		"token":       {"create, list or revoke API tokens", runToken},
 		"item":        {"submit an item (item add --title T …)", runItem},
+		"healthcheck": {"exit 0 if a running serve's /healthz answers 200 (the container's HEALTHCHECK)", runHealthcheck},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -37,6 +38,10 @@ type Config struct {
 	// or returns to its queue within it, then the process exits.
 	ShutdownGrace time.Duration
 	Webhooks      Webhooks
+
+	TrustedProxies []netip.Prefix // BULLETIN_TRUSTED_PROXIES
+	MetricsToken   string
+	MetricsAddr    string // "" = /metrics on the main address
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -84,6 +89,9 @@ var Variables = []Variable{
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
 	{"BULLETIN_SHUTDOWN_GRACE", "shutdown-grace", "20s", "after SIGTERM, how long in-flight work may take to finish or return to its queue"},
+	{"BULLETIN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+	{"BULLETIN_METRICS_TOKEN", "metrics-token", "", "bearer token GET /metrics requires (\"\" = none)"},
+	{"BULLETIN_METRICS_ADDR", "metrics-addr", "", "separate listen address for /metrics, which then leaves the main address"},
 }
 
 // Bind registers a flag for each variable on fs, defaulting to the
@@ -182,12 +190,52 @@ func (c *Config) Finish() error {
 	default:
 		return fmt.Errorf("BULLETIN_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
+	if c.TrustedProxies, err = ParseCIDRs(get("BULLETIN_TRUSTED_PROXIES")); err != nil {
+		return fmt.Errorf("BULLETIN_TRUSTED_PROXIES: %v", err)
+	}
+	c.MetricsToken = get("BULLETIN_METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("BULLETIN_METRICS_TOKEN: at least 16 characters, so it cannot be guessed")
+	}
+	if c.MetricsAddr = get("BULLETIN_METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("BULLETIN_METRICS_ADDR: %q is not host:port: %v", c.MetricsAddr, err)
+		}
+		if c.MetricsAddr == c.Addr {
+			return fmt.Errorf("BULLETIN_METRICS_ADDR: %q is BULLETIN_ADDR; give /metrics its own address", c.MetricsAddr)
+		}
+	}
 	if c.TemplatesDir != "" {
 		if st, err := os.Stat(c.TemplatesDir); err != nil || !st.IsDir() {
 			return fmt.Errorf("BULLETIN_TEMPLATES_DIR: %q is not a readable folder", c.TemplatesDir)
 		}
 	}
 	return nil
+}
+
+// ParseCIDRs parses comma-separated CIDRs; a bare address is one host.
+func ParseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			a, err := netip.ParseAddr(p)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", p)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
+		}
+		out = append(out, pf.Masked())
+	}
+	return out, nil
 }
 
 // ParseRoles parses "web,scheduler,sender" (any non-empty subset).

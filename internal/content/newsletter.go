@@ -4,11 +4,12 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"text/template"
+
 	"time"
 	_ "time/tzdata" // validate CRON_TZ zones as the scheduler resolves them, tzdata on the host or not
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/render"
 
 	"github.com/robfig/cron/v3"
 )
@@ -84,8 +85,10 @@ func PrepareNewsletter(n *bulletin.Newsletter) error {
 	if n.SubjectTemplate, err = PlainText("subject_template", n.SubjectTemplate, 300); err != nil {
 		return err
 	}
-	if _, err := template.New("subject").Parse(n.SubjectTemplate); err != nil {
-		return bulletin.Errorf(bulletin.EINVALID, "subject_template: %v", err)
+	if n.SubjectTemplate != "" { // parsed and test-run on a sample issue
+		if _, err := render.ParseSubject(n.SubjectTemplate); err != nil {
+			return err
+		}
 	}
 	n.Intro = strings.TrimSpace(n.Intro)
 	if err := checkText("intro", n.Intro, 5000, true); err != nil {

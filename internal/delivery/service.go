@@ -84,6 +84,10 @@ func (s *Service) wake() {
 // SendTest sends one copy of the issue to email, with neutral personal
 // links; it creates no delivery.
 func (s *Service) SendTest(ctx context.Context, nl string, number int, email string) (string, error) {
+	email, err := bulletin.NormalizeEmail(email) // the subscriber rules: no localhost, no [literal], ≤ 254
+	if err != nil {
+		return "", err
+	}
 	iss, err := s.Store.FindSendIssue(ctx, nl, number)
 	if err != nil {
 		return "", err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"text/template"
@@ -61,9 +62,14 @@ func (c *Confirmation) Render(payload []byte) (*mail.Msg, error) {
 		fromName = p.ListName
 	}
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(fromName, from); err != nil {
+	// FromFormat wraps the name in quotes unescaped, so a list name holding
+	// a '"' broke the header; net/mail quotes or encodes it.
+	fromAddr, err := netmail.ParseAddress(from)
+	if err != nil {
 		return nil, fmt.Errorf("from %q: %w", from, err)
 	}
+	fromAddr.Name = fromName
+	m.SetAddrHeaderFromMailAddress(mail.HeaderFrom, fromAddr)
 	if err := m.To(p.Email); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}

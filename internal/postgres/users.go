@@ -70,7 +70,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]*bulletin.User, error) {
 
 // UpdateUser changes a user's name, role or password. An admin cannot take
 // away their own admin role (upd.By), and nobody can demote the last admin,
-// so an install always keeps one.
+// so an install always keeps one. A new password ends the user's web
+// sessions except the one making the change (in ctx).
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate) (*bulletin.User, error) {
 	if upd.By != nil && upd.By.ID == id && upd.Role != nil && *upd.Role != bulletin.RoleAdmin {
 		return nil, bulletin.Errorf(bulletin.EUNPROCESSABLE, "admins cannot take away their own admin role")
@@ -107,6 +108,11 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd bulletin.UserUpdate)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", mapErr(err, "user"))
+	}
+	if upd.Password != nil { // a changed password ends every other session
+		if _, err := db.EndUserSessions(ctx, id, bulletin.SessionFromContext(ctx)); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

@@ -21,15 +21,20 @@ type subjectData struct {
 // MaxSubjectLen bounds a rendered subject, in characters.
 const MaxSubjectLen = 200
 
-// ParseSubject checks a newsletter's subject template; the newsletters API
-// calls it when one is saved. Errors are EINVALID.
+// ParseSubject checks a newsletter's subject template when it is saved
+// (content.PrepareNewsletter, so every path that saves one): it must parse
+// and also run on a sample issue, so that a field that does not exist,
+// such as {{.Secret}}, is refused then rather than breaking every compile
+// later. Errors are EINVALID and name the fields there are.
 func ParseSubject(src string) (*texttemplate.Template, error) {
 	t, err := texttemplate.New("subject_template").Option("missingkey=error").Parse(src)
 	if err != nil {
-		return nil, bulletin.Errorf(bulletin.EINVALID, "subject template: %v", err)
+		return nil, bulletin.Errorf(bulletin.EINVALID, "subject_template: %v", err)
 	}
-	if err := t.Execute(new(bytes.Buffer), subjectData{Name: "N", Number: 1, FirstTitle: "T"}); err != nil {
-		return nil, bulletin.Errorf(bulletin.EINVALID, "subject template: %v", err)
+	sample := subjectData{Name: "Weekly update", Number: 12, Date: "7 December 2026", FirstTitle: "The first item", Count: 3}
+	if err := t.Execute(new(bytes.Buffer), sample); err != nil {
+		return nil, bulletin.Errorf(bulletin.EINVALID, "subject_template: it fails on a sample issue (%v); "+
+			"the fields are {{.Name}}, {{.Number}}, {{.Date}}, {{.FirstTitle}} and {{.Count}}", err)
 	}
 	return t, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -20,7 +21,8 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// static serves web/static/ (CSS) with a day of caching.
+// static serves the files of web/static/ (CSS, JS) with a day of
+// caching, and no folder listings.
 func (s *Server) static() http.Handler {
 	sub, err := fs.Sub(s.Templates, "web/static")
 	if err != nil {
@@ -28,6 +30,10 @@ func (s *Server) static() http.Handler {
 	}
 	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // folders are not listed
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fsrv.ServeHTTP(w, r)
 	})

@@ -37,7 +37,7 @@ func (s *Server) handlePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
-	if !s.subs.byIP.Allow(rateKey(ip)) {
+	if !s.subs.byIP.Allow(r.Context(), rateKey(ip)) {
 		s.publicTooMany(w, r)
 		return
 	}

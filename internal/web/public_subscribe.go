@@ -77,7 +77,7 @@ func (s *Server) handleSubscribeForm(w http.ResponseWriter, r *http.Request) {
 // so that nothing tells who is subscribed.
 func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	ip := clientIP(r)
-	if !s.subs.byIP.Allow(rateKey(ip)) {
+	if !s.subs.byIP.Allow(r.Context(), rateKey(ip)) {
 		s.publicTooMany(w, r)
 		return
 	}
@@ -101,7 +101,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusBadRequest, "public/subscribe.html", Page{Title: l.Name, Data: data})
 		return
 	}
-	if !s.subs.byAddr.Allow(email) {
+	if !s.subs.byAddr.Allow(r.Context(), email) {
 		s.publicTooMany(w, r)
 		return
 	}

@@ -130,11 +130,11 @@ func TestSubscribeBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		email, name, want string
 	}{
+		// invalid UTF-8 never gets here: the edge refuses it (edge_test.go)
 		{"not-an-address", "", "not a valid email address"},
 		{"Jane <jane@example.org>", "", "without a display name"},
 		{"jane@example.org\r\nBcc: x@example.org", "", "line break"},
 		{"jane@example.org", "Jane\r\nBcc: x@example.org", "control character"},
-		{"\xffjane@example.org", "", "UTF-8"},
 		{"", "", "empty"},
 		{strings.Repeat("a", 250) + "@example.org", "", "longer than"},
 	} {

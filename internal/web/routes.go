@@ -51,7 +51,7 @@ func (s *Server) routeTable() []route {
 	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
 	t = append(t, route{"GET /static/", anyone, s.static()})
 	if s.Metrics != nil {
-		t = append(t, route{"GET /metrics", anyone, s.Metrics})
+		t = append(t, route{"GET /metrics", anyone, s.metricsAuth(s.Metrics)})
 	}
 
 	if s.Issues != nil && s.Compiler != nil {

@@ -9,9 +9,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/password"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -50,12 +53,25 @@ type Server struct {
 	// ("" = built-in).
 	TemplatesInUse string
 
+	// Hardening. RateLimits keeps login and form limits in the database,
+	// shared by every process (nil: this process only). LoginHashes caps
+	// concurrent password checks (0: one per CPU). TrustedProxies may set
+	// X-Forwarded-For. MetricsToken, when set, is the bearer token GET
+	// /metrics requires.
+	RateLimits     RateLimitStore
+	LoginHashes    int
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
+
 	table        []route // routes.go, kept for the OpenAPI document
 	pages        *pages
 	subs         *subscriberState
 	sessions     *scs.SessionManager
-	loginByIP    *failLimiter
-	loginByEmail *failLimiter
+	loginByIP    *limiter
+	loginByEmail *limiter
+	hashes       *password.Gate
+	localLimits  *memoryLimits
+	lastSweep    atomic.Int64
 }
 
 // Handler parses the web templates and returns the root handler with every
@@ -67,11 +83,13 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.pages = p
+	s.localLimits = &memoryLimits{hits: map[string]memoryWindow{}}
 	if err := s.initSubscribers(); err != nil {
 		return nil, err
 	}
 	s.sessions = s.newSessions()
-	s.loginByIP, s.loginByEmail = newFailLimiter(20, 15*time.Minute), newFailLimiter(5, 15*time.Minute)
+	s.loginByIP, s.loginByEmail = s.newLimiter("login-ip", 20, 15*time.Minute), s.newLimiter("login-email", 5, 15*time.Minute)
+	s.hashes = password.NewGate(s.LoginHashes)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
@@ -79,5 +97,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux))))), nil
+	// Outermost first: every response gets the header policy, even an
+	// edge refusal; input is checked before anything else reads it.
+	return s.recoverer(s.logRequests(s.securityHeaders(s.validInput(s.resolveClient(
+		cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))))), nil
 }

@@ -71,6 +71,7 @@ func (s *Server) sessionAuth(next http.Handler) http.Handler {
 	}
 	sm := s.sessions
 	withSession := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(bulletin.NewContextWithSession(r.Context(), sm.Token(r.Context()))) // kept on a password change
 		if id := sm.GetInt64(r.Context(), sessionUserKey); id != 0 && currentUser(r) == nil {
 			u, err := s.Users.FindUserByID(r.Context(), id)
 			switch bulletin.ErrorCode(err) {
