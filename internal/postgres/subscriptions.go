@@ -183,12 +183,14 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) (*bulletin.Subscrib
 		if s, err = findSubscriber(ctx, tx, `token = $1 FOR UPDATE`, token); err != nil {
 			return err
 		}
-		return unsubscribeAll(ctx, tx, s)
+		return unsubscribeAll(ctx, tx, s, bulletin.LeftByLink)
 	})
 	return s, err
 }
 
-func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber) error {
+// unsubscribeAll takes s off every list; how is one of bulletin's Left*
+// words, recorded on each subscription it ends.
+func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber, how string) error {
 	if s.Status == bulletin.SubscriberActive || s.Status == bulletin.SubscriberPending {
 		s.Status = bulletin.SubscriberUnsubscribed
 		if _, err := tx.Exec(ctx, `UPDATE subscribers SET status = 'unsubscribed', updated_at = now() WHERE id = $1`, s.ID); err != nil {
@@ -196,8 +198,8 @@ func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber) erro
 		}
 	}
 	// Old confirmation links must not bring the address back.
-	_, err := tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(),
-		confirm_token = NULL, updated_at = now() WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, s.ID)
+	_, err := tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(), unsubscribed_how = $2,
+		confirm_token = NULL, updated_at = now() WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, s.ID, how)
 	if err != nil {
 		return fmt.Errorf("unsubscribe: %w", err)
 	}
@@ -252,7 +254,8 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 						unsubscribed_at = NULL, confirm_token = NULL, updated_at = now()`, m.List.ID, s.ID, ipOrNil(upd.IP))
 			case !want && m.Status != "" && m.Status != bulletin.SubscriptionUnsubscribed:
 				_, err = tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(),
-					confirm_token = NULL, updated_at = now() WHERE list_id = $1 AND subscriber_id = $2`, m.List.ID, s.ID)
+					unsubscribed_how = 'preferences', confirm_token = NULL, updated_at = now()
+					WHERE list_id = $1 AND subscriber_id = $2`, m.List.ID, s.ID)
 			}
 			if err != nil {
 				return fmt.Errorf("save preferences: %w", err)
@@ -267,7 +270,7 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 		if active > 0 {
 			return activate(ctx, tx, s)
 		}
-		return unsubscribeAll(ctx, tx, s)
+		return unsubscribeAll(ctx, tx, s, bulletin.LeftByPreferences)
 	})
 	if err != nil {
 		return nil, err
