@@ -1,6 +1,7 @@
 package inbound_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 )
@@ -94,7 +95,7 @@ Hello.
 
 func plainMessage(from, to, subject, extra, body string) []byte {
 	return crlf(fmt.Sprintf("From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%x@sender.example.com>\n%sContent-Type: text/plain; charset=utf-8\n\n%s\n",
-		from, to, subject, subject+from+to+extra+body, extra, body))
+		from, to, subject, sha256.Sum256([]byte(subject+from+to+extra+body)), extra, body))
 }
 
 // qmailBounce is a plain-text, non-RFC 3464 bounce.
