@@ -29,12 +29,13 @@ type Config struct {
 	TemplatesDir string
 	BounceEmail  string // envelope sender; "" = the newsletter's from address
 	LogLevel     string
+	Inbound      Inbound // inbound.go
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
 
 // Roles says which parts of the service a serve process runs.
-type Roles struct{ Web, Scheduler, Sender bool }
+type Roles struct{ Web, Scheduler, Sender, Inbound bool }
 
 func (r Roles) String() string {
 	var out []string
@@ -46,6 +47,9 @@ func (r Roles) String() string {
 	}
 	if r.Sender {
 		out = append(out, "sender")
+	}
+	if r.Inbound {
+		out = append(out, "inbound")
 	}
 	return strings.Join(out, ",")
 }
@@ -67,10 +71,15 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=)"},
 	{"BULLETIN_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector (s=)"},
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
-	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
+	{"BULLETIN_ROLES", "roles", "", "roles of serve: any of web,scheduler,sender,inbound (default: web,scheduler,sender, and inbound when BULLETIN_INBOUND_DOMAIN is set)"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
+	{"BULLETIN_INBOUND_DOMAIN", "inbound-domain", "", "domain whose mail Bulletin receives (bounces, complaints, unsubscribes, contributions); enables VERP"},
+	{"BULLETIN_INBOUND_ADDR", "inbound-addr", "127.0.0.1:2526", "inbound SMTP listen address"},
+	{"BULLETIN_INBOUND_MAX_BYTES", "inbound-max-bytes", "10485760", "largest inbound message accepted, in bytes"},
+	{"BULLETIN_INBOUND_IMAP_URL", "inbound-imap-url", "", "mailbox to poll instead of or besides the listener: imaps://user:pass@host/INBOX or imap://…?tls=starttls|none"},
+	{"BULLETIN_INBOUND_AUTHSERV_ID", "inbound-authserv-id", "", "authserv-id of the trusted MTA whose Authentication-Results dmarc=pass verifies a sender"},
 }
 
 // Bind registers a flag for each variable on fs, defaulting to the
@@ -150,8 +159,21 @@ func (c *Config) Finish() error {
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
 	}
-	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
+	if err := c.finishInbound(get); err != nil {
+		return err
+	}
+	roles := get("BULLETIN_ROLES")
+	if roles == "" {
+		roles = "web,scheduler,sender"
+		if c.Inbound.Domain != "" {
+			roles += ",inbound"
+		}
+	}
+	if c.Roles, err = ParseRoles(roles); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)
+	}
+	if c.Roles.Inbound && c.Inbound.Domain == "" {
+		return fmt.Errorf("BULLETIN_ROLES: the inbound role needs BULLETIN_INBOUND_DOMAIN")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -166,7 +188,7 @@ func (c *Config) Finish() error {
 	return nil
 }
 
-// ParseRoles parses "web,scheduler,sender" (any non-empty subset).
+// ParseRoles parses "web,scheduler,sender,inbound" (any non-empty subset).
 func ParseRoles(s string) (Roles, error) {
 	var r Roles
 	for _, p := range strings.Split(s, ",") {
@@ -177,13 +199,15 @@ func ParseRoles(s string) (Roles, error) {
 			r.Scheduler = true
 		case "sender":
 			r.Sender = true
+		case "inbound":
+			r.Inbound = true
 		case "":
 		default:
-			return r, fmt.Errorf("unknown role %q (want web, scheduler or sender)", strings.TrimSpace(p))
+			return r, fmt.Errorf("unknown role %q (want web, scheduler, sender or inbound)", strings.TrimSpace(p))
 		}
 	}
 	if r == (Roles{}) {
-		return r, fmt.Errorf("no role given (want any of web, scheduler, sender)")
+		return r, fmt.Errorf("no role given (want any of web, scheduler, sender, inbound)")
 	}
 	return r, nil
 }
