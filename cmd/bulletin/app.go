@@ -30,6 +30,11 @@ type Main struct {
 	Listener net.Listener
 	// Addr is the address the web role listens on, once Run started it.
 	Addr string
+	// InboundAddr is the inbound role's SMTP address once it listens;
+	// inboundUp, when set before Run, is closed then (inbound.go).
+	InboundAddr string
+	inboundUp   chan struct{}
+	inbound     *inboundParts
 
 	services []func(ctx context.Context) error
 	ready    chan struct{}
@@ -77,9 +82,15 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Scheduler {
 		m.services = append(m.services, m.schedulerService(compiler))
 	}
+	if err := m.prepareInbound(); err != nil { // inbound.go: VERP secret, before the sender needs it
+		return err
+	}
 	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
 	if err != nil {
 		return err
+	}
+	if m.Config.Roles.Inbound {
+		m.startInbound(send.registry) // inbound.go: listener, sweep, IMAP poller
 	}
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,

@@ -16,9 +16,10 @@ import (
 // sending is the delivery engine as wired for one process: the service the
 // API and CLI call, the sender pool (when the role is on) and /metrics.
 type sending struct {
-	svc     *delivery.Service
-	pool    *delivery.Pool // nil unless this process sends
-	metrics http.Handler
+	svc      *delivery.Service
+	pool     *delivery.Pool // nil unless this process sends
+	metrics  http.Handler
+	registry *prometheus.Registry // other roles add their counters to /metrics here
 }
 
 // deliveryConfig maps the service configuration onto the pool's.
@@ -27,7 +28,11 @@ func (m *Main) deliveryConfig() delivery.Config {
 	if window == 0 {
 		window = -1 // the pool's "none": each 250 committed before the next message
 	}
-	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	c := delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	if m.inbound != nil { // inbound.go: VERP envelope senders and the mailto unsubscribe address
+		c.EnvelopeFor, c.MailtoFor = m.inbound.addrs.Bounce, m.inbound.addrs.Unsubscribe
+	}
+	return c
 }
 
 func (m *Main) transport() (*smtp.Transport, error) {
@@ -53,8 +58,9 @@ func (m *Main) wireSending(withPool bool) (*sending, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := delivery.NewMetrics(reg, m.DB.PendingDeliveries, m.Config.SendRate)
 	s := &sending{
-		svc:     &delivery.Service{Store: m.DB, Transport: tr, Config: m.deliveryConfig(), Log: m.Log},
-		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		svc:      &delivery.Service{Store: m.DB, Transport: tr, Config: m.deliveryConfig(), Log: m.Log},
+		metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		registry: reg,
 	}
 	if withPool {
 		if os.Getenv("GOGC") == "" {

@@ -141,11 +141,19 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 	if after <= 0 {
 		after = 3
 	}
+	// A relay answers 250 to every message, and MarkSent clears the count
+	// on each 250; a DSN arrives after that. So the run of hard failures
+	// is also read from the deliveries themselves: this one and those
+	// before it that failed with a 5xx, back to the first that did not.
+	run, err := hardFailureRun(ctx, tx, *d.sub, d.id, after)
+	if err != nil {
+		return rec, err
+	}
 	var status string
 	var n int
-	if err := tx.QueryRow(ctx, `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
-		status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
-		updated_at = now() WHERE id = $1 RETURNING status, hard_bounces`, *d.sub, after).Scan(&status, &n); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE subscribers SET hard_bounces = greatest(hard_bounces + 1, $3),
+		status = CASE WHEN greatest(hard_bounces + 1, $3) >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
+		updated_at = now() WHERE id = $1 RETURNING status, hard_bounces`, *d.sub, after, run).Scan(&status, &n); err != nil {
 		return rec, fmt.Errorf("count hard bounce: %w", err)
 	}
 	rec.effect += fmt.Sprintf("; hard failure %d of %d", n, after)
@@ -153,6 +161,23 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 		rec.effect += "; subscriber bounced"
 	}
 	return rec, nil
+}
+
+// hardFailureRun counts, up to limit, the subscriber's deliveries up to
+// and including delivery upTo that failed with a 5xx, newest first,
+// stopping at the first that did not.
+func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) (int, error) {
+	rows, _ := tx.Query(ctx, `SELECT status = 'failed' AND last_code BETWEEN 500 AND 599 FROM deliveries
+		WHERE subscriber_id = $1 AND id <= $2 AND status <> 'pending' ORDER BY id DESC LIMIT $3`, sub, upTo, limit)
+	hard, err := pgx.CollectRows(rows, pgx.RowTo[bool])
+	if err != nil {
+		return 0, fmt.Errorf("hard failure run: %w", err)
+	}
+	n := 0
+	for n < len(hard) && hard[n] {
+		n++
+	}
+	return n, nil
 }
 
 // smtpCodeIn finds the reply code in a Diagnostic-Code ("smtp; 550 5.1.1 …").
