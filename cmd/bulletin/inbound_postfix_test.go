@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/config"
+	"bulletin/internal/inbound"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postfixtest"
 
@@ -25,7 +27,7 @@ import (
 // three issues (the hard-failure rule) the subscriber is bounced.
 func TestBounceLoopThroughPostfix(t *testing.T) {
 	ctx := context.Background()
-	final := startRefusingServer(t, "gone@example.com")
+	final, got := startRefusingServer(t, "gone@example.com")
 	inboundAddr := freeAddr(t)
 	pf := postfixtest.Start(t, final,
 		"transport_maps = inline:{in.example.test=smtp:["+host(inboundAddr)+"]:"+port(inboundAddr)+"}",
@@ -104,6 +106,19 @@ func TestBounceLoopThroughPostfix(t *testing.T) {
 			t.Errorf("issue %d: delivery to ok@ is %q (err %v)", n, okStatus, err)
 		}
 	}
+	// What reached the final server: VERP envelope senders, and the mailto
+	// unsubscribe address at the inbound domain.
+	select {
+	case msg := <-got:
+		if !strings.HasPrefix(msg.from, "bounces+") || !strings.HasSuffix(msg.from, "@in.example.test") {
+			t.Errorf("envelope sender %q is not a VERP address", msg.from)
+		}
+		if !strings.Contains(msg.data, "<mailto:unsubscribe+") || !strings.Contains(msg.data, "@in.example.test?subject=unsubscribe>") {
+			t.Errorf("no mailto at the inbound domain in:\n%.1500s", msg.data)
+		}
+	default:
+		t.Error("the final server received nothing")
+	}
 	var dsns int
 	if err := m.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM inbound_messages WHERE kind = 'bounce' AND mail_from = ''
 		AND rcpt_to LIKE 'bounces+%@in.example.test' AND processed_at IS NOT NULL`).Scan(&dsns); err != nil || dsns != 3 {
@@ -112,14 +127,16 @@ func TestBounceLoopThroughPostfix(t *testing.T) {
 }
 
 // startRefusingServer is the final server: it accepts every recipient but
-// refuse at RCPT with 550 5.1.1, and drops what it accepts.
-func startRefusingServer(t *testing.T, refuse string) string {
+// refuse, which it refuses at RCPT with 550 5.1.1, and hands what it
+// accepts to the channel (as long as there is room).
+func startRefusingServer(t *testing.T, refuse string) (string, chan received) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := smtp.NewServer(refusingBackend(refuse))
+	got := make(chan received, 10)
+	srv := smtp.NewServer(&refusingBackend{refuse: refuse, got: got})
 	srv.Domain = "mx.example.com"
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
@@ -127,25 +144,57 @@ func startRefusingServer(t *testing.T, refuse string) string {
 		}
 	}()
 	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	return ln.Addr().String(), got
 }
 
-type refusingBackend string
+type received struct{ from, data string }
 
-func (b refusingBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return refusingSession(b), nil }
+type refusingBackend struct {
+	refuse string
+	got    chan received
+}
 
-type refusingSession string
+func (b *refusingBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &refusingSession{b: b}, nil
+}
 
-func (s refusingSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s refusingSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if strings.EqualFold(to, string(s)) {
+type refusingSession struct {
+	b    *refusingBackend
+	from string
+}
+
+func (s *refusingSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
+func (s *refusingSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.EqualFold(to, s.b.refuse) {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox " + to + " does not exist"}
 	}
 	return nil
 }
-func (s refusingSession) Data(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
-func (s refusingSession) Reset()                 {}
-func (s refusingSession) Logout() error          { return nil }
+func (s *refusingSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	select {
+	case s.b.got <- received{s.from, string(data)}:
+	default:
+	}
+	return err
+}
+func (s *refusingSession) Reset()        {}
+func (s *refusingSession) Logout() error { return nil }
+
+// Without an inbound domain no mailto is advertised and the envelope
+// sender is the transport's; with one, both come from the addresses.
+func TestDeliveryConfigInboundAddresses(t *testing.T) {
+	m := &Main{Config: &config.Config{}}
+	if c := m.deliveryConfig(); c.MailtoFor != nil || c.EnvelopeFor != nil {
+		t.Error("no inbound domain, yet VERP or a mailto")
+	}
+	m.inbound = &inboundParts{addrs: inbound.Addresses{Domain: "in.example.test", Secret: make([]byte, 32)}}
+	c := m.deliveryConfig()
+	if c.MailtoFor == nil || c.EnvelopeFor == nil || !strings.HasPrefix(c.EnvelopeFor(7), "bounces+7-") ||
+		!strings.HasPrefix(c.MailtoFor("tok"), "unsubscribe+") {
+		t.Error("inbound domain set, but no VERP or mailto addresses")
+	}
+}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
