@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 
 	"bulletin/internal/inbound"
@@ -16,13 +17,14 @@ import (
 type inboundParts struct {
 	addrs     inbound.Addresses
 	processor *inbound.Processor
+	listener  net.Listener // the demo's, opened early; nil: listen on BULLETIN_INBOUND_ADDR
 }
 
 // prepareInbound reads the VERP secret when an inbound domain is set, so
 // that the sender's envelope and mailto addresses can be made; the
 // inbound role's services come later, in startInbound.
 func (m *Main) prepareInbound() error {
-	if m.Config.Inbound.Domain == "" {
+	if m.Config.Inbound.Domain == "" || m.inbound != nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -51,8 +53,11 @@ func (m *Main) startInbound(reg prometheus.Registerer) {
 	}
 	m.inbound.processor = p
 	l := &inbound.Listener{Processor: p, Domain: in.Domain, MaxBytes: in.MaxBytes, Log: p.Log}
-	m.services = append(m.services,
-		func(ctx context.Context) error { return l.Serve(ctx, in.Addr, m.inboundReady) },
+	serve := func(ctx context.Context) error { return l.Serve(ctx, in.Addr, m.inboundReady) }
+	if ln := m.inbound.listener; ln != nil {
+		serve = func(ctx context.Context) error { return l.ServeListener(ctx, ln, m.inboundReady) }
+	}
+	m.services = append(m.services, serve,
 		func(ctx context.Context) error { return p.Run(ctx, 30*time.Second) })
 	if in.IMAPURL != "" {
 		pl := &inbound.Poller{Processor: p, Domain: in.Domain, Log: p.Log, IMAP: inbound.IMAPConfig{
