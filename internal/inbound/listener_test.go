@@ -16,7 +16,7 @@ import (
 )
 
 // startListener runs the inbound SMTP listener on a free port.
-func startListener(t *testing.T, w *world, maxBytes int) string {
+func startListener(t testing.TB, w *world, maxBytes int) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

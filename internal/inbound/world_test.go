@@ -19,14 +19,14 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // world is a database with the default newsletter, a list, readers, sent
 // issues with their deliveries, and a processor wired to fakes.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *postgres.DB
 	p       *inbound.Processor
 	replies *replies
 	verify  *fakeVerifier
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
