@@ -15,5 +15,6 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.AdminItems = m.DB
 	srv.AdminFailures = m.DB
 	srv.AdminUsers = m.DB
+	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"bulletin/internal/inbound"
+	"bulletin/internal/postgres"
 	"bulletin/internal/smtp"
+	"bulletin/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/wneessen/go-mail"
@@ -18,6 +20,11 @@ type inboundParts struct {
 	addrs     inbound.Addresses
 	processor *inbound.Processor
 	listener  net.Listener // the demo's, opened early; nil: listen on BULLETIN_INBOUND_ADDR
+	// The contribution parser and sender verification (mailin's
+	// internal/inbound/contrib and verify, wired by the lead); nil until
+	// then: contributions are kept for an editor, senders unverified.
+	contributions inbound.ContributionParser
+	verifier      inbound.SenderVerifier
 }
 
 // prepareInbound reads the VERP secret when an inbound domain is set, so
@@ -41,16 +48,7 @@ func (m *Main) prepareInbound() error {
 // sweep of unprocessed messages and, with an IMAP URL, the poller.
 func (m *Main) startInbound(reg prometheus.Registerer) {
 	in := m.Config.Inbound
-	p := &inbound.Processor{Store: m.DB, Addresses: m.inbound.addrs, BaseURL: m.Config.BaseURL,
-		MaxBytes: in.MaxBytes, Metrics: inbound.NewMetrics(reg), Log: m.Log.With("role", "inbound")}
-	// The lead wires mailin's packages here once merged:
-	//   p.Contributions = contribParser{}     // contrib.Parse
-	//   p.Verifier = senderVerifier{...}      // verify.Sender with AuthServID in.AuthServID
-	// and, for /webhooks/ses and /webhooks/postmark, a webhook.Sink whose
-	// Apply(ctx, ev) is p.ApplyEvent(ctx, inbound.Event(ev)).
-	if m.Config.SMTPURL != "" {
-		p.Replies = &replyMailer{mailer: &smtp.Mailer{SMTP: m.Config.SMTP}, from: "noreply@" + in.Domain}
-	}
+	p := m.newProcessor(inbound.NewMetrics(reg))
 	m.inbound.processor = p
 	l := &inbound.Listener{Processor: p, Domain: in.Domain, MaxBytes: in.MaxBytes, Log: p.Log}
 	serve := func(ctx context.Context) error { return l.Serve(ctx, in.Addr, m.inboundReady) }
@@ -64,6 +62,50 @@ func (m *Main) startInbound(reg prometheus.Registerer) {
 			Addr: in.IMAP.Addr, Username: in.IMAP.Username, Password: in.IMAP.Password, Mailbox: in.IMAP.Mailbox, TLS: in.IMAP.TLS}}
 		m.services = append(m.services, pl.Run)
 	}
+}
+
+// newProcessor builds the inbound processor of this process.
+func (m *Main) newProcessor(metrics *inbound.Metrics) *inbound.Processor {
+	in := m.Config.Inbound
+	p := &inbound.Processor{Store: m.DB, Addresses: m.inbound.addrs, BaseURL: m.Config.BaseURL,
+		MaxBytes: in.MaxBytes, Metrics: metrics, Log: m.Log.With("role", "inbound"),
+		Contributions: m.inbound.contributions, Verifier: m.inbound.verifier}
+	// The lead wires mailin's packages in prepareInbound once merged:
+	//   m.inbound.contributions = an adapter of contrib.Parse
+	//   m.inbound.verifier = an adapter of verify.Sender (AuthServID: in.AuthServID)
+	// and, for /webhooks/ses and /webhooks/postmark, a webhook.Sink whose
+	// Apply(ctx, ev) is p.ApplyEvent(ctx, inbound.Event(ev)).
+	if m.Config.SMTPURL != "" {
+		p.Replies = &replyMailer{mailer: &smtp.Mailer{SMTP: m.Config.SMTP}, from: "noreply@" + in.Domain}
+	}
+	return p
+}
+
+// inboundPages gives the admin UI its Inbound page, when there is an
+// inbound domain; processing again runs in the web process.
+func (m *Main) inboundPages() web.InboundPages {
+	if m.inbound == nil {
+		return nil
+	}
+	p := m.inbound.processor
+	if p == nil {
+		p = m.newProcessor(nil)
+	}
+	return &inboundPages{DB: m.DB, p: p}
+}
+
+// inboundPages joins the store and the processor for the admin UI.
+type inboundPages struct {
+	*postgres.DB
+	p *inbound.Processor
+}
+
+func (a *inboundPages) ProcessInboundAgain(ctx context.Context, id int64) error {
+	return a.p.ProcessAgain(ctx, id, a.ReprocessInbound)
+}
+
+func (a *inboundPages) MakeInboundItem(ctx context.Context, id int64) (int64, error) {
+	return a.p.MakeItem(ctx, id, a.DB)
 }
 
 // inboundReady records the listener's address once it listens.

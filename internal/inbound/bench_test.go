@@ -3,7 +3,6 @@ package inbound_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/mail"
@@ -72,7 +71,7 @@ func BenchmarkReadMessage(b *testing.B) {
 //	go test -run '^$' -bench Listener10000 -benchtime 1x ./internal/inbound/
 func BenchmarkListener10000Bounces(b *testing.B) {
 	const n, conns = 10000, 16
-	for b.Loop() {
+	for range b.N {
 		b.StopTimer()
 		w := newWorld(b)
 		var issue int64
@@ -137,5 +136,3 @@ func vmKB(field string) int {
 	}
 	return 0
 }
-
-var _ = context.Background

@@ -51,12 +51,13 @@ type adminView struct {
 // adminNav says which sections exist: a page whose store is not wired is
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
-	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute bool
+	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound bool
 }
 
 func (s *Server) nav() adminNav {
 	return adminNav{
 		Captured:    s.Captured != nil,
+		Inbound:     s.Inbound != nil,
 		Items:       s.AdminItems != nil,
 		Contribute:  s.AdminItems != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,

@@ -141,6 +141,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 			mux.Handle("POST /admin/subscribers", s.role(bulletin.RoleAdmin, s.handleSubscriberAddForm))
 			mux.Handle("POST /admin/subscribers/{id}/erase", s.role(bulletin.RoleAdmin, s.handleSubscriberEraseForm))
 		}
+		s.inboundRoutes(mux) // admin_inbound.go
 		if s.Captured != nil {
 			mux.Handle("GET /admin/captured/{$}", s.role(bulletin.RoleEditor, s.handleCapturedList))
 			mux.Handle("GET /admin/captured/{id}", s.role(bulletin.RoleEditor, s.handleCapturedShow))

@@ -47,6 +47,7 @@ type Server struct {
 	AdminItems    ItemPages // review queue and /contribute
 	AdminFailures DeliveryFailures
 	AdminUsers    UserPages
+	Inbound       InboundPages // admin_inbound.go; nil: no Inbound page
 	// TemplatesInUse names the templates folder for the newsletters page
 	// ("" = built-in).
 	TemplatesInUse string
