@@ -79,7 +79,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
 				consent_at = now(), consent_method = EXCLUDED.consent_method, consent_ip = EXCLUDED.consent_ip,
 				confirm_token = EXCLUDED.confirm_token, confirm_expires_at = EXCLUDED.confirm_expires_at,
-				confirmed_at = EXCLUDED.confirmed_at, unsubscribed_at = NULL, updated_at = now()`,
+				confirmed_at = EXCLUDED.confirmed_at, unsubscribed_at = NULL, unsubscribed_how = NULL, updated_at = now()`,
 			l.ID, s.ID, res.Status, req.Method, ipOrNil(req.IP), confirmToken, expires, req.Confirmed)
 		if err != nil {
 			return fmt.Errorf("upsert subscription: %w", err)
@@ -251,7 +251,7 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 						consent_method, consent_ip, confirmed_at) VALUES ($1, $2, 'active', now(), 'preferences', $3, now())
 					ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = 'active', consent_at = now(),
 						consent_method = 'preferences', consent_ip = EXCLUDED.consent_ip, confirmed_at = now(),
-						unsubscribed_at = NULL, confirm_token = NULL, updated_at = now()`, m.List.ID, s.ID, ipOrNil(upd.IP))
+						unsubscribed_at = NULL, unsubscribed_how = NULL, confirm_token = NULL, updated_at = now()`, m.List.ID, s.ID, ipOrNil(upd.IP))
 			case !want && m.Status != "" && m.Status != bulletin.SubscriptionUnsubscribed:
 				_, err = tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(),
 					unsubscribed_how = 'preferences', confirm_token = NULL, updated_at = now()
