@@ -43,6 +43,9 @@ func (l *Listener) ServeListener(ctx context.Context, ln net.Listener, ready fun
 	srv.Domain = l.Domain
 	srv.MaxMessageBytes = int64(max)
 	srv.MaxRecipients = 100
+	// Real mail breaks RFC 5322's 998-character lines (HTML, long
+	// headers); refusing it would lose bounces and contributions.
+	srv.MaxLineLength = 1 << 20
 	srv.ReadTimeout = 5 * time.Minute
 	srv.WriteTimeout = time.Minute
 	errc := make(chan error, 1)

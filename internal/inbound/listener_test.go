@@ -81,6 +81,11 @@ func TestListenerRefusals(t *testing.T) {
 	if n := w.count(`SELECT count(*) FROM inbound_messages WHERE rcpt_to = $1 AND processed_at IS NOT NULL`, "hello@"+domain); n != 1 {
 		t.Errorf("accepted message stored %d times", n)
 	}
+	// Lines longer than RFC 5322's 998 characters are common in real mail.
+	long := plainMessage("a@example.com", "x", "long line", "", strings.Repeat("y", 3000))
+	if err := send(addr, "a@example.com", "long@"+domain, long); err != nil {
+		t.Errorf("a 3,000-character line: %v", err)
+	}
 }
 
 // A thousand bounces at once over 25 connections: every one stored once
