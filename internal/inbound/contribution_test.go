@@ -117,3 +117,24 @@ func TestAutoreplyAndLoopsAreNotAnswered(t *testing.T) {
 		t.Errorf("items %d, replies %+v", w.count(`SELECT count(*) FROM items`), w.replies.all())
 	}
 }
+
+// Acknowledgements are limited per address (10 an hour) and say that
+// attachments were not imported.
+func TestContributionAcksAreLimited(t *testing.T) {
+	w := newWorld(t)
+	w.user("ann@example.com")
+	w.verify.verified = map[string]bool{"ann@example.com": true}
+	w.receive(contribution("ann@example.com", "With a file", "", "See the file.\nContent-Disposition: attachment; filename=x.pdf"))
+	if r := w.replies.all(); len(r) != 1 || !strings.Contains(r[0].Text, "Attachments are not imported") {
+		t.Fatalf("replies %+v", r)
+	}
+	for i := range 12 {
+		w.receive(contribution("ann@example.com", fmt.Sprintf("Tip %d", i), "", "Text."))
+	}
+	if n := w.count(`SELECT count(*) FROM items`); n != 13 {
+		t.Errorf("%d items, want 13: the limit is on replies, not contributions", n)
+	}
+	if r := w.replies.all(); len(r) != 10 {
+		t.Errorf("%d acknowledgements in an hour, want 10", len(r))
+	}
+}

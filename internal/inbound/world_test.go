@@ -112,6 +112,7 @@ func (fakeParser) ParseContribution(raw []byte) (inbound.Contribution, error) {
 		}
 	}
 	c.Body = strings.TrimSpace(body)
+	c.Attachments = strings.Count(string(raw), "Content-Disposition: attachment")
 	return c, nil
 }
 
