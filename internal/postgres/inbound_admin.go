@@ -33,7 +33,7 @@ func (db *DB) FindInboundMessages(ctx context.Context, kind string, limit int) (
 // InboundIssueCounts gives the latest sent or sending issues' bounces and
 // complaints against the messages delivered.
 func (db *DB) InboundIssueCounts(ctx context.Context, limit int) ([]inbound.IssueCounts, error) {
-	rows, _ := db.Pool.Query(ctx, `SELECT i.id, n.slug, i.number, coalesce(c.sent, 0) + coalesce(c.failed, 0),
+	rows, _ := db.Pool.Query(ctx, `SELECT i.id, n.slug, i.number, coalesce(c.sent, 0),
 			(SELECT count(*) FROM inbound_messages m WHERE m.issue_id = i.id AND m.kind = 'bounce' AND m.status LIKE '5.%'),
 			(SELECT count(*) FROM inbound_messages m WHERE m.issue_id = i.id AND m.kind = 'complaint')
 		FROM issues i JOIN newsletters n ON n.id = i.newsletter_id LEFT JOIN delivery_counts c ON c.issue_id = i.id
