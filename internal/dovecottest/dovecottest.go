@@ -5,6 +5,7 @@
 package dovecottest
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -21,7 +22,9 @@ import (
 
 // Dovecot is a running instance.
 type Dovecot struct {
-	Addr     string // host:port of the IMAP listener
+	Addr     string         // host:port of the IMAP listener (STARTTLS offered with TLS)
+	TLSAddr  string         // host:port of the IMAPS listener; "" without TLS
+	CA       *x509.CertPool // trusts the instance's certificate (for 127.0.0.1)
 	User     string
 	Password string
 	dir      string
@@ -30,10 +33,22 @@ type Dovecot struct {
 	uid, gid int
 }
 
-// Start configures and starts dovecot. It needs the Debian dovecot-imapd
-// package and root (dovecot switches to its own users); without either
-// the test fails, saying so.
+// Start configures and starts dovecot without TLS. It needs the Debian
+// dovecot-imapd package and root (dovecot switches to its own users);
+// without either the test fails, saying so.
 func Start(t testing.TB) *Dovecot {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartTLS starts dovecot with a fresh self-signed certificate for
+// 127.0.0.1: IMAPS on TLSAddr, STARTTLS on Addr.
+func StartTLS(t testing.TB) *Dovecot {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Dovecot {
 	t.Helper()
 	bin, err := exec.LookPath("dovecot")
 	if err != nil {
@@ -57,6 +72,17 @@ func Start(t testing.TB) *Dovecot {
 	d.Addr = ln.Addr().String()
 	ln.Close()
 	_, port, _ := net.SplitHostPort(d.Addr)
+	sslConf, tlsPort := "ssl = no", "0"
+	if withTLS {
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		d.TLSAddr = ln.Addr().String()
+		ln.Close()
+		_, tlsPort, _ = net.SplitHostPort(d.TLSAddr)
+		d.CA = writeCert(t, dir)
+		sslConf = fmt.Sprintf("ssl = yes\nssl_cert = <%[1]s/cert.pem\nssl_key = <%[1]s/key.pem", dir)
+	}
 	// Dovecot refuses mail access as root: mail belongs to its own user.
 	u, err := user.Lookup("dovecot")
 	if err != nil {
@@ -78,7 +104,7 @@ listen = 127.0.0.1
 base_dir = %[1]s/run
 state_dir = %[1]s/run
 instance_name = bulletin-%[2]s
-ssl = no
+%[5]s
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:%[1]s/mail/%%u
@@ -100,7 +126,8 @@ service imap-login {
     port = %[2]s
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[6]s
   }
 }
 service anvil {
@@ -109,7 +136,7 @@ service anvil {
 service imap-login {
   chroot =
 }
-`, dir, port, d.uid, d.gid))
+`, dir, port, d.uid, d.gid, sslConf, tlsPort))
 	d.cmd = exec.Command(bin, "-F", "-c", filepath.Join(dir, "dovecot.conf"))
 	d.cmd.Stdout, d.cmd.Stderr = os.Stderr, os.Stderr
 	if err := d.cmd.Start(); err != nil {
@@ -118,6 +145,10 @@ service imap-login {
 	t.Cleanup(d.stop)
 	for i := 0; ; i++ {
 		c, err := net.DialTimeout("tcp", d.Addr, time.Second)
+		if err == nil && d.TLSAddr != "" {
+			c.Close()
+			c, err = net.DialTimeout("tcp", d.TLSAddr, time.Second)
+		}
 		if err == nil {
 			c.Close()
 			break

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -114,7 +114,8 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 func (p *Poller) dial() (*client.Client, error) {
 	cfg := p.IMAP.TLSConfig
 	if cfg == nil {
-		cfg = &tls.Config{ServerName: strings.Split(p.IMAP.Addr, ":")[0]}
+		host, _, _ := net.SplitHostPort(p.IMAP.Addr)
+		cfg = &tls.Config{ServerName: host}
 	}
 	var c *client.Client
 	var err error

@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"crypto/tls"
 	"testing"
 
 	"bulletin/internal/dovecottest"
@@ -73,5 +74,30 @@ func TestIMAPBadLogin(t *testing.T) {
 	}
 	if got := w.count(`SELECT count(*) FROM inbound_messages`); got != 0 {
 		t.Errorf("%d stored", got)
+	}
+}
+
+// Polling over IMAPS and over STARTTLS, the certificate checked.
+func TestIMAPPollingOverTLS(t *testing.T) {
+	w := newWorld(t)
+	d := dovecottest.StartTLS(t)
+	sub, tok := w.reader("leaver@example.com")
+	to := addrs().Unsubscribe(tok)
+	d.Deliver(t, append([]byte("Delivered-To: "+to+"\r\n"), plainMessage("leaver@example.com", to, "unsubscribe", "", "")...))
+	for _, tc := range []struct{ mode, addr string }{{"tls", d.TLSAddr}, {"starttls", d.Addr}} {
+		p := poller(w, d)
+		p.IMAP.Addr, p.IMAP.TLS = tc.addr, tc.mode
+		p.IMAP.TLSConfig = &tls.Config{RootCAs: d.CA, ServerName: "127.0.0.1"}
+		if _, err := p.Poll(context.Background()); err != nil {
+			t.Fatalf("%s: %v\n%s", tc.mode, err, d.Log())
+		}
+	}
+	if got := w.count(`SELECT count(*) FROM subscriptions WHERE subscriber_id = $1 AND unsubscribed_how = 'mailto'`, sub); got != 2 {
+		t.Errorf("%d lists left", got)
+	}
+	p := poller(w, d)
+	p.IMAP.Addr, p.IMAP.TLS = d.TLSAddr, "tls" // the system roots do not trust the test certificate
+	if _, err := p.Poll(context.Background()); err == nil {
+		t.Error("an untrusted certificate was accepted")
 	}
 }
