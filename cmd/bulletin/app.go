@@ -82,9 +82,6 @@ func (m *Main) wire() error {
 	if m.Config.Roles.Scheduler {
 		m.services = append(m.services, m.schedulerService(compiler))
 	}
-	if err := m.prepareInbound(); err != nil { // inbound.go: VERP secret, before the sender needs it
-		return err
-	}
 	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
 	if err != nil {
 		return err

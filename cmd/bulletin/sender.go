@@ -50,6 +50,9 @@ func (m *Main) transport() (*smtp.Transport, error) {
 // wireSending builds the delivery service and, with the sender role, the
 // pool as a service of m. The metrics registry is made here, never global.
 func (m *Main) wireSending(withPool bool) (*sending, error) {
+	if err := m.prepareInbound(); err != nil { // inbound.go: the VERP secret, for deliveryConfig
+		return nil, err
+	}
 	tr, err := m.transport()
 	if err != nil {
 		return nil, err
