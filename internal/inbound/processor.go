@@ -21,10 +21,11 @@ type Processor struct {
 	// for an editor, and no sender counts as verified.
 	Contributions ContributionParser
 	Verifier      SenderVerifier
-	Replies       Replier // nil: no automatic replies
-	BaseURL       string  // for the link in acknowledgements
-	MaxBytes      int     // raw bytes kept; DefaultMaxBytes when 0
-	BounceAfter   int     // hard failures that make a subscriber bounced; 3 when 0
+	Replies       Replier       // nil: no automatic replies
+	BaseURL       string        // for the link in acknowledgements
+	MaxBytes      int           // raw bytes kept; DefaultMaxBytes when 0
+	BounceAfter   int           // hard failures that make a subscriber bounced; 3 when 0
+	SweepEvery    time.Duration // Run's interval; 30 s when 0
 	Metrics       *Metrics
 	Log           *slog.Logger
 }
@@ -32,8 +33,8 @@ type Processor struct {
 // Reply limits per address: acknowledgements to registered contributors,
 // and the one polite answer to an unknown sender.
 const (
-	ackPerHour     = 10
-	unknownPerDays = 1
+	ackPerHour    = 10
+	unknownPerDay = 1
 )
 
 // Receive stores one message for one envelope recipient and processes it.
@@ -183,7 +184,7 @@ func (p *Processor) answer(ctx context.Context, m *Message, c Class, a Action, o
 	kind, max, per := "ack", ackPerHour, time.Hour
 	switch {
 	case !out.UserKnown:
-		kind, max, per = "unknown", unknownPerDays, 24*time.Hour
+		kind, max, per = "unknown", unknownPerDay, 24*time.Hour
 		r.Text = "Thank you for writing. Contributions by email are accepted from registered contributors only.\n" +
 			"An editor will read your message. To contribute yourself, ask an editor for an account, then sign in at\n" +
 			p.BaseURL + "/contribute\n"
@@ -211,9 +212,13 @@ func (p *Processor) answer(ctx context.Context, m *Message, c Class, a Action, o
 	p.Metrics.replied()
 }
 
-// Run processes, every interval, messages stored but not processed: those
-// a crash or an error left behind. It returns when ctx is done.
-func (p *Processor) Run(ctx context.Context, interval time.Duration) error {
+// Run processes, every SweepEvery, messages stored but not processed:
+// those a crash or an error left behind. It returns when ctx is done.
+func (p *Processor) Run(ctx context.Context) error {
+	interval := p.SweepEvery
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
