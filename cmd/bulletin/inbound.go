@@ -55,8 +55,7 @@ func (m *Main) startInbound(reg prometheus.Registerer) {
 	if ln := m.inbound.listener; ln != nil {
 		serve = func(ctx context.Context) error { return l.ServeListener(ctx, ln, m.inboundReady) }
 	}
-	m.services = append(m.services, serve,
-		p.Run)
+	m.services = append(m.services, serve, p.Run)
 	if in.IMAPURL != "" {
 		pl := &inbound.Poller{Processor: p, Domain: in.Domain, Log: p.Log, IMAP: inbound.IMAPConfig{
 			Addr: in.IMAP.Addr, Username: in.IMAP.Username, Password: in.IMAP.Password, Mailbox: in.IMAP.Mailbox, TLS: in.IMAP.TLS}}
