@@ -14,5 +14,6 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Captured = m.DB
 	srv.Users = m.DB
 	srv.Lists = m.DB
+	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

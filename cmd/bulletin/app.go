@@ -33,6 +33,11 @@ type Main struct {
 	Listener net.Listener
 	// Addr is the address the web role listens on, once Run started it.
 	Addr string
+	// InboundAddr is the inbound role's SMTP address once it listens;
+	// inboundUp, when set before Run, is closed then (inbound.go).
+	InboundAddr string
+	inboundUp   chan struct{}
+	inbound     *inboundParts
 
 	services []service
 	ready    chan struct{}
@@ -99,6 +104,9 @@ func (m *Main) wire() error {
 	if err != nil {
 		return err
 	}
+	if m.Config.Roles.Inbound {
+		m.startInbound(send.registry) // inbound.go: listener, sweep, IMAP poller
+	}
 	if m.Config.Roles.Web {
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
@@ -108,6 +116,7 @@ func (m *Main) wire() error {
 		srv.Archive = m.DB
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
+		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
 			return err
 		}

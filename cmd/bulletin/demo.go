@@ -47,6 +47,11 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
+	in, err := demoInbound(m) // demo_inbound.go: the inbound role, its samples and swaks lines
+	if err != nil {
+		return err
+	}
+	seed = append(seed, in...)
 
 	errc := make(chan error, 1)
 	go func() { errc <- m.Run(ctx) }()

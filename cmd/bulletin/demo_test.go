@@ -32,7 +32,7 @@ func TestDemoBinaryStartsAndCleansUp(t *testing.T) {
 	defer os.RemoveAll(tmp)
 	os.Chmod(tmp, 0o755)
 
-	cmd := exec.Command(bin, "demo", "--addr", "127.0.0.1:0", "--smtp-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "demo", "--addr", "127.0.0.1:0", "--smtp-addr", "127.0.0.1:0", "--inbound-addr", "127.0.0.1:0")
 	cmd.Env = append(cleanEnv(), "TMPDIR="+tmp)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder

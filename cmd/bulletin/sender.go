@@ -17,9 +17,10 @@ import (
 // sending is the delivery engine as wired for one process: the service the
 // API and CLI call, the sender pool (when the role is on) and /metrics.
 type sending struct {
-	svc     *delivery.Service
-	pool    *delivery.Pool // nil unless this process sends
-	metrics http.Handler
+	svc      *delivery.Service
+	pool     *delivery.Pool // nil unless this process sends
+	metrics  http.Handler
+	registry *prometheus.Registry // other roles add their counters to /metrics here
 }
 
 // deliveryConfig maps the service configuration onto the pool's.
@@ -28,7 +29,11 @@ func (m *Main) deliveryConfig() delivery.Config {
 	if window == 0 {
 		window = -1 // the pool's "none": each 250 committed before the next message
 	}
-	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	c := delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	if m.inbound != nil { // inbound.go: VERP envelope senders and the mailto unsubscribe address
+		c.EnvelopeFor, c.MailtoFor = m.inbound.addrs.Bounce, m.inbound.addrs.Unsubscribe
+	}
+	return c
 }
 
 func (m *Main) transport() (*smtp.Transport, error) {
@@ -51,6 +56,9 @@ func (m *Main) transport() (*smtp.Transport, error) {
 // wireSending builds the delivery service and, with the sender role, the
 // pool as a service of m. The metrics registry is made here, never global.
 func (m *Main) wireSending(withPool bool) (*sending, error) {
+	if err := m.prepareInbound(); err != nil { // inbound.go: the VERP secret, for deliveryConfig
+		return nil, err
+	}
 	tr, err := m.transport()
 	if err != nil {
 		return nil, err
@@ -59,8 +67,9 @@ func (m *Main) wireSending(withPool bool) (*sending, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := delivery.NewMetrics(reg, m.DB.PendingDeliveries, m.Config.SendRate)
 	s := &sending{
-		svc:     &delivery.Service{Store: m.DB, Transport: tr, Config: m.deliveryConfig(), Log: m.Log},
-		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		svc:      &delivery.Service{Store: m.DB, Transport: tr, Config: m.deliveryConfig(), Log: m.Log},
+		metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		registry: reg,
 	}
 	if withPool {
 		if os.Getenv("GOGC") == "" {

@@ -25,7 +25,7 @@ func loadConfig(env *Env, fs *flag.FlagSet, args []string) (*config.Config, erro
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "serve", "serve [--roles web,scheduler,sender] [flags]")
+	fs := newFlagSet(env, "serve", "serve [--roles web,scheduler,sender,inbound] [flags]")
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {
 		return err

@@ -41,13 +41,14 @@ type Config struct {
 
 	TrustedProxies []netip.Prefix // BULLETIN_TRUSTED_PROXIES
 	MetricsToken   string
-	MetricsAddr    string // "" = /metrics on the main address
+	MetricsAddr    string  // "" = /metrics on the main address
+	Inbound        Inbound // inbound.go
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
 
 // Roles says which parts of the service a serve process runs.
-type Roles struct{ Web, Scheduler, Sender bool }
+type Roles struct{ Web, Scheduler, Sender, Inbound bool }
 
 func (r Roles) String() string {
 	var out []string
@@ -59,6 +60,9 @@ func (r Roles) String() string {
 	}
 	if r.Sender {
 		out = append(out, "sender")
+	}
+	if r.Inbound {
+		out = append(out, "inbound")
 	}
 	return strings.Join(out, ",")
 }
@@ -84,7 +88,6 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_ED25519_KEY_FILE", "dkim-ed25519-key-file", "", "PEM file with the Ed25519 DKIM private key"},
 	{"BULLETIN_WEBHOOK_POSTMARK_SECRET", "webhook-postmark-secret", "", "shared secret of /webhooks/postmark (basic-auth password or X-Bulletin-Webhook-Secret); empty: off"},
 	{"BULLETIN_WEBHOOK_SES_TOPICS", "webhook-ses-topics", "", "SNS topic ARNs accepted at /webhooks/ses, comma-separated, or * for any; empty: off"},
-	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
@@ -92,6 +95,12 @@ var Variables = []Variable{
 	{"BULLETIN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 	{"BULLETIN_METRICS_TOKEN", "metrics-token", "", "bearer token GET /metrics requires (\"\" = none)"},
 	{"BULLETIN_METRICS_ADDR", "metrics-addr", "", "separate listen address for /metrics, which then leaves the main address"},
+	{"BULLETIN_ROLES", "roles", "", "roles of serve: any of web,scheduler,sender,inbound (default: web,scheduler,sender, and inbound when BULLETIN_INBOUND_DOMAIN is set)"},
+	{"BULLETIN_INBOUND_DOMAIN", "inbound-domain", "", "domain whose mail Bulletin receives (bounces, complaints, unsubscribes, contributions); enables VERP"},
+	{"BULLETIN_INBOUND_ADDR", "inbound-addr", "127.0.0.1:2526", "inbound SMTP listen address"},
+	{"BULLETIN_INBOUND_MAX_BYTES", "inbound-max-bytes", "10485760", "largest inbound message accepted, in bytes"},
+	{"BULLETIN_INBOUND_IMAP_URL", "inbound-imap-url", "", "mailbox to poll instead of or besides the listener: imaps://user:pass@host/INBOX or imap://…?tls=starttls|none"},
+	{"BULLETIN_INBOUND_AUTHSERV_ID", "inbound-authserv-id", "", "authserv-id of the trusted MTA whose Authentication-Results dmarc=pass verifies a sender"},
 }
 
 // Bind registers a flag for each variable on fs, defaulting to the
@@ -179,8 +188,21 @@ func (c *Config) Finish() error {
 	if c.Webhooks, err = parseWebhooks(get("BULLETIN_WEBHOOK_POSTMARK_SECRET"), get("BULLETIN_WEBHOOK_SES_TOPICS")); err != nil {
 		return err
 	}
-	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
+	if err := c.finishInbound(get); err != nil {
+		return err
+	}
+	roles := get("BULLETIN_ROLES")
+	if roles == "" {
+		roles = "web,scheduler,sender"
+		if c.Inbound.Domain != "" {
+			roles += ",inbound"
+		}
+	}
+	if c.Roles, err = ParseRoles(roles); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)
+	}
+	if c.Roles.Inbound && c.Inbound.Domain == "" {
+		return fmt.Errorf("BULLETIN_ROLES: the inbound role needs BULLETIN_INBOUND_DOMAIN")
 	}
 	if c.ShutdownGrace, err = time.ParseDuration(get("BULLETIN_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < time.Second || c.ShutdownGrace > 10*time.Minute {
 		return fmt.Errorf("BULLETIN_SHUTDOWN_GRACE: %q is not a duration from 1s to 10m", get("BULLETIN_SHUTDOWN_GRACE"))
@@ -238,7 +260,7 @@ func ParseCIDRs(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// ParseRoles parses "web,scheduler,sender" (any non-empty subset).
+// ParseRoles parses "web,scheduler,sender,inbound" (any non-empty subset).
 func ParseRoles(s string) (Roles, error) {
 	var r Roles
 	for _, p := range strings.Split(s, ",") {
@@ -249,13 +271,15 @@ func ParseRoles(s string) (Roles, error) {
 			r.Scheduler = true
 		case "sender":
 			r.Sender = true
+		case "inbound":
+			r.Inbound = true
 		case "":
 		default:
-			return r, fmt.Errorf("unknown role %q (want web, scheduler or sender)", strings.TrimSpace(p))
+			return r, fmt.Errorf("unknown role %q (want web, scheduler, sender or inbound)", strings.TrimSpace(p))
 		}
 	}
 	if r == (Roles{}) {
-		return r, fmt.Errorf("no role given (want any of web, scheduler, sender)")
+		return r, fmt.Errorf("no role given (want any of web, scheduler, sender, inbound)")
 	}
 	return r, nil
 }

@@ -17,7 +17,12 @@ type Config struct {
 	BounceAfter  int           // hard failures before a subscriber is marked bounced
 	PauseAfter   int           // 5.7.x rejections per issue before it is paused
 	BaseURL      string        // public URL for unsubscribe, preference and archive links
-	Mailto       string        // address for the mailto: List-Unsubscribe; "" = the From address
+	// With an inbound domain (cmd/bulletin wires internal/inbound's
+	// Addresses): the VERP envelope sender of each delivery, and the
+	// List-Unsubscribe mailto address of a token. Nil: the transport's
+	// envelope sender, and no mailto advertised, since nobody reads it.
+	EnvelopeFor func(deliveryID int64) string
+	MailtoFor   func(token string) string
 }
 
 // DefaultMarkWindow lets up to 9 messages per connection be re-sent after

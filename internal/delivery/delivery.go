@@ -154,8 +154,9 @@ type Letter struct {
 // Recipient is what one message adds to its Letter.
 type Recipient struct {
 	To, ToName        string
+	Envelope          string // MAIL FROM of this message (VERP); "" = the transport's
 	UnsubscribeURL    string // https one-click (RFC 8058)
-	UnsubscribeMailto string // mailto: URI
+	UnsubscribeMailto string // mailto: URI; "" = none advertised
 	Personal          bulletin.Personal
 	Date              time.Time
 }

@@ -88,17 +88,21 @@ func listID(iss *Issue) string {
 // subscriber is who a message goes to and their personal link token.
 type subscriber struct{ Email, Name, Token string }
 
-// recipient is what the message of this issue to s adds to the letter.
-func (p *prepared) recipient(cfg Config, s subscriber, now time.Time) *Recipient {
+// recipient is what the message of this issue to s (delivery id, 0 for a
+// test send) adds to the letter.
+func (p *prepared) recipient(cfg Config, id int64, s subscriber, now time.Time) *Recipient {
 	unsub := cfg.BaseURL + "/unsubscribe/" + url.PathEscape(s.Token)
-	mailto := cfg.Mailto
-	if mailto == "" {
-		mailto = p.FromEmail
+	var mailto, envelope string
+	if cfg.MailtoFor != nil {
+		mailto = "mailto:" + cfg.MailtoFor(s.Token) + "?subject=unsubscribe"
+	}
+	if cfg.EnvelopeFor != nil && id != 0 {
+		envelope = cfg.EnvelopeFor(id)
 	}
 	return &Recipient{
-		To: s.Email, ToName: s.Name,
+		To: s.Email, ToName: s.Name, Envelope: envelope,
 		UnsubscribeURL:    unsub,
-		UnsubscribeMailto: "mailto:" + mailto + "?subject=unsubscribe%20" + url.QueryEscape(s.Token),
+		UnsubscribeMailto: mailto,
 		Personal: bulletin.Personal{UnsubscribeURL: unsub,
 			PreferencesURL: cfg.BaseURL + "/preferences/" + url.PathEscape(s.Token), Name: s.Name},
 		Date: now,

@@ -100,7 +100,7 @@ func (s *Service) SendTest(ctx context.Context, nl string, number int, email str
 	if err != nil {
 		return "", err
 	}
-	r := p.recipient(cfg, subscriber{Email: email, Token: "test"}, time.Now())
+	r := p.recipient(cfg, 0, subscriber{Email: email, Token: "test"}, time.Now())
 	if err := p.wire.Check(r); err != nil {
 		return "", err
 	}

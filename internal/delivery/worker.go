@@ -69,7 +69,7 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 	if w.conn == nil && !w.dial(ctx) {
 		return false
 	}
-	r := iss.recipient(p.cfg, subscriber{job.Email, job.Name, job.Token}, time.Now())
+	r := iss.recipient(p.cfg, job.ID, subscriber{job.Email, job.Name, job.Token}, time.Now())
 	w.settle(p.cfg.MarkWindow)
 	start := time.Now()
 	reply, err := w.conn.Send(iss.wire, r)

@@ -25,7 +25,9 @@ type Postfix struct {
 // Start configures and starts postfix relaying to relayAddr (host:port). It
 // needs root (postfix's master runs as root and drops privileges) and the
 // Debian postfix package; without either the test fails, saying so.
-func Start(t testing.TB, relayAddr string) *Postfix {
+// Extra lines are appended to main.cf (e.g. a transport_maps routing the
+// DSNs postfix generates to Bulletin's inbound listener).
+func Start(t testing.TB, relayAddr string, mainCF ...string) *Postfix {
 	t.Helper()
 	if _, err := exec.LookPath("postfix"); err != nil {
 		t.Fatal("postfixtest: postfix not installed (Debian: apt-get install -y postfix)")
@@ -95,7 +97,8 @@ alias_maps =
 alias_database =
 local_transport = error:local delivery disabled
 message_size_limit = 20480000
-`, dir, host(relayAddr), port(relayAddr)))
+%[4]s
+`, dir, host(relayAddr), port(relayAddr), strings.Join(mainCF, "\n")))
 	if out, err := exec.Command("postfix", "-c", filepath.Join(dir, "etc"), "start").CombinedOutput(); err != nil {
 		t.Fatalf("postfixtest: postfix start: %v: %s\n%s", err, out, p.Log())
 	}

@@ -219,13 +219,15 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	if err != nil {
 		return fmt.Errorf("import: merge subscribers: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at)
+	_, err = tx.Exec(ctx, `INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at, unsubscribed_how)
 		SELECT $1, s.id, CASE src.status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
-			CASE WHEN src.status = 'active' THEN now() END, 'import', CASE WHEN src.status = 'unsubscribed' THEN now() END
+			CASE WHEN src.status = 'active' THEN now() END, 'import', CASE WHEN src.status = 'unsubscribed' THEN now() END,
+			CASE WHEN src.status = 'unsubscribed' THEN 'import' END
 		FROM import_src src JOIN subscribers s ON s.email = src.email
 		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
 			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
-			unsubscribed_at = EXCLUDED.unsubscribed_at, confirm_token = NULL, updated_at = now()
+			unsubscribed_at = EXCLUDED.unsubscribed_at, unsubscribed_how = EXCLUDED.unsubscribed_how,
+			confirm_token = NULL, updated_at = now()
 		WHERE `+rank("EXCLUDED.status")+` > `+rank("x.status"), listID)
 	if err != nil {
 		return fmt.Errorf("import: merge subscriptions: %w", err)

@@ -188,35 +188,38 @@ func (db *DB) CreateItem(ctx context.Context, it *bulletin.Item) error {
 	default:
 		return bulletin.Errorf(bulletin.EINVALID, "status: a new item is %q or %q", bulletin.ItemSubmitted, bulletin.ItemApproved)
 	}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		nl, sec, err := resolvePlace(ctx, tx, it.Newsletter, it.Section)
-		if err != nil {
-			return err
-		}
-		it.NewsletterID, it.SectionID = nl, sec
-		if err := lockOrder(ctx, tx, nl); err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO items (newsletter_id, section_id, contributor_id, kind, title, body,
-			body_html, url, source, closing, status, position, approved_at, reviewed_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-				(SELECT coalesce(max(position), 0) + 1 FROM items WHERE newsletter_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND issue_id IS NULL),
-				CASE WHEN $11 = 'approved' THEN now() END, CASE WHEN $11 = 'approved' THEN $3::bigint END)
-			RETURNING id, position, approved_at, created_at, updated_at`,
-			nl, sec, it.ContributorID, it.Kind, it.Title, it.Body, it.BodyHTML, it.URL, it.Source, it.Closing, it.Status,
-		).Scan(&it.ID, &it.Position, &it.ApprovedAt, &it.CreatedAt, &it.UpdatedAt)
-		if err != nil {
-			return mapErr(err, "item")
-		}
-		// Compiling takes items out of their sections and leaves gaps;
-		// renumbering here closes them.
-		it.Position, err = placeItem(ctx, tx, nl, sec, it.ID, 0)
-		return err
-	})
+	err := db.inTx(ctx, func(tx pgx.Tx) error { return insertItem(ctx, tx, it) })
 	if err != nil {
 		return fmt.Errorf("create item: %w", err)
 	}
 	return nil
+}
+
+// insertItem stores a prepared item last in its section, inside tx.
+func insertItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item) error {
+	nl, sec, err := resolvePlace(ctx, tx, it.Newsletter, it.Section)
+	if err != nil {
+		return err
+	}
+	it.NewsletterID, it.SectionID = nl, sec
+	if err := lockOrder(ctx, tx, nl); err != nil {
+		return err
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO items (newsletter_id, section_id, contributor_id, kind, title, body,
+		body_html, url, source, closing, status, position, approved_at, reviewed_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+			(SELECT coalesce(max(position), 0) + 1 FROM items WHERE newsletter_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND issue_id IS NULL),
+			CASE WHEN $11 = 'approved' THEN now() END, CASE WHEN $11 = 'approved' THEN $3::bigint END)
+		RETURNING id, position, approved_at, created_at, updated_at`,
+		nl, sec, it.ContributorID, it.Kind, it.Title, it.Body, it.BodyHTML, it.URL, it.Source, it.Closing, it.Status,
+	).Scan(&it.ID, &it.Position, &it.ApprovedAt, &it.CreatedAt, &it.UpdatedAt)
+	if err != nil {
+		return mapErr(err, "item")
+	}
+	// Compiling takes items out of their sections and leaves gaps;
+	// renumbering here closes them.
+	it.Position, err = placeItem(ctx, tx, nl, sec, it.ID, 0)
+	return err
 }
 
 // resolvePlace turns a newsletter slug ("" = the default) and a section

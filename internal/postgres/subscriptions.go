@@ -79,7 +79,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
 				consent_at = now(), consent_method = EXCLUDED.consent_method, consent_ip = EXCLUDED.consent_ip,
 				confirm_token = EXCLUDED.confirm_token, confirm_expires_at = EXCLUDED.confirm_expires_at,
-				confirmed_at = EXCLUDED.confirmed_at, unsubscribed_at = NULL, updated_at = now()`,
+				confirmed_at = EXCLUDED.confirmed_at, unsubscribed_at = NULL, unsubscribed_how = NULL, updated_at = now()`,
 			l.ID, s.ID, res.Status, req.Method, ipOrNil(req.IP), confirmToken, expires, req.Confirmed)
 		if err != nil {
 			return fmt.Errorf("upsert subscription: %w", err)
@@ -183,12 +183,14 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) (*bulletin.Subscrib
 		if s, err = findSubscriber(ctx, tx, `token = $1 FOR UPDATE`, token); err != nil {
 			return err
 		}
-		return unsubscribeAll(ctx, tx, s)
+		return unsubscribeAll(ctx, tx, s, bulletin.LeftByLink)
 	})
 	return s, err
 }
 
-func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber) error {
+// unsubscribeAll takes s off every list; how is one of bulletin's Left*
+// words, recorded on each subscription it ends.
+func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber, how string) error {
 	if s.Status == bulletin.SubscriberActive || s.Status == bulletin.SubscriberPending {
 		s.Status = bulletin.SubscriberUnsubscribed
 		if _, err := tx.Exec(ctx, `UPDATE subscribers SET status = 'unsubscribed', updated_at = now() WHERE id = $1`, s.ID); err != nil {
@@ -196,8 +198,8 @@ func unsubscribeAll(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber) erro
 		}
 	}
 	// Old confirmation links must not bring the address back.
-	_, err := tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(),
-		confirm_token = NULL, updated_at = now() WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, s.ID)
+	_, err := tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(), unsubscribed_how = $2,
+		confirm_token = NULL, updated_at = now() WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, s.ID, how)
 	if err != nil {
 		return fmt.Errorf("unsubscribe: %w", err)
 	}
@@ -249,10 +251,11 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 						consent_method, consent_ip, confirmed_at) VALUES ($1, $2, 'active', now(), 'preferences', $3, now())
 					ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = 'active', consent_at = now(),
 						consent_method = 'preferences', consent_ip = EXCLUDED.consent_ip, confirmed_at = now(),
-						unsubscribed_at = NULL, confirm_token = NULL, updated_at = now()`, m.List.ID, s.ID, ipOrNil(upd.IP))
+						unsubscribed_at = NULL, unsubscribed_how = NULL, confirm_token = NULL, updated_at = now()`, m.List.ID, s.ID, ipOrNil(upd.IP))
 			case !want && m.Status != "" && m.Status != bulletin.SubscriptionUnsubscribed:
 				_, err = tx.Exec(ctx, `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = now(),
-					confirm_token = NULL, updated_at = now() WHERE list_id = $1 AND subscriber_id = $2`, m.List.ID, s.ID)
+					unsubscribed_how = 'preferences', confirm_token = NULL, updated_at = now()
+					WHERE list_id = $1 AND subscriber_id = $2`, m.List.ID, s.ID)
 			}
 			if err != nil {
 				return fmt.Errorf("save preferences: %w", err)
@@ -267,7 +270,7 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 		if active > 0 {
 			return activate(ctx, tx, s)
 		}
-		return unsubscribeAll(ctx, tx, s)
+		return unsubscribeAll(ctx, tx, s, bulletin.LeftByPreferences)
 	})
 	if err != nil {
 		return nil, err

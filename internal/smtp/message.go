@@ -108,8 +108,10 @@ func (l *letter) appendTo(dst []byte, r *delivery.Recipient) []byte {
 	dst = append(dst, randomHex()+"@"+l.domain...)
 	dst = append(dst, ">\r\nList-Unsubscribe: <"...)
 	dst = append(dst, r.UnsubscribeURL...)
-	dst = append(dst, ">,\r\n <"...)
-	dst = append(dst, r.UnsubscribeMailto...)
+	if r.UnsubscribeMailto != "" {
+		dst = append(dst, ">,\r\n <"...)
+		dst = append(dst, r.UnsubscribeMailto...)
+	}
 	dst = append(dst, ">\r\n"...)
 	dst = append(dst, l.head...)
 	dst = append(dst, "\r\n"...)
@@ -169,15 +171,23 @@ func checkLetter(l *delivery.Letter) error {
 
 // checkRecipient validates what one message adds to the headers.
 func checkRecipient(r *delivery.Recipient) error {
-	if err := noBreaks(map[string]string{"recipient": r.To, "recipient name": r.ToName,
+	if err := noBreaks(map[string]string{"recipient": r.To, "recipient name": r.ToName, "envelope sender": r.Envelope,
 		"unsubscribe URL": r.UnsubscribeURL, "unsubscribe mailto": r.UnsubscribeMailto}); err != nil {
 		return err
 	}
 	if err := checkAddress("recipient", r.To); err != nil {
 		return err
 	}
+	if r.Envelope != "" {
+		if err := checkAddress("envelope sender", r.Envelope); err != nil {
+			return err
+		}
+	}
 	if err := checkURL("unsubscribe URL", r.UnsubscribeURL); err != nil {
 		return err
+	}
+	if r.UnsubscribeMailto == "" {
+		return nil // no mailto advertised
 	}
 	return checkURL("unsubscribe mailto", r.UnsubscribeMailto)
 }

@@ -69,8 +69,12 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 	// Messages are 7-bit (encoded headers, quoted-printable bodies); only
 	// an address with a UTF-8 local part needs SMTPUTF8, and declaring it
 	// otherwise could get the message refused by a relay that lacks it.
-	c.sc.SkipSMTPUTF8(isASCII(l.envelope) && isASCII(r.To))
-	if err := c.sc.Mail(l.envelope); err != nil {
+	envelope := l.envelope
+	if r.Envelope != "" {
+		envelope = r.Envelope
+	}
+	c.sc.SkipSMTPUTF8(isASCII(envelope) && isASCII(r.To))
+	if err := c.sc.Mail(envelope); err != nil {
 		return "", c.refused(err)
 	}
 	if err := c.sc.Rcpt(r.To); err != nil {

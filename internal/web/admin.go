@@ -51,7 +51,7 @@ type adminView struct {
 // adminNav says which sections exist: a page whose store is not wired is
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
-	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute bool
+	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound bool
 }
 
 func (s *Server) nav() adminNav {
@@ -59,6 +59,7 @@ func (s *Server) nav() adminNav {
 		Captured:    s.Captured != nil,
 		Items:       s.Items != nil && s.Newsletters != nil,
 		Contribute:  s.Items != nil && s.Newsletters != nil,
+		Inbound:     s.Inbound != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,
 		Users:       s.Accounts != nil,
 		Newsletters: s.Newsletters != nil,

@@ -187,6 +187,17 @@ func (s *Server) routeTable() []route {
 		add("POST /admin/subscribers", admin, s.handleSubscriberAddForm)
 		add("POST /admin/subscribers/{id}/erase", admin, s.handleSubscriberEraseForm)
 	}
+	for _, provider := range []string{"ses", "postmark"} {
+		if h := s.Webhooks[provider]; h != nil { // internal/webhook: signature or shared secret
+			t = append(t, route{"POST /webhooks/" + provider, anyone, h})
+		}
+	}
+	if s.Inbound != nil { // admin_inbound.go
+		add("GET /admin/inbound/{$}", editor, s.handleInboundList)
+		add("GET /admin/inbound/{id}", editor, s.handleInboundShow)
+		add("POST /admin/inbound/{id}/process", editor, s.handleInboundProcess)
+		add("POST /admin/inbound/{id}/item", editor, s.handleInboundItem)
+	}
 	if s.Captured != nil {
 		add("GET /admin/captured/{$}", editor, s.handleCapturedList)
 		add("GET /admin/captured/{id}", editor, s.handleCapturedShow)

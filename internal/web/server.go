@@ -49,6 +49,10 @@ type Server struct {
 	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
 	Captured   CapturedMessages // the built-in SMTP capture's messages
 	ImportJobs ImportJobStore   // uploaded imports run as jobs by the import-jobs service
+	Inbound    InboundPages     // admin_inbound.go; nil: no Inbound page
+	// Webhooks are the ESP endpoints by provider ("ses", "postmark"),
+	// served at POST /webhooks/{provider}; they authenticate themselves.
+	Webhooks map[string]http.Handler
 	// TemplatesInUse names the templates folder for the newsletters page
 	// ("" = built-in).
 	TemplatesInUse string
