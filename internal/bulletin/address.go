@@ -50,6 +50,16 @@ func NormalizeEmail(s string) (string, error) {
 	return out, nil
 }
 
+// FoldEmail returns an address's identity: the key two spellings share
+// when they differ only by case, so that Victim@x and victim@x are one
+// subscriber for matching, rate limits, the blocklist and unsubscribing.
+// The database enforces the same rule with a unique index on
+// lower(email); the spelling as typed is kept for display. email should
+// already be normalised (NormalizeEmail).
+func FoldEmail(email string) string {
+	return strings.ToLower(email)
+}
+
 // CheckName validates a person's or list's display name: header-bound text
 // must carry no control characters (CR/LF would inject headers).
 func CheckName(field, s string) error {

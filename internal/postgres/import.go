@@ -196,10 +196,10 @@ func reject(res *bulletin.ImportResult, line int, reason string) {
 }
 
 // mergeImport merges the staged rows (the last line wins for an address
-// given twice) into subscribers and the list's subscriptions.
+// given twice, in any case; a known address keeps its spelling) into subscribers and the list's subscriptions.
 func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bulletin.ImportResult) error {
 	_, err := tx.Exec(ctx, `CREATE TEMP TABLE import_src ON COMMIT DROP AS
-		SELECT DISTINCT ON (email) email, name, status, token FROM import_rows ORDER BY email, line DESC`)
+		SELECT DISTINCT ON (lower(email)) email, name, status, token FROM import_rows ORDER BY lower(email), line DESC`)
 	if err != nil {
 		return fmt.Errorf("import: dedupe: %w", err)
 	}
@@ -209,7 +209,7 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	err = tx.QueryRow(ctx, `WITH up AS (
 			INSERT INTO subscribers AS s (email, name, status, token)
 			SELECT email, name, status, token FROM import_src
-			ON CONFLICT (email) DO UPDATE SET
+			ON CONFLICT (lower(email)) DO UPDATE SET
 				name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE s.name END,
 				status = CASE WHEN `+rank("EXCLUDED.status")+` > `+rank("s.status")+` THEN EXCLUDED.status ELSE s.status END,
 				updated_at = now()
@@ -222,7 +222,7 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	_, err = tx.Exec(ctx, `INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at)
 		SELECT $1, s.id, CASE src.status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
 			CASE WHEN src.status = 'active' THEN now() END, 'import', CASE WHEN src.status = 'unsubscribed' THEN now() END
-		FROM import_src src JOIN subscribers s ON s.email = src.email
+		FROM import_src src JOIN subscribers s ON lower(s.email) = lower(src.email)
 		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
 			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
 			unsubscribed_at = EXCLUDED.unsubscribed_at, confirm_token = NULL, updated_at = now()

@@ -28,10 +28,15 @@ func (db *DB) FindSubscriberByID(ctx context.Context, id int64) (*bulletin.Subsc
 }
 
 // FindSubscriberByToken returns the subscriber whose personal links carry
-// token.
+// token, or the token of a row merged into it (migration 0060).
 func (db *DB) FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error) {
-	return findSubscriber(ctx, db.Pool, `token = $1`, token)
+	return findSubscriber(ctx, db.Pool, byToken, token)
 }
+
+// byToken finds a subscriber by its own token or by the token of a row
+// that differed only by case and was merged into it.
+const byToken = `id = coalesce((SELECT id FROM subscribers WHERE token = $1),
+	(SELECT subscriber_id FROM subscriber_tokens_merged WHERE token = $1))`
 
 func findSubscriber(ctx context.Context, q subQuerier, where string, arg any) (*bulletin.Subscriber, error) {
 	rows, _ := q.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE `+where, arg)
@@ -49,7 +54,7 @@ func (db *DB) FindSubscribers(ctx context.Context, email string, after int64, li
 		if err != nil {
 			return nil, err
 		}
-		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE email = $1`, norm)
+		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE lower(email) = lower($1)`, norm)
 	} else {
 		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	}

@@ -1,0 +1,176 @@
+package postgres_test
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+	"bulletin/migrations"
+)
+
+// An address's identity ignores case: three spellings are one subscriber,
+// found by any of them, shown as first typed.
+func TestSubscribeCaseIsOneSubscriber(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	var ids []int64
+	for _, e := range []string{"Victim@example.org", "victim@example.org", "vIctim@EXAMPLE.org"} {
+		res, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "weekly", Email: e, Method: bulletin.ConsentForm, Public: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Subscriber.ID)
+		if res.Subscriber.Email != "Victim@example.org" {
+			t.Errorf("subscribing %s: email %q, want the first spelling kept", e, res.Subscriber.Email)
+		}
+	}
+	if ids[0] != ids[1] || ids[1] != ids[2] {
+		t.Fatalf("subscriber ids %v: want one subscriber", ids)
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d subscribers, %v; want 1", n, err)
+	}
+	found, err := db.FindSubscribers(ctx, "VICTIM@example.org", 0, 1)
+	if err != nil || len(found) != 1 || found[0].ID != ids[0] {
+		t.Fatalf("find by another case = %+v, %v", found, err)
+	}
+	// The database itself refuses a second spelling.
+	_, err = db.Pool.Exec(ctx, `INSERT INTO subscribers (email, token) VALUES ('VICTIM@example.org', 'tok-x')`)
+	if err == nil || !strings.Contains(err.Error(), "subscribers_email_fold_key") {
+		t.Fatalf("insert of another case: %v, want the folded unique index to refuse it", err)
+	}
+}
+
+// A blocklisted address stays blocklisted when an import names it in
+// another case, and no second row appears.
+func TestImportOtherCaseStaysBlocklisted(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	importCSV(t, db, "weekly", "email,name,status\nblk@example.org,Blk,blocklisted\n")
+	res := importCSV(t, db, "weekly", "email,name\nBLK@example.org,Blk\nnew@example.org,New\n")
+	if res.Imported != 2 || res.Created != 1 || res.Skipped != 0 {
+		t.Fatalf("result %+v; want 2 imported, 1 created", res)
+	}
+	found, err := db.FindSubscribers(ctx, "Blk@Example.org", 0, 1)
+	if err != nil || len(found) != 1 || found[0].Status != bulletin.SubscriberBlocklisted || found[0].Email != "blk@example.org" {
+		t.Fatalf("blk = %+v, %v; want one blocklisted blk@example.org", found, err)
+	}
+	if got := strings.Join(receivers(t, db, "weekly"), " "); got != "new@example.org" {
+		t.Fatalf("receivers = %q", got)
+	}
+	// The same file naming one address twice in two cases: the last wins.
+	res = importCSV(t, db, "weekly", "email,name\ntwo@example.org,First\nTWO@example.org,Second\n")
+	if res.Imported != 1 || res.Created != 1 || res.Skipped != 1 {
+		t.Fatalf("result %+v; want 1 imported, 1 skipped", res)
+	}
+}
+
+// Migration 0060 merges rows that differ only by case into the oldest:
+// the strictest status, the strictest membership per list, one delivery
+// per issue, and the merged rows' tokens keep working.
+func TestMigrationMergesCaseDuplicates(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewEmpty(t), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before := fstest.MapFS{}
+	err = fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".sql") || path >= "0060" {
+			return err
+		}
+		data, err := fs.ReadFile(migrations.FS, path)
+		before[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, before, nil); err != nil {
+		t.Fatal(err)
+	}
+	// ann: active (oldest), Ann unsubscribed, ANN bounced with a name.
+	// bob: active, BOB active. cy: alone.
+	_, err = db.Pool.Exec(ctx, `
+		INSERT INTO lists (slug, name) VALUES ('a', 'A'), ('b', 'B');
+		INSERT INTO newsletters (slug, name) VALUES ('weekly', 'Weekly');
+		INSERT INTO issues (newsletter_id, number, status) SELECT id, n, 'sent' FROM newsletters, generate_series(1, 2) n;
+		INSERT INTO subscribers (id, email, name, status, token, hard_bounces) VALUES
+			(1, 'ann@example.org', '', 'active', 't1', 0),
+			(2, 'Ann@example.org', '', 'unsubscribed', 't2', 1),
+			(3, 'ANN@example.org', 'Ann', 'bounced', 't3', 2),
+			(4, 'bob@example.org', 'Bob', 'active', 't4', 0),
+			(5, 'BOB@example.org', 'Robert', 'active', 't5', 0),
+			(6, 'cy@example.org', 'Cy', 'active', 't6', 0);
+		INSERT INTO subscriptions (list_id, subscriber_id, status) VALUES
+			((SELECT id FROM lists WHERE slug = 'a'), 1, 'active'),
+			((SELECT id FROM lists WHERE slug = 'a'), 2, 'unsubscribed'),
+			((SELECT id FROM lists WHERE slug = 'b'), 3, 'pending'),
+			((SELECT id FROM lists WHERE slug = 'a'), 4, 'pending'),
+			((SELECT id FROM lists WHERE slug = 'a'), 5, 'active'),
+			((SELECT id FROM lists WHERE slug = 'b'), 5, 'active'),
+			((SELECT id FROM lists WHERE slug = 'a'), 6, 'active');
+		INSERT INTO deliveries (issue_id, subscriber_id, status)
+			SELECT i.id, s.id, 'sent' FROM issues i, subscribers s WHERE i.number = 1 AND s.id IN (4, 5, 6);
+		INSERT INTO deliveries (issue_id, subscriber_id, status)
+			SELECT i.id, 5, 'sent' FROM issues i WHERE i.number = 2;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, migrations.FS, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT s.id || ' ' || s.email || ' ' || s.name || ' ' || s.status || ' ' || s.hard_bounces || ' ' ||
+			coalesce((SELECT string_agg(l.slug || '=' || x.status, ',' ORDER BY l.slug) FROM subscriptions x JOIN lists l ON l.id = x.list_id
+				WHERE x.subscriber_id = s.id), '') || ' ' ||
+			coalesce((SELECT string_agg(i.number::text, ',' ORDER BY i.number) FROM deliveries d JOIN issues i ON i.id = d.issue_id
+				WHERE d.subscriber_id = s.id), '')
+		FROM subscribers s ORDER BY s.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"1 ann@example.org Ann bounced 3 a=unsubscribed,b=pending ",
+		"4 bob@example.org Bob active 0 a=active,b=active 1,2",
+		"6 cy@example.org Cy active 0 a=active 1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("after the merge:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var total, orphans int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE subscriber_id IS NULL) FROM deliveries`).Scan(&total, &orphans); err != nil {
+		t.Fatal(err)
+	}
+	if total != 4 || orphans != 1 {
+		t.Fatalf("%d deliveries, %d without subscriber; want the 4 kept, 1 (bob's second copy of issue 1) without", total, orphans)
+	}
+	for tok, id := range map[string]int64{"t1": 1, "t2": 1, "t3": 1, "t5": 4, "t6": 6} {
+		s, err := db.FindSubscriberByToken(ctx, tok)
+		if err != nil || s.ID != id {
+			t.Errorf("token %s: %+v, %v; want subscriber %d", tok, s, err, id)
+		}
+	}
+	if _, err := db.Unsubscribe(ctx, "t5"); err != nil {
+		t.Fatalf("unsubscribe by a merged row's token: %v", err)
+	}
+	if s, _ := db.FindSubscriberByID(ctx, 4); s.Status != bulletin.SubscriberUnsubscribed {
+		t.Fatalf("bob after unsubscribing by t5: %+v", s)
+	}
+}
