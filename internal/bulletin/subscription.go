@@ -139,17 +139,21 @@ type SubscriberDetail struct {
 	Lists []Membership `json:"lists"`
 }
 
-// ImportLineError is one rejected CSV line.
+// ImportLineError is one rejected CSV record: the line it starts on and,
+// for a record running over several lines (a quoted field with a line
+// break), its last line.
 type ImportLineError struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
+	Line    int    `json:"line"`
+	EndLine int    `json:"end_line,omitempty"`
+	Error   string `json:"error"`
 }
 
 // MaxImportErrors caps the line errors an import reports.
 const MaxImportErrors = 1000
 
 // ImportResult summarises a CSV import. Imported counts distinct addresses
-// merged; Skipped counts rejected lines and repeated addresses.
+// merged; Skipped counts rejected records and repeated addresses, so
+// Imported + Skipped is the number of data records (blank lines aside).
 type ImportResult struct {
 	Imported   int               `json:"imported"`
 	Created    int               `json:"created"`
@@ -160,7 +164,8 @@ type ImportResult struct {
 
 // ImportOptions tune an import.
 type ImportOptions struct {
-	// Progress, when set, is called with the rows read so far every few
-	// thousand rows and once at the end.
+	// Progress, when set, is called with the data rows read so far (good
+	// and bad) every 10,000 rows, and once at the end with the total
+	// unless that was the last call: no count is reported twice.
 	Progress func(rows int)
 }

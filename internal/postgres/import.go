@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -18,10 +17,6 @@ import (
 // bounds the memory an import holds whatever the file's size.
 const importBatch = 5000
 
-// maxCSVLine bounds one physical line, so that a file without line breaks
-// cannot make the CSV reader buffer it whole.
-const maxCSVLine = 64 << 10
-
 // rank orders statuses from weakest to strongest. An import only ever moves
 // a status up: it never re-subscribes someone who unsubscribed, bounced or
 // was blocklisted, and re-running it changes nothing.
@@ -36,9 +31,7 @@ func rank(col string) string {
 // CONFLICT per table, all in one transaction. A missing or wrong header is
 // EINVALID and changes nothing.
 func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error) {
-	cr := csv.NewReader(&lineLimitReader{r: r})
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
+	cr := newCSVReader(r)
 	cols, err := readHeader(cr)
 	if err != nil {
 		return nil, err
@@ -62,7 +55,7 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 		if err != nil {
 			return err
 		}
-		if opt.Progress != nil {
+		if opt.Progress != nil && (read%progressEvery != 0 || read == 0) {
 			opt.Progress(read)
 		}
 		return mergeImport(ctx, tx, l.ID, good, res)
@@ -75,13 +68,16 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 
 // readHeader maps the header's column names to positions (email, name,
 // status; status may be absent, giving -1).
-func readHeader(cr *csv.Reader) ([3]int, error) {
+func readHeader(cr *csvReader) ([3]int, error) {
 	cols := [3]int{-1, -1, -1}
-	rec, err := cr.Read()
+	_, _, rec, err := cr.Read()
+	var bad *recordError
 	if errors.Is(err, io.EOF) {
 		return cols, bulletin.Errorf(bulletin.EINVALID, "the file is empty: want a header line email,name[,status]")
+	} else if errors.As(err, &bad) {
+		return cols, bulletin.Errorf(bulletin.EINVALID, "line %d: %s", bad.First, bad.Reason)
 	} else if err != nil {
-		return cols, bulletin.Errorf(bulletin.EINVALID, "line 1: %s", csvReason(err))
+		return cols, bulletin.Errorf(bulletin.EINVALID, "line 1: %v", err)
 	}
 	for i, f := range rec {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(f, "\ufeff")))
@@ -97,9 +93,14 @@ func readHeader(cr *csv.Reader) ([3]int, error) {
 	return cols, nil
 }
 
+// progressEvery is how often, in rows read, an import reports progress.
+const progressEvery = 10_000
+
 // stageRows copies the good rows into import_rows in batches and records
-// the bad ones in res. It returns the good rows and all data rows read.
-func stageRows(ctx context.Context, tx pgx.Tx, cr *csv.Reader, cols [3]int, res *bulletin.ImportResult, opt bulletin.ImportOptions) (good, read int, err error) {
+// the bad ones in res. It returns the good rows and all data rows read
+// (records, whether good or bad; blank lines are not rows). Progress is
+// called every progressEvery rows; the caller reports the last count.
+func stageRows(ctx context.Context, tx pgx.Tx, cr *csvReader, cols [3]int, res *bulletin.ImportResult, opt bulletin.ImportOptions) (good, read int, err error) {
 	batch := make([][]any, 0, importBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -111,36 +112,35 @@ func stageRows(ctx context.Context, tx pgx.Tx, cr *csv.Reader, cols [3]int, res 
 		}
 		good += len(batch)
 		batch = batch[:0]
-		if opt.Progress != nil {
-			opt.Progress(read)
-		}
 		return nil
 	}
 	for {
-		rec, err := cr.Read()
+		first, last, rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var pe *csv.ParseError
+		var bad *recordError
 		var tooLong *lineTooLongError
 		if errors.As(err, &tooLong) {
 			return 0, read, bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", read, err)
-		} else if err != nil && !errors.As(err, &pe) {
+		} else if err != nil && !errors.As(err, &bad) {
 			// Not a malformed line but an unreadable stream: nothing is kept.
 			return 0, read, fmt.Errorf("import: read after %d rows: %w", read, err)
 		}
 		read++
-		if err != nil {
-			reject(res, pe.StartLine, csvReason(err))
+		if opt.Progress != nil && read%progressEvery == 0 {
+			opt.Progress(read)
+		}
+		if bad != nil {
+			reject(res, bad.First, 0, bad.Reason)
 			continue
 		}
-		line, _ := cr.FieldPos(0)
 		row, err := parseRow(rec, cols)
 		if err != nil {
-			reject(res, line, bulletin.ErrorMessage(err))
+			reject(res, first, last, bulletin.ErrorMessage(err))
 			continue
 		}
-		batch = append(batch, []any{line, row[0], row[1], row[2], newToken()})
+		batch = append(batch, []any{first, row[0], row[1], row[2], newToken()})
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {
 				return 0, read, err
@@ -186,10 +186,15 @@ func parseRow(rec []string, cols [3]int) ([3]string, error) {
 	return [3]string{email, name, status}, nil
 }
 
-func reject(res *bulletin.ImportResult, line int, reason string) {
+// reject counts a bad record; last is its last line when it ran over
+// several (else 0).
+func reject(res *bulletin.ImportResult, line, last int, reason string) {
 	res.Skipped++
+	if last <= line {
+		last = 0
+	}
 	if len(res.Errors) < bulletin.MaxImportErrors {
-		res.Errors = append(res.Errors, bulletin.ImportLineError{Line: line, Error: reason})
+		res.Errors = append(res.Errors, bulletin.ImportLineError{Line: line, EndLine: last, Error: reason})
 	} else {
 		res.MoreErrors++
 	}
@@ -265,41 +270,9 @@ func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email,
 	return nil
 }
 
-func csvReason(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 func clipStr(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "…"
 	}
 	return s
-}
-
-// lineLimitReader fails once a physical line passes maxCSVLine bytes.
-type lineLimitReader struct {
-	r   io.Reader
-	run int // bytes since the last '\n'
-}
-
-type lineTooLongError struct{}
-
-func (*lineTooLongError) Error() string {
-	return fmt.Sprintf("a line is longer than %d bytes; is this a CSV file?", maxCSVLine)
-}
-
-func (l *lineLimitReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	for _, b := range p[:n] {
-		if b == '\n' {
-			l.run = 0
-		} else if l.run++; l.run > maxCSVLine {
-			return 0, &lineTooLongError{}
-		}
-	}
-	return n, err
 }
