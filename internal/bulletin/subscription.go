@@ -2,6 +2,7 @@ package bulletin
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -168,4 +169,34 @@ type ImportOptions struct {
 	// and bad) every 10,000 rows, and once at the end with the total
 	// unless that was the last call: no count is reported twice.
 	Progress func(rows int)
+}
+
+// CSVCell neutralises a cell of an exported CSV file against formula
+// injection (OWASP "CSV Injection"): a cell starting with = + - @, tab or
+// CR is prefixed with a single quote, so that a spreadsheet shows it as
+// text instead of running it. An address such as -x@example.org gets the
+// quote too; an import takes it off again (UnCSVCell). A cell whose
+// leading quotes already stand before one of those characters gets one
+// more, so that the round trip is exact.
+func CSVCell(s string) string {
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// UnCSVCell undoes CSVCell on an imported cell: one leading quote is taken
+// off only where CSVCell would have added it.
+func UnCSVCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && formulaLike(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaLike says whether s, after any leading single quotes, starts with
+// a character that makes a spreadsheet read a formula.
+func formulaLike(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }

@@ -165,11 +165,11 @@ func parseRow(rec []string, cols [3]int) ([3]string, error) {
 			return out, bulletin.Errorf(bulletin.EINVALID, "not valid UTF-8")
 		}
 	}
-	email, err := bulletin.NormalizeEmail(rec[cols[0]])
+	email, err := bulletin.NormalizeEmail(bulletin.UnCSVCell(rec[cols[0]]))
 	if err != nil {
 		return out, err
 	}
-	name := strings.TrimSpace(rec[cols[1]])
+	name := strings.TrimSpace(bulletin.UnCSVCell(rec[cols[1]]))
 	if err := bulletin.CheckName("name", name); err != nil {
 		return out, err
 	}
@@ -241,7 +241,8 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 
 // ExportSubscribers streams the list's members to fn, one row at a time, as
 // email, name and status (the subscriber's status when it blocks sending,
-// otherwise the membership's).
+// otherwise the membership's). Email and name come as CSV cells, neutralised
+// against spreadsheet formulas (bulletin.CSVCell); an import undoes that.
 func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email, name, status string) error) error {
 	l, err := db.FindListBySlug(ctx, slug)
 	if err != nil {
@@ -260,7 +261,7 @@ func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email,
 		if err := rows.Scan(&email, &name, &status); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		if err := fn(email, name, status); err != nil {
+		if err := fn(bulletin.CSVCell(email), bulletin.CSVCell(name), status); err != nil {
 			return err
 		}
 	}

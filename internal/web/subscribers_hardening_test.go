@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,24 @@ func TestSubscribeRateLimitIgnoresCase(t *testing.T) {
 	}
 	if got := e.status("victim@example.org"); got != "pending:weekly=pending" {
 		t.Fatalf("victim: %q, want one pending subscriber", got)
+	}
+}
+
+// A name typed into the public form as a spreadsheet formula reaches the
+// admin's export as text, with a leading quote.
+func TestExportNeutralisesFormulaFromPublicForm(t *testing.T) {
+	e := newSubsEnv(t)
+	e.list("weekly", true, false)
+	name := `=HYPERLINK("http://evil.example/","Click")`
+	if code, _ := e.postForm("/subscribe/weekly", url.Values{"email": {"-x@example.org"}, "name": {name}}); code != 200 {
+		t.Fatalf("subscribe: %d", code)
+	}
+	code, body := e.do("GET", "/api/v1/lists/weekly/subscribers/export", "", "", "X-Test-Role", "admin")
+	want := "email,name,status\n'-x@example.org,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")\",active\n"
+	if code != 200 || body != want {
+		t.Fatalf("export: %d\n%s\nwant:\n%s", code, body, want)
+	}
+	if strings.Contains(body, "\n=") || strings.Contains(body, ",=") {
+		t.Fatal("a cell starts with =")
 	}
 }
