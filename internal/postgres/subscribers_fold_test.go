@@ -174,3 +174,28 @@ func TestMigrationMergesCaseDuplicates(t *testing.T) {
 		t.Fatalf("bob after unsubscribing by t5: %+v", s)
 	}
 }
+
+// A re-submitted form mails the link already sent, not a new one, while it
+// is unexpired; an expired link is replaced.
+func TestSubscribeAgainKeepsUnexpiredToken(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	req := bulletin.SubscribeRequest{List: "weekly", Email: "ann@example.org", Method: bulletin.ConsentForm, Public: true}
+	r1, err := db.Subscribe(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := db.Subscribe(ctx, req)
+	if err != nil || r2.ConfirmToken != r1.ConfirmToken || r2.Status != bulletin.SubscriptionPending {
+		t.Fatalf("second subscribe: %+v, %v; want the first token again", r2, err)
+	}
+	db.Pool.Exec(ctx, `UPDATE subscriptions SET confirm_expires_at = now() - interval '1 minute'`)
+	r3, err := db.Subscribe(ctx, req)
+	if err != nil || r3.ConfirmToken == "" || r3.ConfirmToken == r1.ConfirmToken {
+		t.Fatalf("subscribe after expiry: %+v, %v; want a fresh token", r3, err)
+	}
+	if _, err := db.ConfirmSubscription(ctx, r3.ConfirmToken, ""); err != nil {
+		t.Fatalf("confirm the fresh link: %v", err)
+	}
+}

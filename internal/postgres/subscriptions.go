@@ -14,8 +14,9 @@ import (
 
 // Subscribe puts an address on a list: at once for single opt-in lists and
 // confirmed (admin) requests, otherwise as a pending subscription with a
-// fresh confirmation token for the caller to mail. Repeating it is safe: an
-// active subscription stays as it is, a pending one gets a new token.
+// confirmation token for the caller to mail. Repeating it is safe: an
+// active subscription stays as it is, a pending one keeps its unexpired
+// token (so the link already mailed still works) and is mailed it again.
 // Bounced and blocklisted addresses are refused with EUNPROCESSABLE.
 func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error) {
 	email, err := bulletin.NormalizeEmail(req.Email)
@@ -51,9 +52,10 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		if s.Status == bulletin.SubscriberBounced || s.Status == bulletin.SubscriberBlocklisted {
 			return bulletin.Errorf(bulletin.EUNPROCESSABLE, "the address is %s", s.Status)
 		}
-		var current string
-		err = tx.QueryRow(ctx, `SELECT status FROM subscriptions WHERE list_id = $1 AND subscriber_id = $2 FOR UPDATE`,
-			l.ID, s.ID).Scan(&current)
+		var current, liveToken string
+		err = tx.QueryRow(ctx, `SELECT status, CASE WHEN confirm_expires_at > now() THEN coalesce(confirm_token, '') ELSE '' END
+			FROM subscriptions WHERE list_id = $1 AND subscriber_id = $2 FOR UPDATE`,
+			l.ID, s.ID).Scan(&current, &liveToken)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("read subscription: %w", err)
 		}
@@ -62,7 +64,13 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			return nil
 		}
 		if confirm {
+			// A link already mailed keeps working: a pending subscription
+			// with an unexpired token is mailed the same link again, and
+			// both emails' promise holds (the expiry moves on).
 			res.Status, res.ConfirmToken = bulletin.SubscriptionPending, newToken()
+			if current == bulletin.SubscriptionPending && liveToken != "" {
+				res.ConfirmToken = liveToken
+			}
 			if res.Sender, err = listSender(ctx, tx, l.ID); err != nil {
 				return fmt.Errorf("list sender: %w", err)
 			}

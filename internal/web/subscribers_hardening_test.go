@@ -46,3 +46,30 @@ func TestExportNeutralisesFormulaFromPublicForm(t *testing.T) {
 		t.Fatal("a cell starts with =")
 	}
 }
+
+// Submitting the form twice mails the same link twice, and the first
+// email's link still confirms.
+func TestSubscribeTwiceFirstLinkStillWorks(t *testing.T) {
+	e := newSubsEnv(t)
+	e.list("weekly", true, true)
+	for range 2 {
+		if code, _ := e.postForm("/subscribe/weekly", url.Values{"email": {"twice@example.org"}}); code != 200 {
+			t.Fatalf("subscribe: %d", code)
+		}
+	}
+	ms := e.mails() // newest first
+	if len(ms) != 2 {
+		t.Fatalf("%d emails, want 2", len(ms))
+	}
+	first, second := confirmLink(t, ms[1]), confirmLink(t, ms[0])
+	if first != second {
+		t.Fatalf("the second email carries another link:\n%s\n%s", first, second)
+	}
+	path := strings.TrimPrefix(first, e.ts.URL)
+	if code, body := e.postForm(path, nil); code != 200 || !strings.Contains(body, "Subscription confirmed") {
+		t.Fatalf("the first email's link: %d\n%s", code, body)
+	}
+	if got := e.status("twice@example.org"); got != "active:weekly=active" {
+		t.Fatalf("after confirming: %s", got)
+	}
+}
