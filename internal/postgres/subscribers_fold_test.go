@@ -199,3 +199,57 @@ func TestSubscribeAgainKeepsUnexpiredToken(t *testing.T) {
 		t.Fatalf("confirm the fresh link: %v", err)
 	}
 }
+
+// Someone who left is not put back on an admin's word: a confirmed add,
+// or an API add to a single opt-in list, is refused and changes nothing.
+// An add that mails a confirmation link is still possible.
+func TestAdminCannotResubscribeWhoLeft(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "double", false, true)
+	mustList(t, db, "single", false, false)
+	r, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "double", Email: "gone@example.org", Method: bulletin.ConsentAdmin, Confirmed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Unsubscribe(ctx, r.Subscriber.Token); err != nil {
+		t.Fatal(err)
+	}
+	state := func() string {
+		var out string
+		db.Pool.QueryRow(ctx, `SELECT s.status || ' ' || s.name || ' ' || string_agg(x.status, ',' ORDER BY x.list_id)
+			FROM subscribers s JOIN subscriptions x ON x.subscriber_id = s.id GROUP BY s.id`).Scan(&out)
+		return out
+	}
+	before := state()
+	for _, req := range []bulletin.SubscribeRequest{
+		{List: "double", Email: "GONE@example.org", Name: "New Name", Method: bulletin.ConsentAdmin, Confirmed: true},
+		{List: "single", Email: "gone@example.org", Name: "New Name", Method: bulletin.ConsentAPI},
+		{List: "single", Email: "gone@example.org", Method: bulletin.ConsentAdmin, Confirmed: true},
+	} {
+		_, err := db.Subscribe(ctx, req)
+		wantCode(t, err, bulletin.EUNPROCESSABLE)
+		if err != nil && !strings.Contains(err.Error(), "unsubscribed") {
+			t.Errorf("%+v: %v; want the error to say why", req, err)
+		}
+		if got := state(); got != before {
+			t.Fatalf("a refused add changed %q to %q", before, got)
+		}
+	}
+	// A bounced address is refused too.
+	db.Pool.Exec(ctx, `UPDATE subscribers SET status = 'bounced'`)
+	_, err = db.Subscribe(ctx, bulletin.SubscribeRequest{List: "double", Email: "gone@example.org", Method: bulletin.ConsentAdmin, Confirmed: true})
+	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	// Left one list only (the subscriber is still active elsewhere): that
+	// list is refused as well.
+	db.Pool.Exec(ctx, `UPDATE subscribers SET status = 'active'`)
+	db.Pool.Exec(ctx, `UPDATE subscriptions SET status = 'active' FROM lists l WHERE l.id = list_id AND l.slug = 'single'`)
+	db.Pool.Exec(ctx, `INSERT INTO subscriptions (list_id, subscriber_id, status) SELECT l.id, s.id, 'active' FROM lists l, subscribers s WHERE l.slug = 'single'`)
+	_, err = db.Subscribe(ctx, bulletin.SubscribeRequest{List: "double", Email: "gone@example.org", Method: bulletin.ConsentAdmin, Confirmed: true})
+	wantCode(t, err, bulletin.EUNPROCESSABLE)
+	// Unconfirmed on a double opt-in list: a confirmation link goes out.
+	r, err = db.Subscribe(ctx, bulletin.SubscribeRequest{List: "double", Email: "gone@example.org", Method: bulletin.ConsentAPI})
+	if err != nil || r.ConfirmToken == "" || r.Status != bulletin.SubscriptionPending {
+		t.Fatalf("unconfirmed add: %+v, %v; want a pending subscription and a link", r, err)
+	}
+}

@@ -17,7 +17,9 @@ import (
 // confirmation token for the caller to mail. Repeating it is safe: an
 // active subscription stays as it is, a pending one keeps its unexpired
 // token (so the link already mailed still works) and is mailed it again.
-// Bounced and blocklisted addresses are refused with EUNPROCESSABLE.
+// Bounced and blocklisted addresses are refused with EUNPROCESSABLE, and so
+// is putting back an unsubscribed address without its own confirmation
+// (checkComeback).
 func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error) {
 	email, err := bulletin.NormalizeEmail(req.Email)
 	if err != nil {
@@ -63,6 +65,9 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			res.Status = current
 			return nil
 		}
+		if err := checkComeback(req, confirm, s, current); err != nil {
+			return err
+		}
 		if confirm {
 			// A link already mailed keeps working: a pending subscription
 			// with an unexpired token is mailed the same link again, and
@@ -101,6 +106,23 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkComeback refuses to put back, on someone else's word, an address
+// that left: an admin's confirmed add, or any add by the API or an admin
+// to a single opt-in list, would make an unsubscribed address active
+// without its own confirmation. As with imports, only the reader can undo
+// an unsubscribe: the public form, or an add that mails a confirmation
+// link. Bounced and blocklisted addresses are refused before this.
+func checkComeback(req bulletin.SubscribeRequest, confirm bool, s *bulletin.Subscriber, current string) error {
+	if confirm || req.Method == bulletin.ConsentForm {
+		return nil
+	}
+	if s.Status == bulletin.SubscriberUnsubscribed || current == bulletin.SubscriptionUnsubscribed {
+		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "%s unsubscribed and is not put back without its own confirmation; "+
+			"add it unconfirmed to a double opt-in list to mail it a confirmation link", s.Email)
+	}
+	return nil
 }
 
 // activate makes a pending or unsubscribed subscriber active again after

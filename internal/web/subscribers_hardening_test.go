@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -71,5 +72,23 @@ func TestSubscribeTwiceFirstLinkStillWorks(t *testing.T) {
 	}
 	if got := e.status("twice@example.org"); got != "active:weekly=active" {
 		t.Fatalf("after confirming: %s", got)
+	}
+}
+
+// Over the API: an admin's confirmed add of an address that unsubscribed
+// is 422 with the reason, and the address stays unsubscribed.
+func TestAPIConfirmedAddRefusesUnsubscribed(t *testing.T) {
+	e := newSubsEnv(t)
+	e.list("weekly", false, true)
+	res := e.subscriber("weekly", "left@example.org", true)
+	if _, err := e.db.Unsubscribe(context.Background(), res.Subscriber.Token); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.do("POST", "/api/v1/lists/weekly/subscribers", "application/json", `{"email":"Left@example.org","confirmed":true}`, "X-Test-Role", "admin")
+	if code != 422 || !strings.Contains(body, "unsubscribed") {
+		t.Fatalf("confirmed add of an unsubscribed address: %d %s", code, body)
+	}
+	if got := e.status("left@example.org"); got != "unsubscribed:weekly=unsubscribed" {
+		t.Fatalf("after the refused add: %s", got)
 	}
 }
