@@ -54,7 +54,7 @@ func NormalizeEmail(s string) (string, error) {
 // when they differ only by case, so that Victim@x and victim@x are one
 // subscriber for matching, rate limits, the blocklist and unsubscribing.
 // The database enforces the same rule with a unique index on
-// lower(email); the spelling as typed is kept for display. email should
+// lower(email) COLLATE "C"; the spelling as typed is kept for display. email should
 // already be normalised (NormalizeEmail).
 func FoldEmail(email string) string {
 	return strings.ToLower(email)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -17,19 +18,17 @@ import (
 // bounds the memory an import holds whatever the file's size.
 const importBatch = 5000
 
-// rank orders statuses from weakest to strongest. An import only ever moves
-// a status up: it never re-subscribes someone who unsubscribed, bounced or
-// was blocklisted, and re-running it changes nothing.
-func rank(col string) string {
-	return `array_position(ARRAY['pending','active','unsubscribed','bounced','blocklisted'], ` + col + `)`
-}
+// statusRank orders statuses from weakest to strongest, for
+// array_position. An import only ever moves a status up: it never
+// re-subscribes someone who unsubscribed, bounced or was blocklisted, and
+// re-running it changes nothing.
+const statusRank = `ARRAY['pending','active','unsubscribed','bounced','blocklisted']`
 
 // ImportSubscribers reads CSV with the header email,name[,status] from r
 // and merges the good lines into the list; each bad line is reported with
-// its line number and reason. The file is streamed: rows go to a temporary
-// staging table in batches with COPY and are merged by one INSERT … ON
-// CONFLICT per table, all in one transaction. A missing or wrong header is
-// EINVALID and changes nothing.
+// its line number and reason. The file is streamed through one COPY into a
+// temporary staging table, then merged set-wise (mergeImport), all in one
+// transaction. A missing or wrong header is EINVALID and changes nothing.
 func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error) {
 	cr := newCSVReader(r)
 	cols, err := readHeader(cr)
@@ -38,27 +37,35 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 	}
 	res := &bulletin.ImportResult{Errors: []bulletin.ImportLineError{}}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// The list stays while its members go in (what a foreign key's
+		// per-row check did, once).
 		l, err := findList(ctx, tx, slug)
 		if err != nil {
 			return err
 		}
-		// The merge sorts and hashes the whole file: give it memory rather
-		// than temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT FROM lists WHERE id = $1 FOR KEY SHARE`, l.ID); err != nil {
+			return fmt.Errorf("import: lock list: %w", err)
+		}
+		// The merge sorts the whole file once: give it memory rather than
+		// temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, email text, name text, status text, token text)
 			ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("import: staging table: %w", err)
 		}
-		good, read, err := stageRows(ctx, tx, cr, cols, res, opt)
-		if err != nil {
-			return err
+		src := &stageSource{cr: cr, cols: cols, res: res, opt: opt, row: make([]any, 5)}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "email", "name", "status", "token"}, src); err != nil {
+			if src.err != nil {
+				return src.err
+			}
+			return fmt.Errorf("import: copy: %w", err)
 		}
-		if opt.Progress != nil && (read%progressEvery != 0 || read == 0) {
-			opt.Progress(read)
+		if opt.Progress != nil && (src.read%progressEvery != 0 || src.read == 0) {
+			opt.Progress(src.read)
 		}
-		return mergeImport(ctx, tx, l.ID, good, res)
+		return mergeImport(ctx, tx, l.ID, src.good, res)
 	})
 	if err != nil {
 		return nil, err
@@ -96,59 +103,58 @@ func readHeader(cr *csvReader) ([3]int, error) {
 // progressEvery is how often, in rows read, an import reports progress.
 const progressEvery = 10_000
 
-// stageRows copies the good rows into import_rows in batches and records
-// the bad ones in res. It returns the good rows and all data rows read
-// (records, whether good or bad; blank lines are not rows). Progress is
-// called every progressEvery rows; the caller reports the last count.
-func stageRows(ctx context.Context, tx pgx.Tx, cr *csvReader, cols [3]int, res *bulletin.ImportResult, opt bulletin.ImportOptions) (good, read int, err error) {
-	batch := make([][]any, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "email", "name", "status", "token"}, pgx.CopyFromRows(batch))
-		if err != nil {
-			return fmt.Errorf("import: copy: %w", err)
-		}
-		good += len(batch)
-		batch = batch[:0]
-		return nil
-	}
+// stageSource feeds COPY the good rows as it reads them and records the
+// bad ones in res; read counts every data row (records, good or bad; blank
+// lines are not rows), good those given to COPY. Progress is called every
+// progressEvery rows; the caller reports the last count.
+type stageSource struct {
+	cr         *csvReader
+	cols       [3]int
+	res        *bulletin.ImportResult
+	opt        bulletin.ImportOptions
+	row        []any
+	read, good int
+	err        error // why reading stopped, other than the end
+}
+
+func (s *stageSource) Next() bool {
 	for {
-		first, last, rec, err := cr.Read()
+		first, last, rec, err := s.cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return false
 		}
 		var bad *recordError
 		var tooLong *lineTooLongError
 		if errors.As(err, &tooLong) {
-			return 0, read, bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", read, err)
+			s.err = bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", s.read, err)
+			return false
 		} else if err != nil && !errors.As(err, &bad) {
 			// Not a malformed line but an unreadable stream: nothing is kept.
-			return 0, read, fmt.Errorf("import: read after %d rows: %w", read, err)
+			s.err = fmt.Errorf("import: read after %d rows: %w", s.read, err)
+			return false
 		}
-		read++
-		if opt.Progress != nil && read%progressEvery == 0 {
-			opt.Progress(read)
+		s.read++
+		if s.opt.Progress != nil && s.read%progressEvery == 0 {
+			s.opt.Progress(s.read)
 		}
 		if bad != nil {
-			reject(res, bad.First, 0, bad.Reason)
+			reject(s.res, bad.First, 0, bad.Reason)
 			continue
 		}
-		row, err := parseRow(rec, cols)
+		row, err := parseRow(rec, s.cols)
 		if err != nil {
-			reject(res, first, last, bulletin.ErrorMessage(err))
+			reject(s.res, first, last, bulletin.ErrorMessage(err))
 			continue
 		}
-		batch = append(batch, []any{first, row[0], row[1], row[2], newToken()})
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return 0, read, err
-			}
-		}
+		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4] = int32(first), row[0], row[1], row[2], newToken()
+		s.good++
+		return true
 	}
-	return good, read, flush()
 }
+
+func (s *stageSource) Values() ([]any, error) { return s.row, nil }
+
+func (s *stageSource) Err() error { return s.err }
 
 // parseRow validates one data row into email, name, status.
 func parseRow(rec []string, cols [3]int) ([3]string, error) {
@@ -200,44 +206,80 @@ func reject(res *bulletin.ImportResult, line, last int, reason string) {
 	}
 }
 
-// mergeImport merges the staged rows (the last line wins for an address
-// given twice, in any case; a known address keeps its spelling) into subscribers and the list's subscriptions.
+// mergeImport merges the staged rows into subscribers and the list's
+// memberships, in one statement (mergeSQL). The last line wins for an
+// address given twice, in any case; a known address keeps its spelling, and
+// its status and membership only ever move towards "stop sending".
+//
+// Should an address arrive through the form between the match and the
+// insert, the insert fails on the folded unique index; the merge rolls back
+// to its savepoint and runs again, matching that address this time.
 func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bulletin.ImportResult) error {
-	_, err := tx.Exec(ctx, `CREATE TEMP TABLE import_src ON COMMIT DROP AS
-		SELECT DISTINCT ON (lower(email)) email, name, status, token FROM import_rows ORDER BY lower(email), line DESC`)
-	if err != nil {
-		return fmt.Errorf("import: dedupe: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `ANALYZE import_src`); err != nil {
-		return fmt.Errorf("import: analyze: %w", err)
-	}
-	err = tx.QueryRow(ctx, `WITH up AS (
-			INSERT INTO subscribers AS s (email, name, status, token)
-			SELECT email, name, status, token FROM import_src
-			ON CONFLICT (lower(email)) DO UPDATE SET
-				name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE s.name END,
-				status = CASE WHEN `+rank("EXCLUDED.status")+` > `+rank("s.status")+` THEN EXCLUDED.status ELSE s.status END,
-				updated_at = now()
-			WHERE (EXCLUDED.name <> '' AND EXCLUDED.name <> s.name) OR `+rank("EXCLUDED.status")+` > `+rank("s.status")+`
-			RETURNING xmax = 0 AS created)
-		SELECT count(*) FILTER (WHERE created), (SELECT count(*) FROM import_src) FROM up`).Scan(&res.Created, &res.Imported)
-	if err != nil {
-		return fmt.Errorf("import: merge subscribers: %w", err)
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at)
-		SELECT $1, s.id, CASE src.status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
-			CASE WHEN src.status = 'active' THEN now() END, 'import', CASE WHEN src.status = 'unsubscribed' THEN now() END
-		FROM import_src src JOIN subscribers s ON lower(s.email) = lower(src.email)
-		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
-			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
-			unsubscribed_at = EXCLUDED.unsubscribed_at, confirm_token = NULL, updated_at = now()
-		WHERE `+rank("EXCLUDED.status")+` > `+rank("x.status"), listID)
-	if err != nil {
-		return fmt.Errorf("import: merge subscriptions: %w", err)
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			return sp.QueryRow(ctx, mergeSQL, listID).Scan(&res.Imported, &res.Created)
+		})
+		var pgErr *pgconn.PgError
+		if attempt < 3 && errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "subscribers_email_fold_key" {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("import: merge: %w", err)
+		}
+		break
 	}
 	res.Skipped += good - res.Imported
 	return nil
 }
+
+// membershipOf is the membership an imported status gives: bounced and
+// blocklisted addresses stay members (the subscriber's status stops them).
+const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
+	CASE WHEN status = 'active' THEN now() END, 'import', CASE WHEN status = 'unsubscribed' THEN now() END`
+
+// mergeSQL is the whole merge. src sorts the file once by folded address,
+// keeping each address's last line, and matches it to a known subscriber
+// by a probe of the folded index; it stays in memory (work_mem) for the
+// statements that read it. Then, none with a per-row conflict check:
+//   - ins puts the new addresses in, in folded order, with ids from the
+//     sequence in that order and tokens led by the id in fixed-width hex
+//     (then the 128 random bits made for the row: as secret as ever), so
+//     every index of subscribers grows at its end rather than at random
+//     places; mem adds their memberships in id order (a new subscriber has
+//     none yet);
+//   - upd updates the known subscribers whose name or status moves up, and
+//     only their memberships take the upsert (ups).
+//
+// It returns the addresses imported and created.
+const mergeSQL = `WITH src AS MATERIALIZED (
+		SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email) COLLATE "C" = d.fold) AS old_id
+		FROM (SELECT DISTINCT ON (lower(email) COLLATE "C") lower(email) COLLATE "C" AS fold, email, name, status, token
+			FROM import_rows ORDER BY lower(email) COLLATE "C", line DESC) d),
+	ins AS (
+		INSERT INTO subscribers (id, email, name, status, token)
+		SELECT id, email, name, status, lpad(to_hex(id), 12, '0') || token
+		FROM (SELECT nextval('subscribers_id_seq') AS id, email, name, status, token
+			FROM src WHERE old_id IS NULL OFFSET 0) n
+		RETURNING id, status),
+	mem AS (
+		INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at)
+		SELECT $1::bigint, id, ` + membershipOf + ` FROM ins),
+	upd AS (
+		UPDATE subscribers s SET
+			name = CASE WHEN src.name <> '' THEN src.name ELSE s.name END,
+			status = CASE WHEN array_position(` + statusRank + `, src.status) > array_position(` + statusRank + `, s.status) THEN src.status ELSE s.status END,
+			updated_at = now()
+		FROM src
+		WHERE src.old_id IS NOT NULL AND s.id = src.old_id
+		AND ((src.name <> '' AND src.name <> s.name) OR array_position(` + statusRank + `, src.status) > array_position(` + statusRank + `, s.status))),
+	ups AS (
+		INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at)
+		SELECT $1::bigint, old_id, ` + membershipOf + ` FROM src WHERE old_id IS NOT NULL
+		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
+			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
+			unsubscribed_at = EXCLUDED.unsubscribed_at, confirm_token = NULL, updated_at = now()
+		WHERE array_position(` + statusRank + `, EXCLUDED.status) > array_position(` + statusRank + `, x.status))
+	SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM ins)`
 
 // ExportSubscribers streams the list's members to fn, one row at a time, as
 // email, name and status (the subscriber's status when it blocks sending,

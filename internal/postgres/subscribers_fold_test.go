@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -251,5 +252,35 @@ func TestAdminCannotResubscribeWhoLeft(t *testing.T) {
 	r, err = db.Subscribe(ctx, bulletin.SubscribeRequest{List: "double", Email: "gone@example.org", Method: bulletin.ConsentAPI})
 	if err != nil || r.ConfirmToken == "" || r.Status != bulletin.SubscriptionPending {
 		t.Fatalf("unconfirmed add: %+v, %v; want a pending subscription and a link", r, err)
+	}
+}
+
+// An imported subscriber's token leads with its id and is found through
+// the primary key; a token with the right id and the wrong secret is not.
+func TestImportedTokenFoundByID(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	importCSV(t, db, "weekly", "email,name\nimp@example.org,Imp\n")
+	found, err := db.FindSubscribers(ctx, "imp@example.org", 0, 1)
+	if err != nil || len(found) != 1 {
+		t.Fatalf("find: %+v %v", found, err)
+	}
+	s := found[0].Subscriber
+	if len(s.Token) != 34 || !strings.HasPrefix(s.Token, fmt.Sprintf("%012x", s.ID)) {
+		t.Fatalf("token %q for id %d: want 12 hex digits of the id, then 22 random characters", s.Token, s.ID)
+	}
+	forged := s.Token[:12] + strings.Repeat("A", 22)
+	_, err = db.FindSubscriberByToken(ctx, forged)
+	wantCode(t, err, bulletin.ENOTFOUND)
+	if _, err := db.Unsubscribe(ctx, forged); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+		t.Fatalf("unsubscribe with a forged token: %v", err)
+	}
+	got, err := db.Unsubscribe(ctx, s.Token)
+	if err != nil || got.ID != s.ID || got.Status != bulletin.SubscriberUnsubscribed {
+		t.Fatalf("unsubscribe with the imported token: %+v %v", got, err)
+	}
+	if p, err := db.FindPreferences(ctx, s.Token); err != nil || p.Subscriber.ID != s.ID {
+		t.Fatalf("preferences with the imported token: %+v %v", p, err)
 	}
 }

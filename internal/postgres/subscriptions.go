@@ -45,7 +45,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		s := &bulletin.Subscriber{}
 		res.Subscriber = s
 		err = tx.QueryRow(ctx, `INSERT INTO subscribers (email, name, status, token) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (lower(email)) DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
+			ON CONFLICT (lower(email) COLLATE "C") DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
 			RETURNING `+subscriberColumns+`, xmax = 0`, email, req.Name, initial, newToken()).Scan(
 			&s.ID, &s.Email, &s.Name, &s.Status, &s.Token, &s.CreatedAt, &s.UpdatedAt, &res.Created)
 		if err != nil {
@@ -210,7 +210,7 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) (*bulletin.Subscrib
 	var s *bulletin.Subscriber
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if s, err = findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token); err != nil {
+		if s, err = findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token, tokenID(token)); err != nil {
 			return err
 		}
 		return unsubscribeAll(ctx, tx, s)
@@ -257,7 +257,7 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 		return nil, err
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		s, err := findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token)
+		s, err := findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token, tokenID(token))
 		if err != nil {
 			return err
 		}
