@@ -252,9 +252,9 @@ const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscrib
 //
 // It returns the addresses imported and created.
 const mergeSQL = `WITH src AS MATERIALIZED (
-		SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email) COLLATE "C" = d.fold) AS old_id
-		FROM (SELECT DISTINCT ON (lower(email) COLLATE "C") lower(email) COLLATE "C" AS fold, email, name, status, token
-			FROM import_rows ORDER BY lower(email) COLLATE "C", line DESC) d),
+		SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email COLLATE "C") = d.fold) AS old_id
+		FROM (SELECT DISTINCT ON (lower(email COLLATE "C")) lower(email COLLATE "C") AS fold, email, name, status, token
+			FROM import_rows ORDER BY lower(email COLLATE "C"), line DESC) d),
 	ins AS (
 		INSERT INTO subscribers (id, email, name, status, token)
 		SELECT id, email, name, status, lpad(to_hex(id), 12, '0') || token

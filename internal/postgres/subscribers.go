@@ -72,7 +72,7 @@ func (db *DB) FindSubscribers(ctx context.Context, email string, after int64, li
 		if err != nil {
 			return nil, err
 		}
-		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE lower(email) COLLATE "C" = lower($1)`, norm)
+		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE lower(email COLLATE "C") = lower($1::text COLLATE "C")`, norm)
 	} else {
 		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	}

@@ -45,7 +45,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		s := &bulletin.Subscriber{}
 		res.Subscriber = s
 		err = tx.QueryRow(ctx, `INSERT INTO subscribers (email, name, status, token) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (lower(email) COLLATE "C") DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
+			ON CONFLICT (lower(email COLLATE "C")) DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
 			RETURNING `+subscriberColumns+`, xmax = 0`, email, req.Name, initial, newToken()).Scan(
 			&s.ID, &s.Email, &s.Name, &s.Status, &s.Token, &s.CreatedAt, &s.UpdatedAt, &res.Created)
 		if err != nil {
