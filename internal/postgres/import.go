@@ -239,8 +239,9 @@ const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscrib
 
 // mergeSQL is the whole merge. src sorts the file once by folded address,
 // keeping each address's last line, and matches it to a known subscriber
-// by a probe of the folded index; it stays in memory (work_mem) for the
-// statements that read it. Then, none with a per-row conflict check:
+// by a probe of the folded index (a join would be cheaper for a large file
+// of known addresses, but may hand the rows on in another order); it stays
+// in memory (work_mem) for the statements that read it. Then, none with a per-row conflict check:
 //   - ins puts the new addresses in, in folded order, with ids from the
 //     sequence in that order and tokens led by the id in fixed-width hex
 //     (then the 128 random bits made for the row: as secret as ever), so
