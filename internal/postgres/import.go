@@ -215,9 +215,36 @@ func reject(res *bulletin.ImportResult, line, last int, reason string) {
 // insert, the insert fails on the folded unique index; the merge rolls back
 // to its savepoint and runs again, matching that address this time.
 func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bulletin.ImportResult) error {
+	// A large file is matched to the known subscribers by one merge join
+	// over the folded index, a small one by a probe of it per address
+	// (both keep the file's sorted order). The planner would pick a hash
+	// join for the large file, which may hand the rows on in another order,
+	// so hash and nested-loop joins are off for that statement.
+	var known float64
+	err := tx.QueryRow(ctx, `SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'subscribers'::regclass`).Scan(&known)
+	if err != nil {
+		return fmt.Errorf("import: table size: %w", err)
+	}
+	large := good >= 10_000 && float64(good) >= known/4
+	match := matchByProbe
+	if large {
+		match = matchByMergeJoin
+	}
 	for attempt := 1; ; attempt++ {
 		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-			return sp.QueryRow(ctx, mergeSQL, listID).Scan(&res.Imported, &res.Created)
+			if large {
+				if _, err := sp.Exec(ctx, `SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off`); err != nil {
+					return err
+				}
+			}
+			if err := sp.QueryRow(ctx, mergeSQL(match), listID).Scan(&res.Imported, &res.Created); err != nil {
+				return err
+			}
+			if large {
+				_, err := sp.Exec(ctx, `RESET enable_hashjoin; RESET enable_nestloop`)
+				return err
+			}
+			return nil
 		})
 		var pgErr *pgconn.PgError
 		if attempt < 3 && errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "subscribers_email_fold_key" {
@@ -232,16 +259,26 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	return nil
 }
 
+// The two ways mergeSQL's src matches the sorted file (d) to the known
+// subscribers.
+const (
+	matchByProbe = `SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email COLLATE "C") = d.fold) AS old_id
+		FROM ` + sortedFile + ` d`
+	matchByMergeJoin = `SELECT d.*, s.id AS old_id
+		FROM ` + sortedFile + ` d LEFT JOIN subscribers s ON lower(s.email COLLATE "C") = d.fold`
+	sortedFile = `(SELECT DISTINCT ON (lower(email COLLATE "C")) lower(email COLLATE "C") AS fold, email, name, status, token
+		FROM import_rows ORDER BY lower(email COLLATE "C"), line DESC)`
+)
+
 // membershipOf is the membership an imported status gives: bounced and
 // blocklisted addresses stay members (the subscriber's status stops them).
 const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
 	CASE WHEN status = 'active' THEN now() END, 'import', CASE WHEN status = 'unsubscribed' THEN now() END`
 
 // mergeSQL is the whole merge. src sorts the file once by folded address,
-// keeping each address's last line, and matches it to a known subscriber
-// by a probe of the folded index (a join would be cheaper for a large file
-// of known addresses, but may hand the rows on in another order); it stays
-// in memory (work_mem) for the statements that read it. Then, none with a per-row conflict check:
+// keeping each address's last line, and matches it to the known
+// subscribers (match: matchByProbe or matchByMergeJoin); it stays in
+// memory (work_mem) for the statements that read it. Then, none with a per-row conflict check:
 //   - ins puts the new addresses in, in folded order, with ids from the
 //     sequence in that order and tokens led by the id in fixed-width hex
 //     (then the 128 random bits made for the row: as secret as ever), so
@@ -252,10 +289,8 @@ const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscrib
 //     only their memberships take the upsert (ups).
 //
 // It returns the addresses imported and created.
-const mergeSQL = `WITH src AS MATERIALIZED (
-		SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email COLLATE "C") = d.fold) AS old_id
-		FROM (SELECT DISTINCT ON (lower(email COLLATE "C")) lower(email COLLATE "C") AS fold, email, name, status, token
-			FROM import_rows ORDER BY lower(email COLLATE "C"), line DESC) d),
+func mergeSQL(match string) string {
+	return `WITH src AS MATERIALIZED (` + match + `),
 	ins AS (
 		INSERT INTO subscribers (id, email, name, status, token)
 		SELECT id, email, name, status, lpad(to_hex(id), 12, '0') || token
@@ -281,6 +316,7 @@ const mergeSQL = `WITH src AS MATERIALIZED (
 			unsubscribed_at = EXCLUDED.unsubscribed_at, confirm_token = NULL, updated_at = now()
 		WHERE array_position(` + statusRank + `, EXCLUDED.status) > array_position(` + statusRank + `, x.status))
 	SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM ins)`
+}
 
 // ExportSubscribers streams the list's members to fn, one row at a time, as
 // email, name and status (the subscriber's status when it blocks sending,

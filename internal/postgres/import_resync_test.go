@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -72,5 +73,38 @@ func TestImportMultiLineRecords(t *testing.T) {
 	}
 	if got := strings.Join(receivers(t, db, "weekly"), " "); got != "a@example.org b@example.org d@example.org" {
 		t.Fatalf("receivers = %q", got)
+	}
+}
+
+// A large file (matched by a merge join rather than probes) keeps every
+// rule: known addresses in another case are matched, keep their spelling,
+// and are never re-subscribed; the new ones go in, with ids in folded order.
+func TestImportLargeFileKeepsRules(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	importCSV(t, db, "weekly", "email,name,status\nLeft@example.org,Left,unsubscribed\nblk@example.org,Blk,blocklisted\nKept@example.org,Kept,active\n")
+	var b strings.Builder
+	b.WriteString("email,name\nLEFT@example.org,\nBLK@example.org,\nkept@example.org,Kept Again\n")
+	for i := 0; i < 12_000; i++ {
+		fmt.Fprintf(&b, "big%05d@example.org,Big\n", 12_000-i) // in reverse order
+	}
+	res := importCSV(t, db, "weekly", b.String())
+	if res.Imported != 12_003 || res.Created != 12_000 || res.Skipped != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	var got string
+	db.Pool.QueryRow(ctx, `SELECT string_agg(email || ' ' || name || ' ' || status, ', ' ORDER BY id) FROM subscribers WHERE email NOT LIKE 'big%'`).Scan(&got)
+	if got != "blk@example.org Blk blocklisted, Kept@example.org Kept Again active, Left@example.org Left unsubscribed" {
+		t.Fatalf("known subscribers after the large import: %s", got)
+	}
+	var ordered bool
+	db.Pool.QueryRow(ctx, `SELECT bool_and(email > prev) FROM (SELECT email, lag(email) OVER (ORDER BY id) AS prev
+		FROM subscribers WHERE email LIKE 'big%') x WHERE prev IS NOT NULL`).Scan(&ordered)
+	if !ordered {
+		t.Fatal("new subscribers' ids are not in folded order")
+	}
+	if n := len(receivers(t, db, "weekly")); n != 12_001 {
+		t.Fatalf("%d receivers, want the 12,000 new and Kept", n)
 	}
 }
