@@ -167,7 +167,9 @@ type ImportResult struct {
 type ImportOptions struct {
 	// Progress, when set, is called with the data rows read so far (good
 	// and bad) every 10,000 rows, and once at the end with the total
-	// unless that was the last call: no count is reported twice.
+	// unless that was the last call: no count is reported twice. It may be
+	// called from another goroutine than the import's caller (never from
+	// two at once).
 	Progress func(rows int)
 }
 

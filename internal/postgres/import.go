@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5/pgconn"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -12,11 +11,8 @@ import (
 	"bulletin/internal/bulletin"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
-
-// importBatch is how many good rows go to the staging table per COPY; it
-// bounds the memory an import holds whatever the file's size.
-const importBatch = 5000
 
 // statusRank orders statuses from weakest to strongest, for
 // array_position. An import only ever moves a status up: it never
@@ -27,8 +23,10 @@ const statusRank = `ARRAY['pending','active','unsubscribed','bounced','blocklist
 // ImportSubscribers reads CSV with the header email,name[,status] from r
 // and merges the good lines into the list; each bad line is reported with
 // its line number and reason. The file is streamed through one COPY into a
-// temporary staging table, then merged set-wise (mergeImport), all in one
-// transaction. A missing or wrong header is EINVALID and changes nothing.
+// temporary staging table (pgx encodes the rows as they are read, holding
+// one buffer, so memory stays flat), then merged set-wise (mergeImport),
+// all in one transaction. A missing or wrong header is EINVALID and
+// changes nothing.
 func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error) {
 	cr := newCSVReader(r)
 	cols, err := readHeader(cr)
