@@ -47,7 +47,7 @@ DROP INDEX subscriptions_subscriber_idx;
 
 -- Tokens: an import makes each token from the new row's id, 12 hex digits,
 -- then 128 random bits (34 characters), so such a token is found through
--- the primary key and is unique by its id. Only the random 22-character
--- tokens made one at a time (Subscribe) need an index of their own.
-CREATE UNIQUE INDEX subscribers_token_random_key ON subscribers (token) WHERE length(token) <= 22;
+-- the primary key and is unique by its id. Only the other tokens (the
+-- random 22-character ones made one at a time by Subscribe) need an index.
+CREATE UNIQUE INDEX subscribers_token_random_key ON subscribers (token) WHERE length(token) <> 34;
 ALTER TABLE subscribers DROP CONSTRAINT subscribers_token_key;

@@ -39,7 +39,7 @@ func (db *DB) FindSubscriberByToken(ctx context.Context, token string) (*bulleti
 // imported one through the primary key (migration 0061), or the token of
 // a row that differed only by case and was merged into it.
 const byToken = `id = coalesce(
-	(SELECT id FROM subscribers WHERE length(token) <= 22 AND token = $1),
+	(SELECT id FROM subscribers WHERE length(token) <> 34 AND token = $1),
 	(SELECT id FROM subscribers WHERE id = $2 AND token = $1),
 	(SELECT subscriber_id FROM subscriber_tokens_merged WHERE token = $1))`
 
