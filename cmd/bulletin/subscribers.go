@@ -78,15 +78,24 @@ func runSubscribersImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	log := newLogger(env, cfg.LogLevel)
-	res, err := db.ImportSubscribers(ctx, *list, in, bulletin.ImportOptions{Progress: func(rows int) {
-		if rows%50_000 < 5000 {
-			log.Info("import progress", "list", *list, "rows_read", rows)
+	// Progress comes every 10,000 rows and once at the end with the total;
+	// every 50,000th row is logged, and the total once, after the import.
+	rows := 0
+	res, err := db.ImportSubscribers(ctx, *list, in, bulletin.ImportOptions{Progress: func(n int) {
+		rows = n
+		if n%50_000 == 0 && n > 0 {
+			log.Info("import progress", "list", *list, "rows_read", n)
 		}
 	}})
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
 	}
+	log.Info("import read", "list", *list, "rows_read", rows)
 	for _, e := range res.Errors {
+		if e.EndLine > e.Line {
+			fmt.Fprintf(env.Stderr, "%s:%d-%d: %s\n", name, e.Line, e.EndLine, e.Error)
+			continue
+		}
 		fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, e.Line, e.Error)
 	}
 	if res.MoreErrors > 0 {

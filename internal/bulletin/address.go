@@ -50,6 +50,24 @@ func NormalizeEmail(s string) (string, error) {
 	return out, nil
 }
 
+// FoldEmail returns an address's identity: the key two spellings share
+// when they differ only by case, so that Victim@x and victim@x are one
+// subscriber for matching, rate limits, the blocklist and unsubscribing.
+// It folds the ASCII letters, as the database's unique index on
+// lower(email COLLATE "C") does (the domain is already lower-case
+// punycode; a non-ASCII local part keeps its case). The spelling as typed
+// is kept for display. email should already be normalised
+// (NormalizeEmail).
+func FoldEmail(email string) string {
+	b := []byte(email)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // CheckName validates a person's or list's display name: header-bound text
 // must carry no control characters (CR/LF would inject headers).
 func CheckName(field, s string) error {

@@ -54,3 +54,16 @@ func TestCheckSlug(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Victim@example.org":          "victim@example.org",
+		"vIctim@example.org":          "victim@example.org",
+		"Ünal@example.org":            "Ünal@example.org", // non-ASCII keeps its case, as in the database
+		"a.B+C@xn--bcher-kva.example": "a.b+c@xn--bcher-kva.example",
+	} {
+		if got := FoldEmail(in); got != want {
+			t.Errorf("FoldEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package bulletin
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -139,17 +140,21 @@ type SubscriberDetail struct {
 	Lists []Membership `json:"lists"`
 }
 
-// ImportLineError is one rejected CSV line.
+// ImportLineError is one rejected CSV record: the line it starts on and,
+// for a record running over several lines (a quoted field with a line
+// break), its last line.
 type ImportLineError struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
+	Line    int    `json:"line"`
+	EndLine int    `json:"end_line,omitempty"`
+	Error   string `json:"error"`
 }
 
 // MaxImportErrors caps the line errors an import reports.
 const MaxImportErrors = 1000
 
 // ImportResult summarises a CSV import. Imported counts distinct addresses
-// merged; Skipped counts rejected lines and repeated addresses.
+// merged; Skipped counts rejected records and repeated addresses, so
+// Imported + Skipped is the number of data records (blank lines aside).
 type ImportResult struct {
 	Imported   int               `json:"imported"`
 	Created    int               `json:"created"`
@@ -160,7 +165,40 @@ type ImportResult struct {
 
 // ImportOptions tune an import.
 type ImportOptions struct {
-	// Progress, when set, is called with the rows read so far every few
-	// thousand rows and once at the end.
+	// Progress, when set, is called with the data rows read so far (good
+	// and bad) every 10,000 rows, and once at the end with the total
+	// unless that was the last call: no count is reported twice. It may be
+	// called from another goroutine than the import's caller (never from
+	// two at once).
 	Progress func(rows int)
+}
+
+// CSVCell neutralises a cell of an exported CSV file against formula
+// injection (OWASP "CSV Injection"): a cell starting with = + - @, tab or
+// CR is prefixed with a single quote, so that a spreadsheet shows it as
+// text instead of running it. An address such as -x@example.org gets the
+// quote too; an import takes it off again (UnCSVCell). A cell whose
+// leading quotes already stand before one of those characters gets one
+// more, so that the round trip is exact.
+func CSVCell(s string) string {
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// UnCSVCell undoes CSVCell on an imported cell: one leading quote is taken
+// off only where CSVCell would have added it.
+func UnCSVCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && formulaLike(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaLike says whether s, after any leading single quotes, starts with
+// a character that makes a spreadsheet read a formula.
+func formulaLike(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }

@@ -57,7 +57,7 @@ func addSubscribers(t testing.TB, db *postgres.DB, list string, from, to int) {
 			INSERT INTO subscribers (email, name, token)
 			SELECT 'user' || g || '@example.org', 'User ' || g, 'tok' || g || '-' || md5(random()::text)
 			FROM generate_series($1::int, $2::int) g
-			ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING id)
+			ON CONFLICT (lower(email COLLATE "C")) DO UPDATE SET email = excluded.email RETURNING id)
 		INSERT INTO subscriptions (list_id, subscriber_id) SELECT (SELECT id FROM lists WHERE slug = $3), id FROM s`, from, to, list)
 	if err != nil {
 		t.Fatalf("add subscribers: %v", err)

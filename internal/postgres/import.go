@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -12,60 +11,59 @@ import (
 	"bulletin/internal/bulletin"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// importBatch is how many good rows go to the staging table per COPY; it
-// bounds the memory an import holds whatever the file's size.
-const importBatch = 5000
-
-// maxCSVLine bounds one physical line, so that a file without line breaks
-// cannot make the CSV reader buffer it whole.
-const maxCSVLine = 64 << 10
-
-// rank orders statuses from weakest to strongest. An import only ever moves
-// a status up: it never re-subscribes someone who unsubscribed, bounced or
-// was blocklisted, and re-running it changes nothing.
-func rank(col string) string {
-	return `array_position(ARRAY['pending','active','unsubscribed','bounced','blocklisted'], ` + col + `)`
-}
+// statusRank orders statuses from weakest to strongest, for
+// array_position. An import only ever moves a status up: it never
+// re-subscribes someone who unsubscribed, bounced or was blocklisted, and
+// re-running it changes nothing.
+const statusRank = `ARRAY['pending','active','unsubscribed','bounced','blocklisted']`
 
 // ImportSubscribers reads CSV with the header email,name[,status] from r
 // and merges the good lines into the list; each bad line is reported with
-// its line number and reason. The file is streamed: rows go to a temporary
-// staging table in batches with COPY and are merged by one INSERT … ON
-// CONFLICT per table, all in one transaction. A missing or wrong header is
-// EINVALID and changes nothing.
+// its line number and reason. The file is streamed through one COPY into a
+// temporary staging table (pgx encodes the rows as they are read, holding
+// one buffer, so memory stays flat), then merged set-wise (mergeImport),
+// all in one transaction. A missing or wrong header is EINVALID and
+// changes nothing.
 func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error) {
-	cr := csv.NewReader(&lineLimitReader{r: r})
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
+	cr := newCSVReader(r)
 	cols, err := readHeader(cr)
 	if err != nil {
 		return nil, err
 	}
 	res := &bulletin.ImportResult{Errors: []bulletin.ImportLineError{}}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// The list stays while its members go in (what a foreign key's
+		// per-row check did, once).
 		l, err := findList(ctx, tx, slug)
 		if err != nil {
 			return err
 		}
-		// The merge sorts and hashes the whole file: give it memory rather
-		// than temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT FROM lists WHERE id = $1 FOR KEY SHARE`, l.ID); err != nil {
+			return fmt.Errorf("import: lock list: %w", err)
+		}
+		// The merge sorts the whole file once: give it memory rather than
+		// temporary files.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, email text, name text, status text, token text)
 			ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("import: staging table: %w", err)
 		}
-		good, read, err := stageRows(ctx, tx, cr, cols, res, opt)
-		if err != nil {
-			return err
+		src := &stageSource{cr: cr, cols: cols, res: res, opt: opt, row: make([]any, 5)}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "email", "name", "status", "token"}, src); err != nil {
+			if src.err != nil {
+				return src.err
+			}
+			return fmt.Errorf("import: copy: %w", err)
 		}
-		if opt.Progress != nil {
-			opt.Progress(read)
+		if opt.Progress != nil && (src.read%progressEvery != 0 || src.read == 0) {
+			opt.Progress(src.read)
 		}
-		return mergeImport(ctx, tx, l.ID, good, res)
+		return mergeImport(ctx, tx, l.ID, src.good, res)
 	})
 	if err != nil {
 		return nil, err
@@ -75,13 +73,16 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 
 // readHeader maps the header's column names to positions (email, name,
 // status; status may be absent, giving -1).
-func readHeader(cr *csv.Reader) ([3]int, error) {
+func readHeader(cr *csvReader) ([3]int, error) {
 	cols := [3]int{-1, -1, -1}
-	rec, err := cr.Read()
+	_, _, rec, err := cr.Read()
+	var bad *recordError
 	if errors.Is(err, io.EOF) {
 		return cols, bulletin.Errorf(bulletin.EINVALID, "the file is empty: want a header line email,name[,status]")
+	} else if errors.As(err, &bad) {
+		return cols, bulletin.Errorf(bulletin.EINVALID, "line %d: %s", bad.First, bad.Reason)
 	} else if err != nil {
-		return cols, bulletin.Errorf(bulletin.EINVALID, "line 1: %s", csvReason(err))
+		return cols, bulletin.Errorf(bulletin.EINVALID, "line 1: %v", err)
 	}
 	for i, f := range rec {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(f, "\ufeff")))
@@ -97,58 +98,61 @@ func readHeader(cr *csv.Reader) ([3]int, error) {
 	return cols, nil
 }
 
-// stageRows copies the good rows into import_rows in batches and records
-// the bad ones in res. It returns the good rows and all data rows read.
-func stageRows(ctx context.Context, tx pgx.Tx, cr *csv.Reader, cols [3]int, res *bulletin.ImportResult, opt bulletin.ImportOptions) (good, read int, err error) {
-	batch := make([][]any, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "email", "name", "status", "token"}, pgx.CopyFromRows(batch))
-		if err != nil {
-			return fmt.Errorf("import: copy: %w", err)
-		}
-		good += len(batch)
-		batch = batch[:0]
-		if opt.Progress != nil {
-			opt.Progress(read)
-		}
-		return nil
-	}
+// progressEvery is how often, in rows read, an import reports progress.
+const progressEvery = 10_000
+
+// stageSource feeds COPY the good rows as it reads them and records the
+// bad ones in res; read counts every data row (records, good or bad; blank
+// lines are not rows), good those given to COPY. Progress is called every
+// progressEvery rows; the caller reports the last count.
+type stageSource struct {
+	cr         *csvReader
+	cols       [3]int
+	res        *bulletin.ImportResult
+	opt        bulletin.ImportOptions
+	row        []any
+	read, good int
+	err        error // why reading stopped, other than the end
+}
+
+func (s *stageSource) Next() bool {
 	for {
-		rec, err := cr.Read()
+		first, last, rec, err := s.cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return false
 		}
-		var pe *csv.ParseError
+		var bad *recordError
 		var tooLong *lineTooLongError
 		if errors.As(err, &tooLong) {
-			return 0, read, bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", read, err)
-		} else if err != nil && !errors.As(err, &pe) {
+			s.err = bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", s.read, err)
+			return false
+		} else if err != nil && !errors.As(err, &bad) {
 			// Not a malformed line but an unreadable stream: nothing is kept.
-			return 0, read, fmt.Errorf("import: read after %d rows: %w", read, err)
+			s.err = fmt.Errorf("import: read after %d rows: %w", s.read, err)
+			return false
 		}
-		read++
-		if err != nil {
-			reject(res, pe.StartLine, csvReason(err))
+		s.read++
+		if s.opt.Progress != nil && s.read%progressEvery == 0 {
+			s.opt.Progress(s.read)
+		}
+		if bad != nil {
+			reject(s.res, bad.First, 0, bad.Reason)
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		row, err := parseRow(rec, cols)
+		row, err := parseRow(rec, s.cols)
 		if err != nil {
-			reject(res, line, bulletin.ErrorMessage(err))
+			reject(s.res, first, last, bulletin.ErrorMessage(err))
 			continue
 		}
-		batch = append(batch, []any{line, row[0], row[1], row[2], newToken()})
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return 0, read, err
-			}
-		}
+		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4] = int32(first), row[0], row[1], row[2], newToken()
+		s.good++
+		return true
 	}
-	return good, read, flush()
 }
+
+func (s *stageSource) Values() ([]any, error) { return s.row, nil }
+
+func (s *stageSource) Err() error { return s.err }
 
 // parseRow validates one data row into email, name, status.
 func parseRow(rec []string, cols [3]int) ([3]string, error) {
@@ -165,11 +169,11 @@ func parseRow(rec []string, cols [3]int) ([3]string, error) {
 			return out, bulletin.Errorf(bulletin.EINVALID, "not valid UTF-8")
 		}
 	}
-	email, err := bulletin.NormalizeEmail(rec[cols[0]])
+	email, err := bulletin.NormalizeEmail(bulletin.UnCSVCell(rec[cols[0]]))
 	if err != nil {
 		return out, err
 	}
-	name := strings.TrimSpace(rec[cols[1]])
+	name := strings.TrimSpace(bulletin.UnCSVCell(rec[cols[1]]))
 	if err := bulletin.CheckName("name", name); err != nil {
 		return out, err
 	}
@@ -186,59 +190,138 @@ func parseRow(rec []string, cols [3]int) ([3]string, error) {
 	return [3]string{email, name, status}, nil
 }
 
-func reject(res *bulletin.ImportResult, line int, reason string) {
+// reject counts a bad record; last is its last line when it ran over
+// several (else 0).
+func reject(res *bulletin.ImportResult, line, last int, reason string) {
 	res.Skipped++
+	if last <= line {
+		last = 0
+	}
 	if len(res.Errors) < bulletin.MaxImportErrors {
-		res.Errors = append(res.Errors, bulletin.ImportLineError{Line: line, Error: reason})
+		res.Errors = append(res.Errors, bulletin.ImportLineError{Line: line, EndLine: last, Error: reason})
 	} else {
 		res.MoreErrors++
 	}
 }
 
-// mergeImport merges the staged rows (the last line wins for an address
-// given twice) into subscribers and the list's subscriptions.
+// mergeImport merges the staged rows into subscribers and the list's
+// memberships, in one statement (mergeSQL). The last line wins for an
+// address given twice, in any case; a known address keeps its spelling, and
+// its status and membership only ever move towards "stop sending".
+//
+// Should an address arrive through the form between the match and the
+// insert, the insert fails on the folded unique index; the merge rolls back
+// to its savepoint and runs again, matching that address this time.
 func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bulletin.ImportResult) error {
-	_, err := tx.Exec(ctx, `CREATE TEMP TABLE import_src ON COMMIT DROP AS
-		SELECT DISTINCT ON (email) email, name, status, token FROM import_rows ORDER BY email, line DESC`)
+	// A large file is matched to the known subscribers by one merge join
+	// over the folded index, a small one by a probe of it per address
+	// (both keep the file's sorted order). The planner would pick a hash
+	// join for the large file, which may hand the rows on in another order,
+	// so hash and nested-loop joins are off for that statement.
+	var known float64
+	err := tx.QueryRow(ctx, `SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'subscribers'::regclass`).Scan(&known)
 	if err != nil {
-		return fmt.Errorf("import: dedupe: %w", err)
+		return fmt.Errorf("import: table size: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `ANALYZE import_src`); err != nil {
-		return fmt.Errorf("import: analyze: %w", err)
+	large := good >= 10_000 && float64(good) >= known/4
+	match := matchByProbe
+	if large {
+		match = matchByMergeJoin
 	}
-	err = tx.QueryRow(ctx, `WITH up AS (
-			INSERT INTO subscribers AS s (email, name, status, token)
-			SELECT email, name, status, token FROM import_src
-			ON CONFLICT (email) DO UPDATE SET
-				name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE s.name END,
-				status = CASE WHEN `+rank("EXCLUDED.status")+` > `+rank("s.status")+` THEN EXCLUDED.status ELSE s.status END,
-				updated_at = now()
-			WHERE (EXCLUDED.name <> '' AND EXCLUDED.name <> s.name) OR `+rank("EXCLUDED.status")+` > `+rank("s.status")+`
-			RETURNING xmax = 0 AS created)
-		SELECT count(*) FILTER (WHERE created), (SELECT count(*) FROM import_src) FROM up`).Scan(&res.Created, &res.Imported)
-	if err != nil {
-		return fmt.Errorf("import: merge subscribers: %w", err)
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at, unsubscribed_how)
-		SELECT $1, s.id, CASE src.status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
-			CASE WHEN src.status = 'active' THEN now() END, 'import', CASE WHEN src.status = 'unsubscribed' THEN now() END,
-			CASE WHEN src.status = 'unsubscribed' THEN 'import' END
-		FROM import_src src JOIN subscribers s ON s.email = src.email
-		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
-			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
-			unsubscribed_at = EXCLUDED.unsubscribed_at, unsubscribed_how = EXCLUDED.unsubscribed_how,
-			confirm_token = NULL, updated_at = now()
-		WHERE `+rank("EXCLUDED.status")+` > `+rank("x.status"), listID)
-	if err != nil {
-		return fmt.Errorf("import: merge subscriptions: %w", err)
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			if large {
+				if _, err := sp.Exec(ctx, `SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off`); err != nil {
+					return err
+				}
+			}
+			if err := sp.QueryRow(ctx, mergeSQL(match), listID).Scan(&res.Imported, &res.Created); err != nil {
+				return err
+			}
+			if large {
+				_, err := sp.Exec(ctx, `RESET enable_hashjoin; RESET enable_nestloop`)
+				return err
+			}
+			return nil
+		})
+		var pgErr *pgconn.PgError
+		if attempt < 3 && errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "subscribers_email_fold_key" {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("import: merge: %w", err)
+		}
+		break
 	}
 	res.Skipped += good - res.Imported
 	return nil
 }
 
+// The two ways mergeSQL's src matches the sorted file (d) to the known
+// subscribers.
+const (
+	matchByProbe = `SELECT d.*, (SELECT s.id FROM subscribers s WHERE lower(s.email COLLATE "C") = d.fold) AS old_id
+		FROM ` + sortedFile + ` d`
+	matchByMergeJoin = `SELECT d.*, s.id AS old_id
+		FROM ` + sortedFile + ` d LEFT JOIN subscribers s ON lower(s.email COLLATE "C") = d.fold`
+	sortedFile = `(SELECT DISTINCT ON (lower(email COLLATE "C")) lower(email COLLATE "C") AS fold, email, name, status, token
+		FROM import_rows ORDER BY lower(email COLLATE "C"), line DESC)`
+)
+
+// membershipOf is the membership an imported status gives: bounced and
+// blocklisted addresses stay members (the subscriber's status stops them).
+const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscribed' THEN 'unsubscribed' ELSE 'active' END,
+	CASE WHEN status = 'active' THEN now() END, 'import', CASE WHEN status = 'unsubscribed' THEN now() END,
+	CASE WHEN status = 'unsubscribed' THEN 'import' END`
+
+// mergeSQL is the whole merge. src sorts the file once by folded address,
+// keeping each address's last line, and matches it to the known
+// subscribers (match: matchByProbe or matchByMergeJoin); it stays in
+// memory (work_mem) for the statements that read it. Then, none with a per-row conflict check:
+//   - ins puts the new addresses in, in folded order, with ids from the
+//     sequence in that order and tokens led by the id in fixed-width hex
+//     (then the 128 random bits made for the row: as secret as ever), so
+//     every index of subscribers grows at its end rather than at random
+//     places; mem adds their memberships in id order (a new subscriber has
+//     none yet);
+//   - upd updates the known subscribers whose name or status moves up, and
+//     only their memberships take the upsert (ups).
+//
+// It returns the addresses imported and created.
+func mergeSQL(match string) string {
+	return `WITH src AS MATERIALIZED (` + match + `),
+	ins AS (
+		INSERT INTO subscribers (id, email, name, status, token)
+		SELECT id, email, name, status, lpad(to_hex(id), 12, '0') || token
+		FROM (SELECT nextval('subscribers_id_seq') AS id, email, name, status, token
+			FROM src WHERE old_id IS NULL OFFSET 0) n
+		RETURNING id, status),
+	mem AS (
+		INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at, unsubscribed_how)
+		SELECT $1::bigint, id, ` + membershipOf + ` FROM ins),
+	upd AS (
+		UPDATE subscribers s SET
+			name = CASE WHEN src.name <> '' THEN src.name ELSE s.name END,
+			status = CASE WHEN array_position(` + statusRank + `, src.status) > array_position(` + statusRank + `, s.status) THEN src.status ELSE s.status END,
+			updated_at = now()
+		FROM src
+		WHERE src.old_id IS NOT NULL AND s.id = src.old_id
+		AND ((src.name <> '' AND src.name <> s.name) OR array_position(` + statusRank + `, src.status) > array_position(` + statusRank + `, s.status))),
+	ups AS (
+		INSERT INTO subscriptions AS x (list_id, subscriber_id, status, consent_at, consent_method, unsubscribed_at, unsubscribed_how)
+		SELECT $1::bigint, old_id, ` + membershipOf + ` FROM src WHERE old_id IS NOT NULL
+		ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = EXCLUDED.status,
+			consent_at = coalesce(x.consent_at, EXCLUDED.consent_at),
+			unsubscribed_at = EXCLUDED.unsubscribed_at, unsubscribed_how = EXCLUDED.unsubscribed_how,
+			confirm_token = NULL, updated_at = now()
+		WHERE array_position(` + statusRank + `, EXCLUDED.status) > array_position(` + statusRank + `, x.status))
+	SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM ins)`
+}
+
 // ExportSubscribers streams the list's members to fn, one row at a time, as
 // email, name and status (the subscriber's status when it blocks sending,
-// otherwise the membership's).
+// otherwise the membership's). Email and name come as CSV cells, neutralised
+// against spreadsheet formulas (bulletin.CSVCell); an import undoes that.
 func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email, name, status string) error) error {
 	l, err := db.FindListBySlug(ctx, slug)
 	if err != nil {
@@ -257,7 +340,7 @@ func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email,
 		if err := rows.Scan(&email, &name, &status); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		if err := fn(email, name, status); err != nil {
+		if err := fn(bulletin.CSVCell(email), bulletin.CSVCell(name), status); err != nil {
 			return err
 		}
 	}
@@ -267,41 +350,9 @@ func (db *DB) ExportSubscribers(ctx context.Context, slug string, fn func(email,
 	return nil
 }
 
-func csvReason(err error) string {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 func clipStr(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "…"
 	}
 	return s
-}
-
-// lineLimitReader fails once a physical line passes maxCSVLine bytes.
-type lineLimitReader struct {
-	r   io.Reader
-	run int // bytes since the last '\n'
-}
-
-type lineTooLongError struct{}
-
-func (*lineTooLongError) Error() string {
-	return fmt.Sprintf("a line is longer than %d bytes; is this a CSV file?", maxCSVLine)
-}
-
-func (l *lineLimitReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	for _, b := range p[:n] {
-		if b == '\n' {
-			l.run = 0
-		} else if l.run++; l.run > maxCSVLine {
-			return 0, &lineTooLongError{}
-		}
-	}
-	return n, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"strconv"
 
 	"bulletin/internal/bulletin"
 
@@ -28,13 +29,35 @@ func (db *DB) FindSubscriberByID(ctx context.Context, id int64) (*bulletin.Subsc
 }
 
 // FindSubscriberByToken returns the subscriber whose personal links carry
-// token.
+// token, or the token of a row merged into it (migration 0060).
 func (db *DB) FindSubscriberByToken(ctx context.Context, token string) (*bulletin.Subscriber, error) {
-	return findSubscriber(ctx, db.Pool, `token = $1`, token)
+	return findSubscriber(ctx, db.Pool, byToken, token, tokenID(token))
 }
 
-func findSubscriber(ctx context.Context, q subQuerier, where string, arg any) (*bulletin.Subscriber, error) {
-	rows, _ := q.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE `+where, arg)
+// byToken finds a subscriber by its token ($1) and the id an imported
+// token starts with ($2, tokenID): a random token through its index, an
+// imported one through the primary key (migration 0061), or the token of
+// a row that differed only by case and was merged into it.
+const byToken = `id = coalesce(
+	(SELECT id FROM subscribers WHERE length(token) <> 34 AND token = $1),
+	(SELECT id FROM subscribers WHERE id = $2 AND token = $1),
+	(SELECT subscriber_id FROM subscriber_tokens_merged WHERE token = $1))`
+
+// tokenID returns the subscriber id an imported token starts with (12 hex
+// digits before 22 random characters), or 0.
+func tokenID(token string) int64 {
+	if len(token) != 34 {
+		return 0
+	}
+	id, err := strconv.ParseInt(token[:12], 16, 64)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+func findSubscriber(ctx context.Context, q subQuerier, where string, args ...any) (*bulletin.Subscriber, error) {
+	rows, _ := q.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE `+where, args...)
 	s, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.Subscriber])
 	return s, mapErr(err, "subscriber")
 }
@@ -49,7 +72,7 @@ func (db *DB) FindSubscribers(ctx context.Context, email string, after int64, li
 		if err != nil {
 			return nil, err
 		}
-		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE email = $1`, norm)
+		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE lower(email COLLATE "C") = lower($1::text COLLATE "C")`, norm)
 	} else {
 		rows, _ = db.Pool.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	}

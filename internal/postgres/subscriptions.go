@@ -14,9 +14,12 @@ import (
 
 // Subscribe puts an address on a list: at once for single opt-in lists and
 // confirmed (admin) requests, otherwise as a pending subscription with a
-// fresh confirmation token, its email queued in the same transaction. Repeating it is safe: an
-// active subscription stays as it is, a pending one gets a new token.
-// Bounced and blocklisted addresses are refused with EUNPROCESSABLE.
+// confirmation token, its email queued in the same transaction. Repeating
+// it is safe: an active subscription stays as it is, a pending one keeps
+// its unexpired token (so the link already mailed still works) and is
+// mailed it again. Bounced and blocklisted addresses are refused with
+// EUNPROCESSABLE, and so is putting back an unsubscribed address without
+// its own confirmation (checkComeback).
 func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bulletin.SubscribeResult, error) {
 	email, err := bulletin.NormalizeEmail(req.Email)
 	if err != nil {
@@ -42,7 +45,7 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		s := &bulletin.Subscriber{}
 		res.Subscriber = s
 		err = tx.QueryRow(ctx, `INSERT INTO subscribers (email, name, status, token) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (email) DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
+			ON CONFLICT (lower(email COLLATE "C")) DO UPDATE SET name = CASE WHEN subscribers.name = '' THEN EXCLUDED.name ELSE subscribers.name END
 			RETURNING `+subscriberColumns+`, xmax = 0`, email, req.Name, initial, newToken()).Scan(
 			&s.ID, &s.Email, &s.Name, &s.Status, &s.Token, &s.CreatedAt, &s.UpdatedAt, &res.Created)
 		if err != nil {
@@ -51,9 +54,10 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		if s.Status == bulletin.SubscriberBounced || s.Status == bulletin.SubscriberBlocklisted {
 			return bulletin.Errorf(bulletin.EUNPROCESSABLE, "the address is %s", s.Status)
 		}
-		var current string
-		err = tx.QueryRow(ctx, `SELECT status FROM subscriptions WHERE list_id = $1 AND subscriber_id = $2 FOR UPDATE`,
-			l.ID, s.ID).Scan(&current)
+		var current, liveToken string
+		err = tx.QueryRow(ctx, `SELECT status, CASE WHEN confirm_expires_at > now() THEN coalesce(confirm_token, '') ELSE '' END
+			FROM subscriptions WHERE list_id = $1 AND subscriber_id = $2 FOR UPDATE`,
+			l.ID, s.ID).Scan(&current, &liveToken)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("read subscription: %w", err)
 		}
@@ -61,8 +65,17 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			res.Status = current
 			return nil
 		}
+		if err := checkComeback(req, confirm, s, current); err != nil {
+			return err
+		}
 		if confirm {
+			// A link already mailed keeps working: a pending subscription
+			// with an unexpired token is mailed the same link again, and
+			// both emails' promise holds (the expiry moves on).
 			res.Status, res.ConfirmToken = bulletin.SubscriptionPending, newToken()
+			if current == bulletin.SubscriptionPending && liveToken != "" {
+				res.ConfirmToken = liveToken
+			}
 			if res.Sender, err = listSender(ctx, tx, l.ID); err != nil {
 				return fmt.Errorf("list sender: %w", err)
 			}
@@ -93,6 +106,23 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkComeback refuses to put back, on someone else's word, an address
+// that left: an admin's confirmed add, or any add by the API or an admin
+// to a single opt-in list, would make an unsubscribed address active
+// without its own confirmation. As with imports, only the reader can undo
+// an unsubscribe: the public form, or an add that mails a confirmation
+// link. Bounced and blocklisted addresses are refused before this.
+func checkComeback(req bulletin.SubscribeRequest, confirm bool, s *bulletin.Subscriber, current string) error {
+	if confirm || req.Method == bulletin.ConsentForm {
+		return nil
+	}
+	if s.Status == bulletin.SubscriberUnsubscribed || current == bulletin.SubscriptionUnsubscribed {
+		return bulletin.Errorf(bulletin.EUNPROCESSABLE, "%s unsubscribed and is not put back without its own confirmation; "+
+			"add it unconfirmed to a double opt-in list to mail it a confirmation link", s.Email)
+	}
+	return nil
 }
 
 // activate makes a pending or unsubscribed subscriber active again after
@@ -180,7 +210,7 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) (*bulletin.Subscrib
 	var s *bulletin.Subscriber
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if s, err = findSubscriber(ctx, tx, `token = $1 FOR UPDATE`, token); err != nil {
+		if s, err = findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token, tokenID(token)); err != nil {
 			return err
 		}
 		return unsubscribeAll(ctx, tx, s, bulletin.LeftByLink)
@@ -229,7 +259,7 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 		return nil, err
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		s, err := findSubscriber(ctx, tx, `token = $1 FOR UPDATE`, token)
+		s, err := findSubscriber(ctx, tx, byToken+` FOR UPDATE`, token, tokenID(token))
 		if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusBadRequest, "public/subscribe.html", Page{Title: l.Name, Data: data})
 		return
 	}
-	if !s.subs.byAddr.Allow(r.Context(), email) {
+	if !s.subs.byAddr.Allow(r.Context(), bulletin.FoldEmail(email)) {
 		s.publicTooMany(w, r)
 		return
 	}
