@@ -27,7 +27,12 @@ func (m *Main) deliveryConfig() delivery.Config {
 	if window == 0 {
 		window = -1 // the pool's "none": each 250 committed before the next message
 	}
-	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	idle := m.Config.SMTPIdle
+	if idle == 0 {
+		idle = -1 // the pool's "never"
+	}
+	return delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, IdleClose: idle,
+		BaseURL: m.Config.BaseURL}
 }
 
 func (m *Main) transport() (*smtp.Transport, error) {

@@ -13,6 +13,7 @@ type Config struct {
 	RetryBase    time.Duration // first back-off; doubles per attempt
 	RetryMax     time.Duration // back-off cap
 	RecycleAfter int           // messages per connection before it is closed and redialled
+	IdleClose    time.Duration // a connection unused this long is closed; -1 = never; BULLETIN_SMTP_IDLE
 	MarkWindow   int           // 250s per connection that may await their commit while the next message goes out; -1 = none; BULLETIN_MARK_WINDOW
 	BounceAfter  int           // hard failures before a subscriber is marked bounced
 	PauseAfter   int           // 5.7.x rejections per issue before it is paused
@@ -23,6 +24,11 @@ type Config struct {
 // DefaultMarkWindow lets up to 9 messages per connection be re-sent after
 // a crash; in exchange a commit carries a dozen or more rows (marker.go).
 const DefaultMarkWindow = 8
+
+// DefaultIdleClose closes a pooled SMTP connection that waited this long:
+// servers drop idle clients after 60-300 s, and a connection they dropped
+// fails the next message written to it.
+const DefaultIdleClose = 30 * time.Second
 
 func (c Config) withDefaults() Config {
 	def := func(v *int, d int) {
@@ -49,6 +55,9 @@ func (c Config) withDefaults() Config {
 	defDur(&c.Poll, time.Second)
 	defDur(&c.RetryBase, 30*time.Second)
 	defDur(&c.RetryMax, time.Hour)
+	if c.IdleClose == 0 {
+		c.IdleClose = DefaultIdleClose
+	}
 	if c.Rate > 0 {
 		// Never hold more rows than a quarter of the lease can send, so a
 		// slow, rate-limited worker never outlives its lease.

@@ -133,6 +133,13 @@ type Conn interface {
 	Close() error
 }
 
+// earlyFailure is implemented by Conn errors that know whether the send
+// failed at its first command, before anything of the message reached the
+// server.
+type earlyFailure interface {
+	FailedBeforeMessage() bool
+}
+
 // ReplyError is what Conn errors carry: the SMTP reply code (0 when the
 // connection failed) and the enhanced status code ("5.7.1"), if any.
 type ReplyError interface {
@@ -158,4 +165,8 @@ type Recipient struct {
 	UnsubscribeMailto string // mailto: URI
 	Personal          bulletin.Personal
 	Date              time.Time
+	// BeforeEnd, when set, is called before the end of the message's data:
+	// the last moment the message is surely not delivered. The pool waits
+	// there for the commit of this connection's earlier 250s.
+	BeforeEnd func()
 }
