@@ -7,7 +7,7 @@ type Config struct {
 	Conns        int           // SMTP connections (workers); BULLETIN_SMTP_CONNS
 	Rate         float64       // messages per second over all workers, 0 = unlimited; BULLETIN_SEND_RATE
 	Batch        int           // rows per claim
-	Lease        time.Duration // how long a claimed row is ours before another claim may take it
+	Lease        time.Duration // how long a claim holds its rows unless renewed (the pool renews every Lease/4)
 	Poll         time.Duration // how often an idle claimer looks for work
 	MaxAttempts  int           // attempts before a retried delivery fails for good
 	RetryBase    time.Duration // first back-off; doubles per attempt
@@ -21,9 +21,14 @@ type Config struct {
 	Mailto       string        // address for the mailto: List-Unsubscribe; "" = the From address
 }
 
-// DefaultMarkWindow lets up to 9 messages per connection be re-sent after
-// a crash; in exchange a commit carries a dozen or more rows (marker.go).
-const DefaultMarkWindow = 8
+// DefaultMarkWindow keeps SPEC §7's promise: after a crash at most the
+// messages in flight are sent again, two per connection (the commit of
+// one overlaps the sending of the next). BulkMarkWindow is the opt-in for
+// bulk runs: up to 9 per connection, with commits of a dozen rows or more.
+const (
+	DefaultMarkWindow = 1
+	BulkMarkWindow    = 8
+)
 
 // DefaultIdleClose closes a pooled SMTP connection that waited this long:
 // servers drop idle clients after 60-300 s, and a connection they dropped
@@ -51,7 +56,7 @@ func (c Config) withDefaults() Config {
 		c.MarkWindow = DefaultMarkWindow
 	}
 	c.MarkWindow = max(c.MarkWindow, 0)
-	defDur(&c.Lease, 5*time.Minute)
+	defDur(&c.Lease, DefaultLease)
 	defDur(&c.Poll, time.Second)
 	defDur(&c.RetryBase, 30*time.Second)
 	defDur(&c.RetryMax, time.Hour)

@@ -179,3 +179,26 @@ func TestIdleConnectionsAreClosedByThePool(t *testing.T) {
 	waitFor(t, 30*time.Second, "the pool closing its idle connections", func() bool { return s.openConns() == 0 })
 	checkDelivered(t, s, 5, 0)
 }
+
+// A claim held longer than its lease is renewed while its pool lives: with
+// a lease much shorter than the time to send a batch, nothing is taken
+// over by the pool's own next claim, and nothing is sent twice.
+func TestLeasesAreRenewedWhileThePoolLives(t *testing.T) {
+	db := pgtest.New(t)
+	const n = 60
+	issue := seed(t, db, n)
+	s := newSink(t)
+	s.delay = 40 * time.Millisecond // 60 messages on one connection: 2.4 s
+	cfg := fastConfig()
+	cfg.Conns, cfg.Batch, cfg.Lease = 1, 30, 400*time.Millisecond
+	_, svc := startPool(t, db, s, cfg)
+	sendAndWait(t, db, svc, issue)
+	checkDelivered(t, s, n, 0)
+	var maxAttempts int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT max(attempts) FROM deliveries WHERE issue_id = $1`, issue).Scan(&maxAttempts); err != nil {
+		t.Fatal(err)
+	}
+	if maxAttempts != 1 {
+		t.Errorf("a delivery was claimed %d times; a live pool's claims must be renewed, not taken over", maxAttempts)
+	}
+}

@@ -36,18 +36,26 @@ func (w *worker) run(ctx context.Context, jobs <-chan Job) (unsent []int64) {
 		if !ok {
 			return unsent
 		}
-		if ctx.Err() != nil {
-			unsent = append(unsent, job.ID)
-			continue
-		}
-		if w.p.limiter != nil && w.p.limiter.Wait(ctx) != nil {
-			unsent = append(unsent, job.ID)
-			continue
-		}
-		if !w.deliver(ctx, job) {
+		if !w.take(ctx, job) {
 			unsent = append(unsent, job.ID)
 		}
+		w.p.leases.done(job.ID)
 	}
+}
+
+// take delivers job unless the pool is stopping; it returns false when
+// the job was not attempted and must be released.
+func (w *worker) take(ctx context.Context, job Job) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if w.p.limiter != nil && w.p.limiter.Wait(ctx) != nil {
+		return false
+	}
+	if !w.p.leases.held(job.ID) {
+		return true // the lease ran out: the row is another claim's now
+	}
+	return w.deliver(ctx, job)
 }
 
 // next takes the next job. While it waits, the connection is closed once

@@ -132,3 +132,17 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
 	}
 	return nil
 }
+
+// RenewDeliveries extends the claims on ids whose lease has not yet run
+// out and returns the ids it renewed. A lease that ran out may have been
+// claimed by another sender since, so it is not taken back. Only
+// locked_until changes: a HOT update.
+func (db *DB) RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error) {
+	rows, _ := db.Pool.Query(ctx, `UPDATE deliveries SET locked_until = now() + $2 * interval '1 millisecond'
+		WHERE id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`, ids, lease.Milliseconds())
+	renewed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("renew delivery leases: %w", err)
+	}
+	return renewed, nil
+}
