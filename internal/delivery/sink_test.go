@@ -167,7 +167,7 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *sinkSession) Reset()        { ss.to = nil }
+func (ss *sinkSession) Reset() { ss.to = nil }
 func (ss *sinkSession) Logout() error {
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
