@@ -91,7 +91,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 	p.release(ids)
 	bg.Wait()
-	p.Log.Info("sender stopped", "released", len(ids))
+	p.Log.Info("sender stopped", "released", len(ids), "sent_commits", p.marker.commits, "sent_rows", p.marker.rows)
 	return nil
 }
 

@@ -21,7 +21,12 @@ type worker struct {
 // settle waits until at most n marks are outstanding.
 func (w *worker) settle(n int) {
 	for len(w.marks) > n {
-		<-w.marks[0]
+		select {
+		case <-w.marks[0]:
+		default:
+			w.p.marker.hurry()
+			<-w.marks[0]
+		}
 		w.marks = w.marks[1:]
 	}
 }

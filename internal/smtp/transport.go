@@ -87,10 +87,7 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 	if err != nil {
 		return "", c.refused(err)
 	}
-	if _, err := w.Write([]byte(sig)); err != nil {
-		return "", replyError(err)
-	}
-	if _, err := w.Write(c.buf); err != nil {
+	if err := writeData(c.sc.Text.W, w, []byte(sig), c.buf); err != nil {
 		return "", replyError(err)
 	}
 	if r.BeforeEnd != nil {
