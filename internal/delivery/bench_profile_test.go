@@ -36,6 +36,10 @@ func startProfiles(b testing.TB, name string) func() {
 		perf = nil
 	}
 	return func() {
+		// Which PostgreSQL process was what (backend, walwriter, autovacuum).
+		if out, err := exec.Command("ps", "-o", "pid,cputime,args", "-p", strings.Join(pids, ",")).Output(); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, name+"-pg.ps"), out, 0o644)
+		}
 		pprof.StopCPUProfile()
 		_ = f.Close()
 		if perf != nil {
