@@ -29,7 +29,12 @@ func (m *Main) deliveryConfig() delivery.Config {
 	if window == 0 {
 		window = -1 // the pool's "none": each 250 committed before the next message
 	}
-	c := delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, BaseURL: m.Config.BaseURL}
+	idle := m.Config.SMTPIdle
+	if idle == 0 {
+		idle = -1 // the pool's "never"
+	}
+	c := delivery.Config{Conns: m.Config.SMTPConns, Rate: m.Config.SendRate, MarkWindow: window, IdleClose: idle,
+		BaseURL: m.Config.BaseURL}
 	if m.inbound != nil { // inbound.go: VERP envelope senders and the mailto unsubscribe address
 		c.EnvelopeFor, c.MailtoFor = m.inbound.addrs.Bounce, m.inbound.addrs.Unsubscribe
 	}

@@ -17,14 +17,23 @@ func readCPU() cpuClock {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	c := cpuClock{self: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	for _, p := range ourPostgres() {
+		c.pg += p.cpu
+	}
+	return c
+}
+
+type pgProc struct {
+	pid, ppid int
+	cpu       time.Duration
+}
+
+// ourPostgres lists the PostgreSQL processes of this test process.
+func ourPostgres() []pgProc {
 	// Our PostgreSQL is the postgres child of this process (pgtest's
 	// throwaway server) and that postmaster's children; other servers on
 	// the machine are not ours.
-	type proc struct {
-		ppid int
-		cpu  time.Duration
-	}
-	procs := map[int]proc{}
+	procs := map[int]pgProc{}
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, f := range stats {
 		b, err := os.ReadFile(f)
@@ -39,15 +48,16 @@ func readCPU() cpuClock {
 		ppid, _ := strconv.Atoi(fields[1])
 		ut, _ := strconv.Atoi(fields[11])
 		st, _ := strconv.Atoi(fields[12])
-		procs[pid] = proc{ppid, time.Duration(ut+st) * 10 * time.Millisecond} // USER_HZ = 100
+		procs[pid] = pgProc{pid, ppid, time.Duration(ut+st) * 10 * time.Millisecond} // USER_HZ = 100
 	}
 	self := os.Getpid()
+	var ours []pgProc
 	for _, p := range procs {
 		if parent, ok := procs[p.ppid]; p.ppid == self || ok && parent.ppid == self {
-			c.pg += p.cpu
+			ours = append(ours, p)
 		}
 	}
-	return c
+	return ours
 }
 
 func (c cpuClock) since(start cpuClock) cpuClock {

@@ -86,24 +86,90 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
+// benchWindows are the mark windows BenchmarkThroughput runs end to end,
+// side by side: the default and the bulk opt-in, or those listed in
+// BULLETIN_BENCH_MARK_WINDOW ("1,8"; -1: none).
+func benchWindows() []int {
+	v := os.Getenv("BULLETIN_BENCH_MARK_WINDOW")
+	if v == "" {
+		return []int{delivery.DefaultMarkWindow, delivery.BulkMarkWindow}
+	}
+	var ws []int
+	for _, f := range strings.Split(v, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			panic("BULLETIN_BENCH_MARK_WINDOW: " + err.Error())
+		}
+		ws = append(ws, w)
+	}
+	return ws
+}
+
 func benchThroughput(b *testing.B, n int) {
 	b.StopTimer()
-	// As a sending process runs (cmd/bulletin sets it); the bare loop in
-	// this same process gets the same setting.
+	// As a sending process runs (cmd/bulletin sets it); the bare loops in
+	// this same process get the same setting.
 	defer debug.SetGCPercent(debug.SetGCPercent(delivery.GCPercent))
-	db, issue := benchSeed(b, n)
 	s := newFastSink(b)
 	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.port(), TLS: config.TLSNone}}
 
 	// The limits: go-mail alone with pre-built messages, and their bytes
 	// through go-mail's SMTP client; same connections, same sink. Each is
-	// run before and after the end-to-end run, and averaged.
+	// run before and after the end-to-end runs, and averaged.
 	bare1 := bareLoop(b, s, tr, n, false)
 	raw1 := bareLoop(b, s, tr, n, true)
+	var runs []e2eRun
+	for _, w := range benchWindows() {
+		runs = append(runs, benchEndToEnd(b, s, tr, n, w))
+	}
+	bcpu0 := readCPU()
+	bare2 := bareLoop(b, s, tr, n, false)
+	bcpu := readCPU().since(bcpu0)
+	rcpu0 := readCPU()
+	raw2 := bareLoop(b, s, tr, n, true)
+	rcpu := readCPU().since(rcpu0)
+	rate := func(d ...time.Duration) float64 { return float64(n*len(d)) / (d[0] + d[1]).Seconds() }
+	bareRate, rawRate := rate(bare1, bare2), rate(raw1, raw2)
+	b.ReportMetric(bareRate, "bare_msg/s")
+	b.ReportMetric(rawRate, "raw_msg/s")
+	b.Logf("%d recipients, %d connections, load average %s: bare go-mail loop %v / %v = %.0f msg/s (CPU %v per message); raw go-mail SMTP loop %v / %v = %.0f msg/s (CPU %v)",
+		n, benchConns, loadavg(), bare1.Round(time.Millisecond), bare2.Round(time.Millisecond), bareRate, bcpu.self/time.Duration(n),
+		raw1.Round(time.Millisecond), raw2.Round(time.Millisecond), rawRate, rcpu.self/time.Duration(n))
+	for _, r := range runs {
+		e2eRate := float64(n) / r.all.Seconds()
+		unit := func(u string) string { return fmt.Sprintf("w%d_%s", r.window, u) }
+		b.ReportMetric(e2eRate, unit("e2e_msg/s"))
+		b.ReportMetric(100*e2eRate/bareRate, unit("%_of_bare"))
+		b.ReportMetric(100*e2eRate/rawRate, unit("%_of_raw"))
+		b.ReportMetric(float64(r.first.Milliseconds()), unit("first_msg_ms"))
+		// On a busy machine the wall-clock ratios move with the load; the
+		// CPU per message (sender, sink and PostgreSQL against the loop and
+		// its sink) is what the machine would allow when quiet.
+		cpu := (r.cpu.self + r.cpu.pg) / time.Duration(n)
+		b.Logf("mark window %d: end-to-end %v (fan-out %v, first message after %v, last after %v) = %.0f msg/s = %.1f%% of bare, %.1f%% of raw; "+
+			"CPU per message %v in this process + %v in PostgreSQL = %v: %.1f%% of bare's, %.1f%% of raw's",
+			r.window, r.all.Round(time.Millisecond), r.fanout.Round(time.Millisecond), r.first.Round(time.Millisecond), r.last.Round(time.Millisecond),
+			e2eRate, 100*e2eRate/bareRate, 100*e2eRate/rawRate, r.cpu.self/time.Duration(n), r.cpu.pg/time.Duration(n), cpu,
+			100*float64(bcpu.self/time.Duration(n))/float64(cpu), 100*float64(rcpu.self/time.Duration(n))/float64(cpu))
+	}
+}
 
-	cfg := delivery.Config{Conns: benchConns, BaseURL: "https://news.example.org"}
-	if v := os.Getenv("BULLETIN_BENCH_MARK_WINDOW"); v != "" {
-		cfg.MarkWindow, _ = strconv.Atoi(v)
+// e2eRun is one end-to-end send of an issue.
+type e2eRun struct {
+	window                   int
+	fanout, first, last, all time.Duration
+	cpu                      cpuClock
+}
+
+// benchEndToEnd sends an issue to n fresh recipients with the given mark
+// window and the service's other defaults. With BULLETIN_BENCH_PROFILE set
+// to a folder, it writes there a CPU profile of this process (sender and
+// sink) and a perf recording of its PostgreSQL during the run.
+func benchEndToEnd(b *testing.B, s *fastSink, tr *smtp.Transport, n, window int) e2eRun {
+	db, issue := benchSeed(b, n)
+	cfg := delivery.Config{Conns: benchConns, MarkWindow: window, BaseURL: "https://news.example.org"}
+	if window == 0 {
+		cfg.MarkWindow = -1 // the pool's "none"
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -112,49 +178,40 @@ func benchThroughput(b *testing.B, n int) {
 	go func() { done <- p.Run(ctx) }()
 	svc := &delivery.Service{Store: db, Transport: tr, Config: cfg, Log: testLog(b), Wake: p.Wake}
 	s.expect(n)
+	stopProfile := startProfiles(b, fmt.Sprintf("w%d-c%d", window, benchConns))
 	b.StartTimer()
 	cpu0 := readCPU()
 	t0 := time.Now()
 	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
 		b.Fatal(err)
 	}
-	fanout := time.Since(t0)
+	r := e2eRun{window: window, fanout: time.Since(t0)}
 	<-s.done
-	last := time.Since(t0)
+	r.last = time.Since(t0)
 	waitFor(b, time.Minute, "issue sent", func() bool { return issueStatus(b, db, issue) == bulletin.IssueSent })
 	b.StopTimer()
-	cpu := readCPU().since(cpu0)
+	r.cpu = readCPU().since(cpu0)
+	stopProfile()
 	// The end is the last commit of a delivery as sent; the issue's own move
 	// to "sent" waits for the finisher's next poll, which is not throughput.
 	var lastMark time.Time
 	if err := db.Pool.QueryRow(ctx, `SELECT max(sent_at) FROM deliveries WHERE issue_id = $1`, issue).Scan(&lastMark); err != nil {
 		b.Fatal(err)
 	}
-	all := lastMark.Sub(t0)
+	r.all = lastMark.Sub(t0)
 	cancel()
 	<-done
-	first := time.Duration(s.first.Load() - t0.UnixNano())
+	r.first = time.Duration(s.first.Load() - t0.UnixNano())
+	return r
+}
 
-	bcpu0 := readCPU()
-	bare2 := bareLoop(b, s, tr, n, false)
-	bcpu := readCPU().since(bcpu0)
-	raw2 := bareLoop(b, s, tr, n, true)
-	b.Logf("CPU per message: end-to-end %v in this process + %v in PostgreSQL; bare go-mail loop %v",
-		cpu.self/time.Duration(n), cpu.pg/time.Duration(n), bcpu.self/time.Duration(n))
-	rate := func(d ...time.Duration) float64 { return float64(n*len(d)) / (d[0] + d[1]).Seconds() }
-	e2eRate, bareRate, rawRate := rate(all, all), rate(bare1, bare2), rate(raw1, raw2)
-	b.ReportMetric(e2eRate, "e2e_msg/s")
-	b.ReportMetric(bareRate, "bare_msg/s")
-	b.ReportMetric(rawRate, "raw_msg/s")
-	b.ReportMetric(100*e2eRate/bareRate, "e2e_%_of_bare")
-	b.ReportMetric(100*e2eRate/rawRate, "e2e_%_of_raw")
-	b.ReportMetric(float64(first.Milliseconds()), "first_msg_ms")
-	b.ReportMetric(float64(fanout.Milliseconds()), "fanout_ms")
-	b.Logf("%d recipients, %d connections: end-to-end %v (fan-out %v, first message after %v, last after %v) = %.0f msg/s; "+
-		"bare go-mail loop %v / %v = %.0f msg/s (%.1f%%); raw go-mail SMTP loop %v / %v = %.0f msg/s (%.1f%%)",
-		n, benchConns, all.Round(time.Millisecond), fanout.Round(time.Millisecond), first.Round(time.Millisecond), last.Round(time.Millisecond),
-		e2eRate, bare1.Round(time.Millisecond), bare2.Round(time.Millisecond), bareRate, 100*e2eRate/bareRate,
-		raw1.Round(time.Millisecond), raw2.Round(time.Millisecond), rawRate, 100*e2eRate/rawRate)
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // bareLoop sends n messages over benchConns connections, each message

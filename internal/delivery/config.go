@@ -7,12 +7,13 @@ type Config struct {
 	Conns        int           // SMTP connections (workers); BULLETIN_SMTP_CONNS
 	Rate         float64       // messages per second over all workers, 0 = unlimited; BULLETIN_SEND_RATE
 	Batch        int           // rows per claim
-	Lease        time.Duration // how long a claimed row is ours before another claim may take it
+	Lease        time.Duration // how long a claim holds its rows unless renewed (the pool renews every Lease/4)
 	Poll         time.Duration // how often an idle claimer looks for work
 	MaxAttempts  int           // attempts before a retried delivery fails for good
 	RetryBase    time.Duration // first back-off; doubles per attempt
 	RetryMax     time.Duration // back-off cap
 	RecycleAfter int           // messages per connection before it is closed and redialled
+	IdleClose    time.Duration // a connection unused this long is closed; -1 = never; BULLETIN_SMTP_IDLE
 	MarkWindow   int           // 250s per connection that may await their commit while the next message goes out; -1 = none; BULLETIN_MARK_WINDOW
 	BounceAfter  int           // hard failures before a subscriber is marked bounced
 	PauseAfter   int           // 5.7.x rejections per issue before it is paused
@@ -25,9 +26,19 @@ type Config struct {
 	MailtoFor   func(token string) string
 }
 
-// DefaultMarkWindow lets up to 9 messages per connection be re-sent after
-// a crash; in exchange a commit carries a dozen or more rows (marker.go).
-const DefaultMarkWindow = 8
+// DefaultMarkWindow keeps SPEC §7's promise: after a crash at most the
+// messages in flight are sent again, two per connection (the commit of
+// one overlaps the sending of the next). BulkMarkWindow is the opt-in for
+// bulk runs: up to 9 per connection, with commits of a dozen rows or more.
+const (
+	DefaultMarkWindow = 1
+	BulkMarkWindow    = 8
+)
+
+// DefaultIdleClose closes a pooled SMTP connection that waited this long:
+// servers drop idle clients after 60-300 s, and a connection they dropped
+// fails the next message written to it.
+const DefaultIdleClose = 30 * time.Second
 
 func (c Config) withDefaults() Config {
 	def := func(v *int, d int) {
@@ -50,10 +61,13 @@ func (c Config) withDefaults() Config {
 		c.MarkWindow = DefaultMarkWindow
 	}
 	c.MarkWindow = max(c.MarkWindow, 0)
-	defDur(&c.Lease, 5*time.Minute)
+	defDur(&c.Lease, DefaultLease)
 	defDur(&c.Poll, time.Second)
 	defDur(&c.RetryBase, 30*time.Second)
 	defDur(&c.RetryMax, time.Hour)
+	if c.IdleClose == 0 {
+		c.IdleClose = DefaultIdleClose
+	}
 	if c.Rate > 0 {
 		// Never hold more rows than a quarter of the lease can send, so a
 		// slow, rate-limited worker never outlives its lease.

@@ -88,6 +88,9 @@ type Store interface {
 	ResumeIssue(ctx context.Context, issueID int64) error
 
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Job, error)
+	// RenewDeliveries extends to lease from now the claims of ids whose
+	// lease has not run out, and returns the ids it renewed.
+	RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error)
 	MarkSent(ctx context.Context, sent []Sent) error
 	MarkFailure(ctx context.Context, f Failure, bounceAfter int) error
 	// RecordPolicyRejection counts a 5.7.x refusal for the issue and pauses
@@ -133,6 +136,13 @@ type Conn interface {
 	Close() error
 }
 
+// earlyFailure is implemented by Conn errors that know whether the send
+// failed at its first command, before anything of the message reached the
+// server.
+type earlyFailure interface {
+	FailedBeforeMessage() bool
+}
+
 // ReplyError is what Conn errors carry: the SMTP reply code (0 when the
 // connection failed) and the enhanced status code ("5.7.1"), if any.
 type ReplyError interface {
@@ -159,4 +169,8 @@ type Recipient struct {
 	UnsubscribeMailto string // mailto: URI; "" = none advertised
 	Personal          bulletin.Personal
 	Date              time.Time
+	// BeforeEnd, when set, is called before the end of the message's data:
+	// the last moment the message is surely not delivered. The pool waits
+	// there for the commit of this connection's earlier 250s.
+	BeforeEnd func()
 }

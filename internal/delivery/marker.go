@@ -21,7 +21,10 @@ const markLinger = 5 * time.Millisecond
 type marker struct {
 	p    *Pool
 	in   chan markReq
-	fill int // rows that make a commit worth doing at once
+	need chan struct{} // a worker waits on a mark: commit what is gathered now
+	fill int           // rows that make a commit worth doing at once
+
+	commits, rows int // for the log when the pool stops
 }
 
 type markReq struct {
@@ -30,7 +33,7 @@ type markReq struct {
 }
 
 func newMarker(p *Pool) *marker {
-	return &marker{p: p, in: make(chan markReq, p.cfg.Conns*(p.cfg.MarkWindow+1)+1),
+	return &marker{p: p, in: make(chan markReq, p.cfg.Conns*(p.cfg.MarkWindow+2)+1), need: make(chan struct{}, 1),
 		fill: max(1, p.cfg.Conns*p.cfg.MarkWindow/2)}
 }
 
@@ -39,6 +42,15 @@ func (m *marker) mark(s Sent) <-chan struct{} {
 	done := make(chan struct{})
 	m.in <- markReq{s, done}
 	return done
+}
+
+// hurry tells the marker that a worker is waiting for a commit, so
+// gathering more marks would only keep it waiting.
+func (m *marker) hurry() {
+	select {
+	case m.need <- struct{}{}:
+	default:
+	}
 }
 
 // close is called once every worker has stopped.
@@ -53,6 +65,8 @@ func (m *marker) run() {
 			sent[i] = r.s
 		}
 		m.p.persist(func(ctx context.Context) error { return m.p.Store.MarkSent(ctx, sent) }, "mark sent")
+		m.commits++
+		m.rows += len(sent)
 		m.p.Metrics.sent(len(sent))
 		for _, r := range batch {
 			close(r.done)
@@ -60,8 +74,8 @@ func (m *marker) run() {
 	}
 }
 
-// collect gathers marks after first until the batch is full, markLinger
-// has passed, or the workers have stopped.
+// collect gathers marks after first until the batch is full, a worker
+// waits, markLinger has passed, or the workers have stopped.
 func (m *marker) collect(first markReq, linger *time.Timer) []markReq {
 	batch := []markReq{first}
 	linger.Reset(markLinger)
@@ -75,9 +89,15 @@ func (m *marker) collect(first markReq, linger *time.Timer) []markReq {
 			batch = append(batch, r)
 		case <-linger.C:
 			return batch
+		case <-m.need:
+			return m.drain(batch)
 		}
 	}
-	// Full: take whatever else is already queued, without waiting.
+	return m.drain(batch)
+}
+
+// drain adds to batch whatever marks are already queued, without waiting.
+func (m *marker) drain(batch []markReq) []markReq {
 	for len(batch) < 1000 {
 		select {
 		case r, ok := <-m.in:

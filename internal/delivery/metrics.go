@@ -16,6 +16,7 @@ type Metrics struct {
 	Alarms   prometheus.Counter
 	Rescued  prometheus.Counter
 	DialErrs prometheus.Counter
+	Stale    prometheus.Counter
 	Latency  prometheus.Histogram
 }
 
@@ -33,10 +34,12 @@ func NewMetrics(reg prometheus.Registerer, queue func(context.Context) (int64, e
 		Alarms:   counter("smtp_policy_rejections_total", "5.7.x policy rejections: the sender's configuration (SPF, DKIM, DMARC) needs attention."),
 		Rescued:  counter("deliveries_rescued_total", "Deliveries taken over by a claim after their lease expired (their sender died or stalled)."),
 		DialErrs: counter("smtp_dial_errors_total", "Failed SMTP connection attempts."),
+		Stale: counter("smtp_stale_connections_total", "Pooled SMTP connections found dead at a message's first command; "+
+			"the message went out at once on a new connection, without counting an attempt."),
 		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "bulletin", Name: "smtp_send_seconds",
 			Help: "Time to send one message over an open SMTP connection.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),
 	}
-	reg.MustRegister(m.Sent, m.Failed, m.Retries, m.Alarms, m.Rescued, m.DialErrs, m.Latency)
+	reg.MustRegister(m.Sent, m.Failed, m.Retries, m.Alarms, m.Rescued, m.DialErrs, m.Stale, m.Latency)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "bulletin", Name: "send_rate_limit",
 		Help: "Configured messages per second per sender process (0 = unlimited)."}, func() float64 { return rate }))
 	if queue != nil {
@@ -89,5 +92,11 @@ func (m *Metrics) rescued(n int) {
 func (m *Metrics) dialFailed() {
 	if m != nil {
 		m.DialErrs.Inc()
+	}
+}
+
+func (m *Metrics) staleConn() {
+	if m != nil {
+		m.Stale.Inc()
 	}
 }

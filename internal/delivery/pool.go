@@ -23,6 +23,7 @@ type Pool struct {
 	limiter *rate.Limiter
 	issues  issueCache
 	marker  *marker
+	leases  leases
 	wake    chan struct{}
 	once    sync.Once
 }
@@ -61,7 +62,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	go func() { p.marker.run(); close(markerDone) }()
 
 	var bg sync.WaitGroup
-	bgs := []func(context.Context){p.finish, p.startDue}
+	bgs := []func(context.Context){p.finish, p.startDue, p.renew}
 	if n, ok := p.Store.(Notifier); ok {
 		bgs = append(bgs, func(ctx context.Context) { _ = n.ListenDeliveries(ctx, p.Wake) })
 	}
@@ -90,7 +91,7 @@ func (p *Pool) Run(ctx context.Context) error {
 	}
 	p.release(ids)
 	bg.Wait()
-	p.Log.Info("sender stopped", "released", len(ids))
+	p.Log.Info("sender stopped", "released", len(ids), "sent_commits", p.marker.commits, "sent_rows", p.marker.rows)
 	return nil
 }
 
@@ -107,6 +108,7 @@ func (p *Pool) claim(ctx context.Context, jobs chan<- Job) {
 		if err != nil {
 			p.Log.Warn("claim deliveries", "err", err)
 		}
+		p.leases.add(batch)
 		if n := countRescued(batch); n > 0 {
 			p.Log.Info("took over deliveries whose lease expired (their sender died or stalled)", "count", n)
 			p.Metrics.rescued(n)

@@ -29,6 +29,8 @@ type sink struct {
 	data     map[string][]byte // last message per recipient
 	total    int
 	conns    int                                      // connections opened
+	open     int                                      // connections not yet closed
+	mailErr  func() *smtp.SMTPError                   // refuse MAIL FROM
 	rcptErr  func(rcpt string, n int) *smtp.SMTPError // n counts RCPTs for rcpt, from 1
 	dropData func(rcpt string, n int) bool            // close the connection mid-DATA
 	dataErr  func(rcpt string) *smtp.SMTPError        // refuse the message after reading it (content rejected)
@@ -84,17 +86,36 @@ func (s *sink) snapshot() map[string]int {
 func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	s.conns++
+	s.open++
 	s.mu.Unlock()
 	return &sinkSession{s: s, c: c}, nil
 }
 
-type sinkSession struct {
-	s  *sink
-	c  *smtp.Conn
-	to []string
+// openConns is the number of connections the server holds open.
+func (s *sink) openConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open
 }
 
-func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+type sinkSession struct {
+	s      *sink
+	c      *smtp.Conn
+	to     []string
+	closed bool
+}
+
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error {
+	ss.s.mu.Lock()
+	script := ss.s.mailErr
+	ss.s.mu.Unlock()
+	if script != nil {
+		if err := script(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s := ss.s
@@ -146,8 +167,16 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *sinkSession) Reset()        { ss.to = nil }
-func (ss *sinkSession) Logout() error { return nil }
+func (ss *sinkSession) Reset() { ss.to = nil }
+func (ss *sinkSession) Logout() error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if !ss.closed {
+		ss.closed = true
+		ss.s.open--
+	}
+	return nil
+}
 
 // readable is a received message as its recipient's client shows it: the
 // header block, then each part decoded from its transfer encoding.

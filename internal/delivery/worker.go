@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -11,6 +12,7 @@ import (
 type worker struct {
 	p        *Pool
 	conn     Conn
+	used     time.Time         // when conn last finished a send (or was dialled)
 	sent     int               // messages on this connection
 	dialWait time.Duration     // back-off after a failed dial
 	marks    []<-chan struct{} // marks not yet committed, oldest first
@@ -19,7 +21,12 @@ type worker struct {
 // settle waits until at most n marks are outstanding.
 func (w *worker) settle(n int) {
 	for len(w.marks) > n {
-		<-w.marks[0]
+		select {
+		case <-w.marks[0]:
+		default:
+			w.p.marker.hurry()
+			<-w.marks[0]
+		}
 		w.marks = w.marks[1:]
 	}
 }
@@ -29,20 +36,55 @@ func (w *worker) settle(n int) {
 func (w *worker) run(ctx context.Context, jobs <-chan Job) (unsent []int64) {
 	defer w.hangUp()
 	defer w.settle(0) // every 250 of this worker is committed before it stops
-	for job := range jobs {
-		if ctx.Err() != nil {
-			unsent = append(unsent, job.ID)
-			continue
+	for {
+		job, ok := w.next(jobs)
+		if !ok {
+			return unsent
 		}
-		if w.p.limiter != nil && w.p.limiter.Wait(ctx) != nil {
-			unsent = append(unsent, job.ID)
-			continue
-		}
-		if !w.deliver(ctx, job) {
+		if !w.take(ctx, job) {
 			unsent = append(unsent, job.ID)
 		}
+		w.p.leases.done(job.ID)
 	}
-	return unsent
+}
+
+// take delivers job unless the pool is stopping; it returns false when
+// the job was not attempted and must be released.
+func (w *worker) take(ctx context.Context, job Job) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if w.p.limiter != nil && w.p.limiter.Wait(ctx) != nil {
+		return false
+	}
+	if !w.p.leases.held(job.ID) {
+		return true // the lease ran out: the row is another claim's now
+	}
+	return w.deliver(ctx, job)
+}
+
+// next takes the next job. While it waits, the connection is closed once
+// it has been idle for Config.IdleClose, before the server drops it.
+func (w *worker) next(jobs <-chan Job) (Job, bool) {
+	select {
+	case job, ok := <-jobs:
+		return job, ok
+	default:
+	}
+	if w.conn == nil || w.p.cfg.IdleClose < 0 {
+		job, ok := <-jobs
+		return job, ok
+	}
+	t := time.NewTimer(max(w.p.cfg.IdleClose-time.Since(w.used), 0))
+	defer t.Stop()
+	select {
+	case job, ok := <-jobs:
+		return job, ok
+	case <-t.C:
+		w.hangUp()
+	}
+	job, ok := <-jobs
+	return job, ok
 }
 
 // deliver sends job and records the outcome. It returns false when the job
@@ -66,14 +108,32 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 			Reply: "not sent: subscriber is no longer active"}, job.IssueID, retry)
 		return true
 	}
-	if w.conn == nil && !w.dial(ctx) {
+	if w.conn != nil && p.cfg.IdleClose > 0 && time.Since(w.used) > p.cfg.IdleClose {
+		w.hangUp() // idle too long: the server may have dropped it
+	}
+	dialled := w.conn == nil
+	if dialled && !w.dial(ctx) {
 		return false
 	}
 	r := iss.recipient(p.cfg, job.ID, subscriber{job.Email, job.Name, job.Token}, time.Now())
-	w.settle(p.cfg.MarkWindow)
-	start := time.Now()
-	reply, err := w.conn.Send(iss.wire, r)
-	p.Metrics.observeSend(time.Since(start), err)
+	// At most MarkWindow of this connection's 250s await their commit when
+	// a message's data ends, so a crash re-sends at most MarkWindow+1 per
+	// connection; the commits overlap the sending of the next message.
+	r.BeforeEnd = w.settleWindow
+	reply, err := w.send(iss, r)
+	if err != nil && !dialled && failedBeforeMessage(err) {
+		// A connection kept from before died while idle (the server timed
+		// it out): its failure, not the delivery's. Send at once on a new
+		// connection without counting an attempt; should that one fail
+		// too, the server is the trouble and the attempt counts.
+		p.Metrics.staleConn()
+		p.Log.Info("smtp connection found dead; sending on a new one", "delivery", job.ID, "err", err)
+		w.hangUp()
+		if !w.dial(ctx) {
+			return false
+		}
+		reply, err = w.send(iss, r)
+	}
 	if err == nil {
 		w.marks = append(w.marks, p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply}))
 		if w.sent++; w.sent >= p.cfg.RecycleAfter {
@@ -92,12 +152,35 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 	return true
 }
 
+// send sends one message on the worker's connection.
+func (w *worker) send(iss *prepared, r *Recipient) (string, error) {
+	start := time.Now()
+	reply, err := w.conn.Send(iss.wire, r)
+	w.used = time.Now()
+	w.p.Metrics.observeSend(w.used.Sub(start), err)
+	return reply, err
+}
+
+func (w *worker) settleWindow() { w.settle(w.p.cfg.MarkWindow) }
+
+// failedBeforeMessage reports a dead connection found at a message's first
+// command: a transport failure or a 421 (the server closing), with nothing
+// of the message sent.
+func failedBeforeMessage(err error) bool {
+	var ef earlyFailure
+	if !errors.As(err, &ef) || !ef.FailedBeforeMessage() {
+		return false
+	}
+	_, code, _ := classify(err)
+	return code == 0 || code == 421
+}
+
 // dial opens the connection, backing off while the server is unreachable.
 // A failed dial is not an attempt of the delivery.
 func (w *worker) dial(ctx context.Context) bool {
 	conn, err := w.p.Transport.Dial(ctx)
 	if err == nil {
-		w.conn, w.sent, w.dialWait = conn, 0, 0
+		w.conn, w.sent, w.dialWait, w.used = conn, 0, 0, time.Now()
 		return true
 	}
 	w.dialWait = min(max(2*w.dialWait, 100*time.Millisecond), 30*time.Second)

@@ -57,27 +57,10 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 	for i, s := range sent {
 		ids[i], replies[i] = s.ID, s.Reply
 	}
-	// A delivered message also clears its subscriber's hard-failure count,
-	// so "bounced" means that many hard failures in a row; only subscribers
-	// with a count are touched. The issue's counts move by the rows that
-	// really changed, and every 10 s the rate sample moves on. Count rows
-	// are locked in issue order (l), so that two processes committing 250s
-	// of the same issues cannot deadlock on them.
-	_, err := db.Pool.Exec(ctx, `WITH m AS (
-			UPDATE deliveries d SET status = 'sent', sent_at = now(), last_code = 250, last_reply = r.reply,
-				locked_until = NULL, updated_at = now()
-			FROM unnest($1::bigint[], $2::text[]) AS r(id, reply)
-			WHERE d.id = r.id AND d.status = 'pending'
-			RETURNING d.issue_id, d.subscriber_id),
-		b AS (UPDATE subscribers s SET hard_bounces = 0 FROM m WHERE s.id = m.subscriber_id AND s.hard_bounces > 0),
-		n AS (SELECT issue_id, count(*) AS n FROM m GROUP BY issue_id),
-		l AS (SELECT issue_id FROM delivery_counts WHERE issue_id IN (SELECT issue_id FROM n) ORDER BY issue_id FOR UPDATE)
-		UPDATE delivery_counts c SET sent = c.sent + n.n,
-			prev_at = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sample_at ELSE c.prev_at END,
-			prev_sent = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sample_sent ELSE c.prev_sent END,
-			sample_sent = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN c.sent + n.n ELSE c.sample_sent END,
-			sample_at = CASE WHEN c.sample_at < now() - interval '10 seconds' THEN now() ELSE c.sample_at END
-		FROM n JOIN l USING (issue_id) WHERE c.issue_id = n.issue_id`, ids, replies)
+	// The function (migration 0070) also clears each subscriber's
+	// hard-failure count and moves the issue's kept counts; it runs with a
+	// generic plan, planned once per connection rather than per commit.
+	_, err := db.Pool.Exec(ctx, `SELECT mark_deliveries_sent($1::bigint[], $2::text[])`, ids, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
@@ -131,4 +114,18 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
 		return fmt.Errorf("release deliveries: %w", err)
 	}
 	return nil
+}
+
+// RenewDeliveries extends the claims on ids whose lease has not yet run
+// out and returns the ids it renewed. A lease that ran out may have been
+// claimed by another sender since, so it is not taken back. Only
+// locked_until changes: a HOT update.
+func (db *DB) RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error) {
+	rows, _ := db.Pool.Query(ctx, `UPDATE deliveries SET locked_until = now() + $2 * interval '1 millisecond'
+		WHERE id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`, ids, lease.Milliseconds())
+	renewed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("renew delivery leases: %w", err)
+	}
+	return renewed, nil
 }

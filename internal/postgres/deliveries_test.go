@@ -68,3 +68,31 @@ func TestDeliveredMessageClearsHardFailures(t *testing.T) {
 		t.Errorf("hard failures after a delivery: %d for its subscriber, %d for the other; want 0 and 2", delivered, other)
 	}
 }
+
+// A renewal extends the leases still held and leaves alone a lease that
+// ran out (another claim may have it by now) and a row already sent.
+func TestRenewDeliveries(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	startedIssue(t, db, 3)
+	held, err := db.ClaimDeliveries(ctx, 2, time.Hour)
+	if err != nil || len(held) != 2 {
+		t.Fatalf("claim: %+v, %v", held, err)
+	}
+	lapsed, err := db.ClaimDeliveries(ctx, 1, time.Millisecond)
+	if err != nil || len(lapsed) != 1 {
+		t.Fatalf("claim: %+v, %v", lapsed, err)
+	}
+	if err := db.MarkSent(ctx, []delivery.Sent{{ID: held[1].ID, SubscriberID: held[1].SubscriberID, Reply: "250 ok"}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond) // the 1 ms lease runs out
+	renewed, err := db.RenewDeliveries(ctx, []int64{held[0].ID, held[1].ID, lapsed[0].ID}, 2*time.Hour)
+	if err != nil || len(renewed) != 1 || renewed[0] != held[0].ID {
+		t.Fatalf("renewed %v (%v); want only %d, the lease still held", renewed, err, held[0].ID)
+	}
+	var longLeases int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE locked_until > now() + interval '90 minutes'`).Scan(&longLeases); err != nil || longLeases != 1 {
+		t.Errorf("%d rows leased for two hours (%v), want 1", longLeases, err)
+	}
+}

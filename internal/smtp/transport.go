@@ -64,7 +64,7 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 		return "", err
 	}
 	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
-		return "", &ReplyError{Err: err}
+		return "", &ReplyError{Err: err, BeforeMessage: true}
 	}
 	// Messages are 7-bit (encoded headers, quoted-printable bodies); only
 	// an address with a UTF-8 local part needs SMTPUTF8, and declaring it
@@ -75,7 +75,11 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 	}
 	c.sc.SkipSMTPUTF8(isASCII(envelope) && isASCII(r.To))
 	if err := c.sc.Mail(envelope); err != nil {
-		return "", c.refused(err)
+		// The first command of this message: whatever went wrong, the
+		// server has nothing of it, so a dead connection is only that.
+		re := c.refused(err)
+		re.BeforeMessage = true
+		return "", re
 	}
 	if err := c.sc.Rcpt(r.To); err != nil {
 		return "", c.refused(err)
@@ -84,11 +88,17 @@ func (c *conn) Send(p delivery.Prepared, r *delivery.Recipient) (string, error) 
 	if err != nil {
 		return "", c.refused(err)
 	}
-	if _, err := w.Write([]byte(sig)); err != nil {
+	if err := writeData(c.sc.Text.W, w, []byte(sig), c.buf); err != nil {
 		return "", replyError(err)
 	}
-	if _, err := w.Write(c.buf); err != nil {
-		return "", replyError(err)
+	if r.BeforeEnd != nil {
+		// The end of the data is the point after which the server may
+		// have the message; the caller may wait here (for a commit), so
+		// the deadline is renewed after it.
+		r.BeforeEnd()
+		if err := c.sc.UpdateDeadline(c.timeout); err != nil {
+			return "", &ReplyError{Err: err}
+		}
 	}
 	if err := w.Close(); err != nil {
 		return "", replyError(err)
@@ -112,7 +122,7 @@ func isASCII(s string) bool {
 // refused resets the transaction after a refused command, so that the
 // connection can carry the next message. Should the reset fail, the
 // connection is broken and the next Send reports that.
-func (c *conn) refused(err error) error {
+func (c *conn) refused(err error) *ReplyError {
 	_ = c.sc.Reset()
 	return replyError(err)
 }
@@ -125,6 +135,9 @@ type ReplyError struct {
 	Code     int
 	Enhanced string
 	Err      error
+	// BeforeMessage: the send failed at its first command (MAIL), so
+	// nothing of the message reached the server.
+	BeforeMessage bool
 }
 
 func (e *ReplyError) Error() string        { return e.Err.Error() }
@@ -132,12 +145,16 @@ func (e *ReplyError) Unwrap() error        { return e.Err }
 func (e *ReplyError) ReplyCode() int       { return e.Code }
 func (e *ReplyError) EnhancedCode() string { return e.Enhanced }
 
+// FailedBeforeMessage reports whether nothing of the message reached the
+// server (see BeforeMessage).
+func (e *ReplyError) FailedBeforeMessage() bool { return e.BeforeMessage }
+
 var enhancedCode = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}\b`)
 
 // replyError classifies err: a server reply (go-mail's SMTP client returns
 // textproto errors for those) keeps its code and enhanced status code;
 // anything else is a transport failure.
-func replyError(err error) error {
+func replyError(err error) *ReplyError {
 	var te *textproto.Error
 	if errors.As(err, &te) {
 		return &ReplyError{Code: te.Code, Enhanced: enhancedCode.FindString(te.Msg), Err: err}
