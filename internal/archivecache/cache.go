@@ -81,6 +81,10 @@ func (c *Cache) Fetch(ctx context.Context, key string, build func() (e *Entry, k
 	gen := c.gen
 	c.mu.RUnlock()
 	c.fmu.Lock()
+	if e := c.Get(key); e != nil { // a build finished meanwhile
+		c.fmu.Unlock()
+		return e, nil
+	}
 	if f := c.fills[key]; f != nil && f.gen == gen {
 		c.fmu.Unlock()
 		select {

@@ -14,21 +14,22 @@ import (
 
 // Config is the whole configuration. Commands bind the parts they use.
 type Config struct {
-	DatabaseURL  string
-	Addr         string
-	BaseURL      string
-	SMTPURL      string
-	SMTP         SMTP // parsed from SMTPURL
-	SMTPConns    int
-	SendRate     float64 // messages per second per sender process, 0 = unlimited
-	MarkWindow   int     // 250s per connection that may await their commit
-	DKIMDomain   string
-	DKIMSelector string
-	DKIMKeyFile  string
-	Roles        Roles
-	TemplatesDir string
-	BounceEmail  string // envelope sender; "" = the newsletter's from address
-	LogLevel     string
+	DatabaseURL    string
+	Addr           string
+	BaseURL        string
+	SMTPURL        string
+	SMTP           SMTP // parsed from SMTPURL
+	SMTPConns      int
+	SendRate       float64 // messages per second per sender process, 0 = unlimited
+	MarkWindow     int     // 250s per connection that may await their commit
+	DKIMDomain     string
+	DKIMSelector   string
+	DKIMKeyFile    string
+	Roles          Roles
+	TemplatesDir   string
+	ArchiveCacheMB int    // memory for finished archive pages per web process; 0 = no cache
+	BounceEmail    string // envelope sender; "" = the newsletter's from address
+	LogLevel       string
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -69,6 +70,7 @@ var Variables = []Variable{
 	{"BULLETIN_DKIM_KEY_FILE", "dkim-key-file", "", "PEM file with the DKIM private key"},
 	{"BULLETIN_ROLES", "roles", "web,scheduler,sender", "roles of serve: any of web,scheduler,sender"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
+	{"BULLETIN_ARCHIVE_CACHE_MB", "archive-cache-mb", "64", "memory (MB) for finished archive pages per web process; 0 = render each request"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
 }
@@ -149,6 +151,9 @@ func (c *Config) Finish() error {
 	}
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
+	}
+	if c.ArchiveCacheMB, err = strconv.Atoi(get("BULLETIN_ARCHIVE_CACHE_MB")); err != nil || c.ArchiveCacheMB < 0 || c.ArchiveCacheMB > 65536 {
+		return fmt.Errorf("BULLETIN_ARCHIVE_CACHE_MB: %q is not a whole number from 0 to 65536", get("BULLETIN_ARCHIVE_CACHE_MB"))
 	}
 	if c.Roles, err = ParseRoles(get("BULLETIN_ROLES")); err != nil {
 		return fmt.Errorf("BULLETIN_ROLES: %v", err)

@@ -19,7 +19,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 {
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ArchiveCacheMB != 64 {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Roles != (Roles{Web: true, Scheduler: true, Sender: true}) {
@@ -67,6 +67,8 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_DKIM_DOMAIN", "example.org", "set all three"},
 		{"BULLETIN_LOG_LEVEL", "loud", "BULLETIN_LOG_LEVEL"},
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
+		{"BULLETIN_ARCHIVE_CACHE_MB", "-1", "BULLETIN_ARCHIVE_CACHE_MB"},
+		{"BULLETIN_ARCHIVE_CACHE_MB", "64MB", "BULLETIN_ARCHIVE_CACHE_MB"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.env+"="+tc.value, func(t *testing.T) {
