@@ -13,7 +13,7 @@ import (
 
 func entry(body string) *Entry {
 	return NewEntry(Response{Status: 200, ContentType: "text/html; charset=utf-8", Body: []byte(body),
-		Header: http.Header{"Cache-Control": {"public, max-age=60"}}, Modified: time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)})
+		Header: http.Header{"Cache-Control": {"public, max-age=60"}}, Modified: time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)}, true)
 }
 
 func fetch(t *testing.T, c *Cache, key, body string) *Entry {
@@ -184,7 +184,7 @@ func TestEntryServes(t *testing.T) {
 	if r := serveEntry(e, "HEAD"); r.Code != 200 || r.Body.Len() != 0 || r.Header().Get("Content-Length") != fmt.Sprint(len(body)) {
 		t.Errorf("HEAD = %d, %d bytes, %v", r.Code, r.Body.Len(), r.Header())
 	}
-	nf := serveEntry(NewEntry(Response{Status: 404, ContentType: "text/html", Body: []byte("gone")}), "GET", "If-None-Match", "*")
+	nf := serveEntry(NewEntry(Response{Status: 404, ContentType: "text/html", Body: []byte("gone")}, false), "GET", "If-None-Match", "*")
 	if nf.Code != 404 || nf.Header().Get("ETag") != "" || nf.Body.String() != "gone" {
 		t.Errorf("404 = %d %v", nf.Code, nf.Header())
 	}

@@ -31,6 +31,11 @@ func (a *archive) hit(r *http.Request) *archivecache.Entry {
 // miss builds (once for concurrent requests of one path), stores and serves
 // the entry of r.
 func (a *archive) miss(w http.ResponseWriter, r *http.Request, build archiveBuild) {
+	a.missKey(w, r, r.URL.Path, build)
+}
+
+// missKey is miss for an entry stored under key.
+func (a *archive) missKey(w http.ResponseWriter, r *http.Request, key string, build archiveBuild) {
 	var failed error
 	buildEntry := func() (*archivecache.Entry, bool, error) {
 		// The build is shared by every request waiting for it, so it must
@@ -42,14 +47,14 @@ func (a *archive) miss(w http.ResponseWriter, r *http.Request, build archiveBuil
 			failed = err
 			return nil, false, err
 		}
-		return archivecache.NewEntry(res), keep, nil
+		return archivecache.NewEntry(res, keep && a.cache != nil), keep, nil
 	}
 	var e *archivecache.Entry
 	var err error
 	if a.cache == nil {
 		e, _, err = buildEntry()
 	} else {
-		e, err = a.cache.Fetch(r.Context(), r.URL.Path, buildEntry)
+		e, err = a.cache.Fetch(r.Context(), key, buildEntry)
 	}
 	switch {
 	case err == nil:
@@ -60,15 +65,6 @@ func (a *archive) miss(w http.ResponseWriter, r *http.Request, build archiveBuil
 		archiveHeaders(w)
 		http.Error(w, "Something went wrong on our side. Please try again later.", http.StatusInternalServerError)
 	}
-}
-
-// serve answers r with the cached entry of its path, building it on a miss.
-func (a *archive) serve(w http.ResponseWriter, r *http.Request, build archiveBuild) {
-	if e := a.hit(r); e != nil {
-		e.Serve(w, r)
-		return
-	}
-	a.miss(w, r, build)
 }
 
 // archivePublicHeader is the header of every public archive page.

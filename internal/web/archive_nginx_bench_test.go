@@ -31,8 +31,9 @@ import (
 // answers into files that Debian's nginx serves with the same headers,
 // starts a minimal Go server writing the same bytes, and runs
 // `wrk -t2 -c16 -d10s` against each in turn for the issue page, the email
-// and a search. It prints every figure beside nginx's, the ratio and the
-// load average. Without wrk or nginx it fails; it never skips.
+// and a search; and against the same handler without a cache (every
+// request queries PostgreSQL and renders). It prints every figure beside
+// nginx's, the ratio and the load average. Without wrk or nginx it fails; it never skips.
 func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
@@ -61,6 +62,13 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 		b.Fatal(err)
 	}
 	ours := benchListen(b, h)
+	// The same handler without a cache: every request queries and renders.
+	plain := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
+	ph, err := plain.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	uncached := benchListen(b, ph)
 
 	type target struct{ name, path, file string }
 	targets := []target{
@@ -116,7 +124,7 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	for _, t := range targets {
 		limit := benchWrk(b, wrk, nginxURL+"/"+t.file)
 		fmt.Printf("%-18s %-12s %12.0f %10s %8s  %s\n", t.name, "nginx", limit.rps, limit.p99, "", limit.load)
-		for _, s := range []struct{ name, url string }{{"minimal Go", goURL + "/" + t.file}, {"bulletin", ours + t.path}} {
+		for _, s := range []struct{ name, url string }{{"minimal Go", goURL + "/" + t.file}, {"bulletin", ours + t.path}, {"no cache", uncached + t.path}} {
 			r := benchWrk(b, wrk, s.url)
 			fmt.Printf("%-18s %-12s %12.0f %10s %7.0f%%  %s\n", t.name, s.name, r.rps, r.p99, 100*r.rps/limit.rps, r.load)
 			if s.name == "bulletin" {

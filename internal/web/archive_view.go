@@ -90,13 +90,5 @@ func (a *archive) notFound(w http.ResponseWriter, r *http.Request, nl *bulletin.
 		a.fail(w, r, err)
 		return
 	}
-	archivecache.NewEntry(res).Serve(w, r)
-}
-
-func (a *archive) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	archiveHeaders(w)
-	if w.Header().Get("Cache-Control") == "" {
-		w.Header().Set("Cache-Control", archivePageCache)
-	}
-	a.s.page(w, r, status, name, Page{Title: title, Data: data})
+	archivecache.NewEntry(res, false).Serve(w, r)
 }
