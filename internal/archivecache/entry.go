@@ -81,7 +81,11 @@ func NewEntry(r Response, compress bool) *Entry {
 		sum := sha256.Sum256(r.Body)
 		tag = hex.EncodeToString(sum[:12])
 	}
-	e.plain = newVariant(r.Body, tag, "")
+	body := r.Body
+	if cap(body)-len(body) > len(body)/16 { // a grown buffer: keep only the bytes
+		body = bytes.Clone(body)
+	}
+	e.plain = newVariant(body, tag, "")
 	if compress && len(r.Body) >= minGzip {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // the level is valid
@@ -92,9 +96,11 @@ func NewEntry(r Response, compress bool) *Entry {
 			e.gz = &v
 		}
 	}
-	e.size = int64(len(e.plain.body)) + 512
+	// The bodies and header values, and about 1 KB for the structures
+	// around them (entry, node, map slot, slices, strings).
+	e.size = int64(cap(e.plain.body)) + 1024
 	if e.gz != nil {
-		e.size += int64(len(e.gz.body))
+		e.size += int64(cap(e.gz.body))
 	}
 	for _, f := range e.fixed {
 		for _, v := range f.vals {
