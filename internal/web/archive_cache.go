@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"bulletin/internal/archivecache"
@@ -128,4 +129,27 @@ func archiveAnswer(res *archivecache.Response) archivecache.Response {
 		return archivecache.Response{}
 	}
 	return *res
+}
+
+// archiveFront answers a GET or HEAD whose path has a cached archive
+// response before the middleware and the mux, which cost more than the
+// answer itself (about 2 µs and 7 allocations a request). It is the same
+// answer the routes would give: entries are stored only under the clean
+// paths that the mux routed to an archive handler, for GET and HEAD, and
+// none of the middleware acts on those (no session, no token, safe
+// method). Other requests, and misses, go to next.
+func (s *Server) archiveFront(next http.Handler) http.Handler {
+	c := s.ArchiveCache
+	if c == nil || s.Archive == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, "/archive/") {
+			if e := c.Get(r.URL.Path); e != nil {
+				e.Serve(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -243,5 +244,38 @@ func TestArchiveCacheTemplateChange(t *testing.T) {
 	r := archiveFetch(t, "GET", renewed.url+"/archive/weekly/5", "If-None-Match", first.header.Get("ETag"))
 	if r.status != 200 || !strings.Contains(r.body, "second deployment") || r.header.Get("ETag") == first.header.Get("ETag") {
 		t.Errorf("new deployment with the old ETag = %d, ETag %q", r.status, r.header.Get("ETag"))
+	}
+}
+
+// A hit, answered before the middleware and the mux, is the response the
+// routes gave on the miss that stored it: same status, headers and bytes,
+// plain and gzip, GET and HEAD.
+func TestArchiveCacheHitSameAsMiss(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.NewURL(t)
+	setup, err := postgres.Open(context.Background(), dsn, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(setup.Close)
+	seedArchive(archiveFixture{t: t, db: setup}, "http://127.0.0.1:9")
+	p := startArchiveProcess(t, dsn, "", nil, time.Hour)
+	for _, path := range []string{"/archive/weekly/5", "/archive/weekly/5/email", "/archive/weekly/", "/archive/weekly/2026/11/",
+		"/archive/weekly/feed.atom", "/archive/weekly/search?q=budget", "/archive/weekly/search"} {
+		for _, h := range [][]string{{"Accept-Encoding", "identity"}, {"Accept-Encoding", "gzip"}} {
+			for _, method := range []string{"GET", "HEAD"} {
+				before := p.cache.Stats().Misses
+				miss := archiveFetch(t, method, p.url+path, h...)
+				hit := archiveFetch(t, method, p.url+path, h...)
+				if st := p.cache.Stats(); st.Misses > before+1 {
+					t.Errorf("%s %s %v: %d misses for two requests", method, path, h, st.Misses-before)
+				}
+				miss.header.Del("Date")
+				hit.header.Del("Date")
+				if miss.status != 200 || hit.status != 200 || miss.body != hit.body || fmt.Sprint(miss.header) != fmt.Sprint(hit.header) {
+					t.Errorf("%s %s %v: miss %d %v\nhit %d %v", method, path, h, miss.status, miss.header, hit.status, hit.header)
+				}
+			}
+		}
 	}
 }

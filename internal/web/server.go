@@ -85,5 +85,5 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anywhere without cookies.
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
-	return s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux))))), nil
+	return s.archiveFront(s.recoverer(s.logRequests(cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))), nil
 }
