@@ -67,6 +67,26 @@ func (c *Cache) Get(key string) *Entry {
 	return n.e
 }
 
+// GetQuery is Get of path + "?" + rawQuery, without building that string
+// on the heap when it is short.
+func (c *Cache) GetQuery(path, rawQuery string) *Entry {
+	var buf [512]byte
+	if len(path)+1+len(rawQuery) > len(buf) {
+		return c.Get(path + "?" + rawQuery)
+	}
+	key := append(append(append(buf[:0], path...), '?'), rawQuery...)
+	c.mu.RLock()
+	n := c.items[string(key)] // the compiler looks this up without a copy
+	c.mu.RUnlock()
+	if n == nil {
+		return nil
+	}
+	if !n.used.Load() {
+		n.used.Store(true)
+	}
+	return n.e
+}
+
 // Fetch returns the entry of key, calling build when it is not stored.
 // Concurrent callers for one key share one build. The entry is stored when
 // keep says so and no invalidation happened since build began (its data

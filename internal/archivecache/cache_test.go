@@ -203,3 +203,20 @@ func TestWaitVersion(t *testing.T) {
 		t.Fatalf("WaitVersion = %v at %d", err, c.Version())
 	}
 }
+
+func TestGetQueryFindsPathAndQuery(t *testing.T) {
+	c := New(1 << 20)
+	c.Apply(1)
+	fetch(t, c, "/archive/weekly/search?q=budget", "results")
+	if e := c.GetQuery("/archive/weekly/search", "q=budget"); e == nil || string(e.plain.body) != "results" {
+		t.Fatalf("GetQuery = %v", e)
+	}
+	if c.GetQuery("/archive/weekly/search", "q=other") != nil || c.Get("/archive/weekly/search") != nil {
+		t.Fatal("found an entry for another key")
+	}
+	long := strings.Repeat("q", 600) // past the stack buffer
+	fetch(t, c, "/s?"+long, "long")
+	if e := c.GetQuery("/s", long); e == nil || string(e.plain.body) != "long" {
+		t.Fatalf("GetQuery of a long key = %v", e)
+	}
+}

@@ -135,7 +135,8 @@ func archiveAnswer(res *archivecache.Response) archivecache.Response {
 // response before the middleware and the mux, which cost more than the
 // answer itself (about 2 µs and 7 allocations a request). It is the same
 // answer the routes would give: entries are stored only under the clean
-// paths that the mux routed to an archive handler, for GET and HEAD, and
+// paths (search: path?query) that the mux routed to an archive handler,
+// for GET and HEAD, and
 // none of the middleware acts on those (no session, no token, safe
 // method). Other requests, and misses, go to next.
 func (s *Server) archiveFront(next http.Handler) http.Handler {
@@ -145,7 +146,13 @@ func (s *Server) archiveFront(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, "/archive/") {
-			if e := c.Get(r.URL.Path); e != nil {
+			var e *archivecache.Entry
+			if r.URL.RawQuery == "" {
+				e = c.Get(r.URL.Path)
+			} else { // search results are stored under path?query
+				e = c.GetQuery(r.URL.Path, r.URL.RawQuery)
+			}
+			if e != nil {
 				e.Serve(w, r)
 				return
 			}

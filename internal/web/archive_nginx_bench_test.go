@@ -106,6 +106,11 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 				hdr[k] = []string{v}
 			}
 		}
+		for _, k := range []string{"Etag", "Last-Modified"} { // nginx makes its own
+			if v := resp.Header.Get(k); v != "" {
+				hdr[k] = []string{v}
+			}
+		}
 		hdr["Content-Type"] = []string{resp.Header.Get("Content-Type")}
 		hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 		locations.WriteString("    }\n")

@@ -29,12 +29,11 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 		a.miss(w, r, a.buildSearch)
 		return
 	}
-	key := r.URL.Path + "?" + r.URL.RawQuery
-	if e := a.cache.Get(key); e != nil {
+	if e := a.cache.GetQuery(r.URL.Path, r.URL.RawQuery); e != nil {
 		e.Serve(w, r)
 		return
 	}
-	a.missKey(w, r, key, a.buildSearch)
+	a.missKey(w, r, r.URL.Path+"?"+r.URL.RawQuery, a.buildSearch)
 }
 
 func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, error) {
