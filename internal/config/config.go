@@ -14,22 +14,23 @@ import (
 
 // Config is the whole configuration. Commands bind the parts they use.
 type Config struct {
-	DatabaseURL    string
-	Addr           string
-	BaseURL        string
-	SMTPURL        string
-	SMTP           SMTP // parsed from SMTPURL
-	SMTPConns      int
-	SendRate       float64 // messages per second per sender process, 0 = unlimited
-	MarkWindow     int     // 250s per connection that may await their commit
-	DKIMDomain     string
-	DKIMSelector   string
-	DKIMKeyFile    string
-	Roles          Roles
-	TemplatesDir   string
-	ArchiveCacheMB int    // memory for finished archive pages per web process; 0 = no cache
-	BounceEmail    string // envelope sender; "" = the newsletter's from address
-	LogLevel       string
+	DatabaseURL  string
+	Addr         string
+	BaseURL      string
+	SMTPURL      string
+	SMTP         SMTP // parsed from SMTPURL
+	SMTPConns    int
+	SendRate     float64 // messages per second per sender process, 0 = unlimited
+	MarkWindow   int     // 250s per connection that may await their commit
+	DKIMDomain   string
+	DKIMSelector string
+	DKIMKeyFile  string
+	Roles        Roles
+	TemplatesDir string
+	BounceEmail  string // envelope sender; "" = the newsletter's from address
+	LogLevel     string
+
+	ArchiveCacheMB int // memory for finished archive pages per web process; 0 = no cache
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }

@@ -26,14 +26,15 @@ type Server struct {
 	BaseURL   string // public URL, no trailing slash
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
-	Archive   ArchiveStore // the public archive; nil serves none
+	Archive   ArchiveStore  // the public archive; nil serves none
+	Issues    IssueStore    // api_issues.go
+	Compiler  IssueCompiler // api_issues.go
+	Delivery  Sender        // api_delivery.go; nil: no send routes
+	Metrics   http.Handler  // GET /metrics (a registry made by main); nil: none
+
 	// ArchiveCache serves archive pages from memory; nil builds each one.
 	// main keeps it in step with the database (archivecache.Watch).
 	ArchiveCache *archivecache.Cache
-	Issues       IssueStore    // api_issues.go
-	Compiler     IssueCompiler // api_issues.go
-	Delivery     Sender        // api_delivery.go; nil: no send routes
-	Metrics      http.Handler  // GET /metrics (a registry made by main); nil: none
 
 	Tokens      TokenStore      // bearer auth of the JSON API
 	Items       ItemStore       // items API
