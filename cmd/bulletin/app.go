@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/config"
 	"bulletin/internal/postgres"
 	"bulletin/internal/web"
@@ -114,6 +115,12 @@ func (m *Main) wire() error {
 			Delivery: send.svc, Metrics: send.metrics}
 		m.wireSubscribers(srv)
 		srv.Archive = m.DB
+		if m.Config.ArchiveCacheMB > 0 { // archive pages from memory, kept in step by LISTEN and a 5 s version poll
+			srv.ArchiveCache = archivecache.New(int64(m.Config.ArchiveCacheMB) << 20)
+			m.add("archive-cache", func(ctx context.Context) error {
+				return archivecache.Watch(ctx, m.DB, srv.ArchiveCache, 5*time.Second, m.Log)
+			})
+		}
 		srv.Accounts = m.DB // users and tokens API
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)

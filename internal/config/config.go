@@ -46,6 +46,8 @@ type Config struct {
 
 	SMTPIdle time.Duration // a pooled SMTP connection idle this long is closed; 0 = never
 
+	ArchiveCacheMB int // memory for finished archive pages per web process; 0 = no cache
+
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
 
@@ -92,6 +94,7 @@ var Variables = []Variable{
 	{"BULLETIN_WEBHOOK_POSTMARK_SECRET", "webhook-postmark-secret", "", "shared secret of /webhooks/postmark (basic-auth password or X-Bulletin-Webhook-Secret); empty: off"},
 	{"BULLETIN_WEBHOOK_SES_TOPICS", "webhook-ses-topics", "", "SNS topic ARNs accepted at /webhooks/ses, comma-separated, or * for any; empty: off"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
+	{"BULLETIN_ARCHIVE_CACHE_MB", "archive-cache-mb", "64", "memory (MB) for finished archive pages per web process; 0 = render each request"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
 	{"BULLETIN_SHUTDOWN_GRACE", "shutdown-grace", "20s", "after SIGTERM, how long in-flight work may take to finish or return to its queue"},
@@ -187,6 +190,9 @@ func (c *Config) Finish() error {
 	}
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
+	}
+	if c.ArchiveCacheMB, err = strconv.Atoi(get("BULLETIN_ARCHIVE_CACHE_MB")); err != nil || c.ArchiveCacheMB < 0 || c.ArchiveCacheMB > 65536 {
+		return fmt.Errorf("BULLETIN_ARCHIVE_CACHE_MB: %q is not a whole number from 0 to 65536", get("BULLETIN_ARCHIVE_CACHE_MB"))
 	}
 	if (c.DKIMEd25519Selector == "") != (c.DKIMEd25519KeyFile == "") || (c.DKIMEd25519KeyFile != "" && dkim == 0) {
 		return fmt.Errorf("BULLETIN_DKIM_ED25519_SELECTOR and BULLETIN_DKIM_ED25519_KEY_FILE: set both, with BULLETIN_DKIM_DOMAIN, or neither")

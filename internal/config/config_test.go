@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ShutdownGrace != 20*time.Second {
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ShutdownGrace != 20*time.Second || c.ArchiveCacheMB != 64 {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Roles != (Roles{Web: true, Scheduler: true, Sender: true}) {
@@ -74,6 +74,8 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_SHUTDOWN_GRACE", "20", "BULLETIN_SHUTDOWN_GRACE"},
 		{"BULLETIN_SHUTDOWN_GRACE", "0s", "BULLETIN_SHUTDOWN_GRACE"},
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
+		{"BULLETIN_ARCHIVE_CACHE_MB", "-1", "BULLETIN_ARCHIVE_CACHE_MB"},
+		{"BULLETIN_ARCHIVE_CACHE_MB", "64MB", "BULLETIN_ARCHIVE_CACHE_MB"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.env+"="+tc.value, func(t *testing.T) {

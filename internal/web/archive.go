@@ -2,13 +2,11 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
 
@@ -29,9 +27,11 @@ type ArchiveStore interface {
 type archive struct {
 	s     *Server
 	store ArchiveStore
-	// salt goes into every ETag, so that a new deployment with changed
-	// templates or base URL does not leave browsers on stale pages.
-	salt string
+	// cache holds finished responses (nil: each request builds its own).
+	// Templates and base URL are read once, when the process starts, and
+	// the cache lives in the process: a deployment with new ones starts
+	// with an empty cache, and the ETags (hashes of the bytes) change.
+	cache *archivecache.Cache
 }
 
 const (
@@ -47,21 +47,7 @@ func (s *Server) newArchive() *archive {
 	if s.Archive == nil {
 		return nil
 	}
-	return &archive{s: s, store: s.Archive, salt: archiveTemplatesHash(s.Templates, s.BaseURL)}
-}
-
-func archiveTemplatesHash(fsys fs.FS, baseURL string) string {
-	h := sha256.New()
-	h.Write([]byte(baseURL))
-	_ = fs.WalkDir(fsys, "web", func(name string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(fsys, name)
-			h.Write([]byte(name))
-			h.Write(b)
-		}
-		return nil
-	})
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	return &archive{s: s, store: s.Archive, cache: s.ArchiveCache}
 }
 
 // handleRoot sends visitors to the default newsletter's archive.

@@ -44,7 +44,9 @@ func benchVocabulary(rng *rand.Rand) []string {
 	return words
 }
 
-func seedBenchArchive(b *testing.B) archiveFixture {
+// seedBenchArchive stores 200 sent issues of 12 items, each with a stored
+// email of about emailBytes.
+func seedBenchArchive(b *testing.B, emailBytes int) archiveFixture {
 	b.Helper()
 	f := newArchiveFixture(b)
 	nl := f.newsletter("weekly", "Weekly update", true)
@@ -61,7 +63,7 @@ func seedBenchArchive(b *testing.B) archiveFixture {
 	// A stored issue of realistic size (~30 KB, like a compiled one).
 	var email strings.Builder
 	email.WriteString(archiveEmailHTML(1, "https://cdn.example"))
-	for email.Len() < 30_000 {
+	for email.Len() < emailBytes {
 		fmt.Fprintf(&email, `<tr><td class="pad text" style="font-size:16px;line-height:24px;color:#2b2b2b;padding:12px 32px"><h3 class="item-title">%s</h3><p>%s</p><p><a class="more" href="https://example.org/%d">Read more</a></p></td></tr>`,
 			sentence(6), sentence(60), email.Len())
 	}
@@ -79,7 +81,7 @@ func seedBenchArchive(b *testing.B) archiveFixture {
 
 // BenchmarkArchive seeds once and then loads each kind of request.
 func BenchmarkArchive(b *testing.B) {
-	f := seedBenchArchive(b)
+	f := seedBenchArchive(b, 30_000)
 	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080",
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	h, err := srv.Handler()

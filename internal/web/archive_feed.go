@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
 
@@ -54,35 +55,35 @@ type archiveAtomEntry struct {
 // of the base URL's host, the newsletter's creation year, its slug and the
 // issue number, so they stay the same whatever else changes.
 func (a *archive) handleFeed(w http.ResponseWriter, r *http.Request) {
-	nl, ok := a.newsletter(w, r)
-	if !ok {
+	if e := a.hit(r); e != nil {
+		e.Serve(w, r)
 		return
+	}
+	a.miss(w, r, a.buildFeed)
+}
+
+func (a *archive) buildFeed(r *http.Request) (archivecache.Response, bool, error) {
+	nl, res, err := a.loadNewsletter(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
 	issues, err := a.store.ArchiveLatest(r.Context(), nl.ID, archiveFeedN, 0)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return archivecache.Response{}, false, err
 	}
 	updated := nl.CreatedAt
-	etag := a.etag("feed", nl.ID, nl.Name, nl.Description, len(issues))
 	if len(issues) > 0 {
 		updated = issues[0].SentAt
-		etag = a.etag("feed", nl.ID, nl.Name, nl.Description, issues[0].ID, issues[0].SentAt.UnixNano(), len(issues))
-	}
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if archiveNotModified(w, r, etag, updated, "public, max-age=300") {
-		return
 	}
 	body, err := xml.MarshalIndent(a.feed(nl, issues, updated), "", "  ")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return archivecache.Response{}, false, err
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(body)
+	return archivecache.Response{
+		Status: http.StatusOK, ContentType: "application/atom+xml; charset=utf-8",
+		Body: append([]byte(xml.Header), body...), Modified: updated,
+		Header: http.Header{"X-Content-Type-Options": {"nosniff"}, "Cache-Control": {"public, max-age=300"}},
+	}, true, nil
 }
 
 func (a *archive) feed(nl *bulletin.ArchiveNewsletter, issues []bulletin.ArchiveIssue, updated time.Time) *archiveAtomFeed {

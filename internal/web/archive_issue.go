@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
 
@@ -22,47 +23,50 @@ func archiveNumber(s string) (int, bool) {
 	return n, err == nil && n > 0 && strconv.Itoa(n) == s
 }
 
-// issue loads the newsletter and sent issue of the path, answering 404
-// itself for either, and for unsent issues exactly as for missing ones.
-func (a *archive) issue(w http.ResponseWriter, r *http.Request) (*bulletin.ArchiveNewsletter, *bulletin.ArchiveIssue, bool) {
-	nl, ok := a.newsletter(w, r)
-	if !ok {
-		return nil, nil, false
+// loadIssue loads the newsletter and sent issue of the path; either
+// missing, or the issue unsent, gives the 404 response instead.
+func (a *archive) loadIssue(r *http.Request) (*bulletin.ArchiveNewsletter, *bulletin.ArchiveIssue, *archivecache.Response, error) {
+	nl, res, err := a.loadNewsletter(r)
+	if res != nil || err != nil {
+		return nil, nil, res, err
 	}
 	raw := r.PathValue("number")
 	n, ok := archiveNumber(raw)
 	if !ok {
-		a.notFound(w, r, nl, "Page not found", "“"+raw+"” is not an issue number or a page of the "+nl.Name+" archive.")
-		return nil, nil, false
+		res, _, err := a.notFoundResponse(r.Context(), nl, "Page not found", "“"+raw+"” is not an issue number or a page of the "+nl.Name+" archive.")
+		return nil, nil, &res, err
 	}
 	is, err := a.store.ArchiveIssue(r.Context(), nl.ID, n)
-	if err != nil {
-		if bulletin.ErrorCode(err) == bulletin.ENOTFOUND {
-			a.notFound(w, r, nl, "Issue "+raw+" not found",
-				"Issue "+raw+" of "+nl.Name+" is not in the archive. Issues appear here once they have been sent.")
-			return nil, nil, false
-		}
-		a.fail(w, r, err)
-		return nil, nil, false
+	if bulletin.ErrorCode(err) == bulletin.ENOTFOUND {
+		res, _, err := a.notFoundResponse(r.Context(), nl, "Issue "+raw+" not found",
+			"Issue "+raw+" of "+nl.Name+" is not in the archive. Issues appear here once they have been sent.")
+		return nil, nil, &res, err
 	}
-	return nl, is, true
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return nl, is, nil, nil
 }
 
 // handleIssue shows one sent issue: a small header around the email.
 func (a *archive) handleIssue(w http.ResponseWriter, r *http.Request) {
-	nl, is, ok := a.issue(w, r)
-	if !ok {
+	if e := a.hit(r); e != nil {
+		e.Serve(w, r)
 		return
+	}
+	a.miss(w, r, a.buildIssue)
+}
+
+func (a *archive) buildIssue(r *http.Request) (archivecache.Response, bool, error) {
+	nl, is, res, err := a.loadIssue(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
 	nav := archiveNavFor(nl)
 	// The header links to the next issue, so the page changes when it is sent.
 	modified := is.SentAt
 	if is.Next > 0 && is.NextSentAt.After(modified) {
 		modified = is.NextSentAt
-	}
-	archiveHeaders(w)
-	if archiveNotModified(w, r, a.etag("issue", is.ID, is.SentAt.UnixNano(), is.Prev, is.Next, nav.SubscribeURL), modified, "public, max-age=300") {
-		return
 	}
 	data := struct {
 		Nav      archiveNav
@@ -79,30 +83,36 @@ func (a *archive) handleIssue(w http.ResponseWriter, r *http.Request) {
 	if is.Next > 0 {
 		data.NextURL = archiveIssuePath(nl.Slug, is.Next)
 	}
-	a.render(w, r, http.StatusOK, "archive/issue.html", data.Issue.Subject, data)
+	page, err := a.pageResponse(http.StatusOK, "archive/issue.html", data.Issue.Subject, data, "public, max-age=300", modified)
+	return page, err == nil, err
 }
 
 // handleEmail serves the stored HTML as sent, with neutral values in place
 // of the personal ones, under the sandboxing email policy.
 func (a *archive) handleEmail(w http.ResponseWriter, r *http.Request) {
-	nl, is, ok := a.issue(w, r)
-	if !ok {
+	if e := a.hit(r); e != nil {
+		e.Serve(w, r)
 		return
 	}
-	neutral := a.neutralURL(nl)
-	h := w.Header()
-	h.Set("Content-Security-Policy", archiveEmailCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Robots-Tag", "noindex") // search engines should index the framed page instead
-	if archiveNotModified(w, r, a.etag("email", is.ID, is.SentAt.UnixNano(), neutral), is.SentAt, "public, max-age=3600") {
-		return
+	a.miss(w, r, a.buildEmail)
+}
+
+func (a *archive) buildEmail(r *http.Request) (archivecache.Response, bool, error) {
+	nl, is, res, err := a.loadIssue(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
-	body := archiveTargetTop(archiveNeutralize(is.HTML, neutral))
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(body))
+	body := archiveTargetTop(archiveNeutralize(is.HTML, a.neutralURL(nl)))
+	return archivecache.Response{
+		Status: http.StatusOK, ContentType: "text/html; charset=utf-8", Body: []byte(body), Modified: is.SentAt,
+		Header: http.Header{
+			"Content-Security-Policy": {archiveEmailCSP},
+			"X-Content-Type-Options":  {"nosniff"},
+			"Referrer-Policy":         {"no-referrer"},
+			"X-Robots-Tag":            {"noindex"}, // search engines should index the framed page instead
+			"Cache-Control":           {"public, max-age=3600"},
+		},
+	}, true, nil
 }
 
 // neutralURL replaces the personal unsubscribe and preferences links: the

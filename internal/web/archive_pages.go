@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bulletin/internal/archivecache"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,20 +20,26 @@ type archiveMonthView struct {
 
 // handleIndex shows the latest issues, then every month with issues, by year.
 func (a *archive) handleIndex(w http.ResponseWriter, r *http.Request) {
-	nl, ok := a.newsletter(w, r)
-	if !ok {
+	if e := a.hit(r); e != nil {
+		e.Serve(w, r)
 		return
+	}
+	a.miss(w, r, a.buildIndex)
+}
+
+func (a *archive) buildIndex(r *http.Request) (archivecache.Response, bool, error) {
+	nl, res, err := a.loadNewsletter(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
 	loc := archiveLocation(nl)
 	latest, err := a.store.ArchiveLatest(r.Context(), nl.ID, archiveLatestN, 0)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return archivecache.Response{}, false, err
 	}
 	months, err := a.store.ArchiveMonths(r.Context(), nl.ID, loc.String())
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return archivecache.Response{}, false, err
 	}
 	data := struct {
 		Nav         archiveNav
@@ -50,34 +57,40 @@ func (a *archive) handleIndex(w http.ResponseWriter, r *http.Request) {
 		y := &data.Years[len(data.Years)-1]
 		y.Months = append(y.Months, archiveMonthView{Name: time.Month(m.Month).String(), URL: archiveMonthPath(nl.Slug, m.Year, m.Month), Issues: m.Issues})
 	}
-	a.render(w, r, http.StatusOK, "archive/index.html", nl.Name+" archive", data)
+	page, err := a.pageResponse(http.StatusOK, "archive/index.html", nl.Name+" archive", data, archivePageCache, time.Time{})
+	return page, err == nil, err
 }
 
 // handleMonth shows the issues sent in one month with their highlights.
 func (a *archive) handleMonth(w http.ResponseWriter, r *http.Request) {
-	nl, ok := a.newsletter(w, r)
-	if !ok {
+	if e := a.hit(r); e != nil {
+		e.Serve(w, r)
 		return
+	}
+	a.miss(w, r, a.buildMonth)
+}
+
+func (a *archive) buildMonth(r *http.Request) (archivecache.Response, bool, error) {
+	nl, res, err := a.loadNewsletter(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
 	yyyy, mm := r.PathValue("yyyy"), r.PathValue("mm")
 	year, yerr := strconv.Atoi(yyyy)
 	month, merr := strconv.Atoi(mm)
 	if len(yyyy) != 4 || len(mm) != 2 || yerr != nil || merr != nil || year < 1 || month < 1 || month > 12 {
-		a.notFound(w, r, nl, "No such month", "“"+yyyy+"/"+mm+"” is not a month. Month pages look like "+
+		return a.notFoundResponse(r.Context(), nl, "No such month", "“"+yyyy+"/"+mm+"” is not a month. Month pages look like "+
 			archiveMonthPath(nl.Slug, 2026, 11)+".")
-		return
 	}
 	loc := archiveLocation(nl)
 	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, loc)
 	label := from.Format("January 2006")
 	issues, err := a.store.ArchiveMonthIssues(r.Context(), nl.ID, from, from.AddDate(0, 1, 0))
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return archivecache.Response{}, false, err
 	}
 	if len(issues) == 0 {
-		a.notFound(w, r, nl, "No issues in "+label, "No "+nl.Name+" was sent in "+label+".")
-		return
+		return a.notFoundResponse(r.Context(), nl, "No issues in "+label, "No "+nl.Name+" was sent in "+label+".")
 	}
 	data := struct {
 		Nav    archiveNav
@@ -87,5 +100,6 @@ func (a *archive) handleMonth(w http.ResponseWriter, r *http.Request) {
 	for _, is := range issues {
 		data.Issues = append(data.Issues, archiveIssueViewOf(nl, loc, is))
 	}
-	a.render(w, r, http.StatusOK, "archive/month.html", nl.Name+": "+label, data)
+	page, err := a.pageResponse(http.StatusOK, "archive/month.html", nl.Name+": "+label, data, archivePageCache, time.Time{})
+	return page, err == nil, err
 }

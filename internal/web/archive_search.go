@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
 
@@ -19,10 +21,25 @@ type archiveHitView struct {
 }
 
 // handleSearch runs ?q= over the items of sent issues, ten hits a page.
+// Result pages are cached like the other pages, under the path and raw
+// query, and dropped with them whenever the archive changes: a burst of
+// readers searching the same words costs one query.
 func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
-	nl, ok := a.newsletter(w, r)
-	if !ok {
+	if a.cache == nil {
+		a.miss(w, r, a.buildSearch)
 		return
+	}
+	if e := a.cache.GetQuery(r.URL.Path, r.URL.RawQuery); e != nil {
+		e.Serve(w, r)
+		return
+	}
+	a.missKey(w, r, r.URL.Path+"?"+r.URL.RawQuery, a.buildSearch)
+}
+
+func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, error) {
+	nl, res, err := a.loadNewsletter(r)
+	if res != nil || err != nil {
+		return archiveAnswer(res), false, err
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	page, err := archiveSearchPage(r.URL.Query().Get("page"))
@@ -46,15 +63,13 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 	data.Nav.Query = q
 	if err != nil {
 		data.Error = bulletin.ErrorMessage(err)
-		w.Header().Set("Cache-Control", "no-cache")
-		a.render(w, r, http.StatusBadRequest, "archive/search.html", "Search "+nl.Name, data)
-		return
+		page, err := a.pageResponse(http.StatusBadRequest, "archive/search.html", "Search "+nl.Name, data, "no-cache", time.Time{})
+		return page, false, err
 	}
 	if q != "" {
 		res, err := a.store.ArchiveSearch(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
 		if err != nil {
-			a.fail(w, r, err)
-			return
+			return archivecache.Response{}, false, err
 		}
 		data.Searched, data.Total, data.First = true, res.Total, (page-1)*archiveSearchN+1
 		loc := archiveLocation(nl)
@@ -78,7 +93,8 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if q != "" {
 		title = q + " – " + title
 	}
-	a.render(w, r, http.StatusOK, "archive/search.html", title, data)
+	out, err := a.pageResponse(http.StatusOK, "archive/search.html", title, data, archivePageCache, time.Time{})
+	return out, err == nil, err
 }
 
 func archiveSearchPage(s string) (int, error) {

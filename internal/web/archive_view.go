@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
 
@@ -82,27 +83,12 @@ type archiveNotFoundData struct {
 	Latest  *archiveIssueView
 }
 
-// notFound answers 404 with a page that says what is missing and offers the
-// ways on: the archive, its latest issue and search when the newsletter is
-// known, the home page otherwise.
+// notFound answers 404 with notFoundResponse's page.
 func (a *archive) notFound(w http.ResponseWriter, r *http.Request, nl *bulletin.ArchiveNewsletter, heading, msg string) {
-	d := archiveNotFoundData{Heading: heading, Message: msg}
-	if nl != nil {
-		nav := archiveNavFor(nl)
-		d.Nav = &nav
-		if latest, err := a.store.ArchiveLatest(r.Context(), nl.ID, 1, 0); err == nil && len(latest) == 1 {
-			v := archiveIssueViewOf(nl, archiveLocation(nl), latest[0])
-			d.Latest = &v
-		}
+	res, _, err := a.notFoundResponse(r.Context(), nl, heading, msg)
+	if err != nil {
+		a.fail(w, r, err)
+		return
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	a.render(w, r, http.StatusNotFound, "archive/notfound.html", heading, d)
-}
-
-func (a *archive) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	archiveHeaders(w)
-	if w.Header().Get("Cache-Control") == "" {
-		w.Header().Set("Cache-Control", archivePageCache)
-	}
-	a.s.page(w, r, status, name, Page{Title: title, Data: data})
+	archivecache.NewEntry(res, false).Serve(w, r)
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 	"bulletin/internal/password"
 
@@ -32,6 +33,10 @@ type Server struct {
 	Templates fs.FS  // templates/ (web/… is used here)
 	Health    Pinger
 	Metrics   http.Handler // GET /metrics (a registry made by main)
+
+	// ArchiveCache serves archive pages from memory; nil builds each one.
+	// main keeps it in step with the database (archivecache.Watch).
+	ArchiveCache *archivecache.Cache
 
 	// The services, one per resource (bulletin/service.go). The JSON API
 	// and the admin pages call the same ones.
@@ -102,7 +107,10 @@ func (s *Server) Handler() (http.Handler, error) {
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
 	// Outermost first: every response gets the header policy, even an
-	// edge refusal; input is checked before anything else reads it.
-	return s.recoverer(s.logRequests(s.securityHeaders(s.validInput(s.resolveClient(
-		cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))))), nil
+	// edge refusal or a cached archive page; input is checked before
+	// anything else reads it. Cached archive pages are answered right after
+	// that, without the per-request log line or session lookup: an archive
+	// is read in bursts after each send.
+	return s.recoverer(s.securityHeaders(s.validInput(s.archiveFront(s.logRequests(s.resolveClient(
+		cop.Handler(s.sessionAuth(s.bearerAuth(mux))))))))), nil
 }

@@ -1,0 +1,312 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/archivecache"
+	"bulletin/templates"
+)
+
+// BenchmarkArchiveAgainstNginx measures the archive served from memory
+// against its limits, in one run on this machine:
+//
+//	go test ./internal/web/ -run '^$' -bench ArchiveAgainstNginx -benchtime 1x
+//
+// It seeds 200 sent issues of 12 items (a ~23 KB stored email), starts the
+// real handler with its cache on loopback, copies the exact bytes it
+// answers into files that Debian's nginx serves with the same headers,
+// starts a minimal Go server writing the same bytes, and runs
+// `wrk -t2 -c16 -d10s` against each in turn for the issue page, the email
+// and a search; and against the same handler without a cache (every
+// request queries PostgreSQL and renders). It prints every figure beside
+// nginx's, the ratio and the load average. Without wrk or nginx it fails; it never skips.
+func BenchmarkArchiveAgainstNginx(b *testing.B) {
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		b.Fatalf("wrk is needed (apt-get install wrk): %v", err)
+	}
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
+			b.Fatalf("nginx is needed (apt-get install nginx-light): %v", err)
+		}
+	}
+	f := seedBenchArchive(b, 23_000)
+	ctx, cancel := context.WithCancel(context.Background())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cache := archivecache.New(64 << 20)
+	watched := make(chan error, 1)
+	go func() { watched <- archivecache.Watch(ctx, f.db, cache, 5*time.Second, log) }()
+	b.Cleanup(func() { cancel(); <-watched })
+	if err := cache.WaitVersion(ctx, 1); err != nil {
+		b.Fatal(err)
+	}
+	srv := &Server{Health: f.db, Archive: f.db, ArchiveCache: cache, Templates: templates.Builtin(),
+		BaseURL: "http://localhost:8080", Log: log}
+	h, err := srv.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ours := benchListen(b, h)
+	// The same handler without a cache: every request queries and renders.
+	plain := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
+	ph, err := plain.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	uncached := benchListen(b, ph)
+
+	type target struct{ name, path, file string }
+	targets := []target{
+		{"issue page", "/archive/weekly/150", "issue"},
+		{"email", "/archive/weekly/150/email", "email"},
+		{"search ?q=budget", "/archive/weekly/search?q=budget", "search"},
+	}
+	dir := b.TempDir()
+	html := filepath.Join(dir, "html")
+	if err := os.MkdirAll(html, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	minimal := http.NewServeMux()
+	var locations strings.Builder
+	for _, t := range targets {
+		resp, err := http.Get(ours + t.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %v", t.path, resp.StatusCode, err)
+		}
+		if err := os.WriteFile(filepath.Join(html, t.file), body, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		// nginx and the minimal server send the same headers as ours.
+		hdr := http.Header{}
+		fmt.Fprintf(&locations, "    location = /%s {\n", t.file)
+		for _, k := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Robots-Tag", "Cache-Control", "Vary"} {
+			if v := resp.Header.Get(k); v != "" {
+				fmt.Fprintf(&locations, "        add_header %s %q;\n", k, v)
+				hdr[k] = []string{v}
+			}
+		}
+		for _, k := range []string{"Etag", "Last-Modified"} { // nginx makes its own
+			if v := resp.Header.Get(k); v != "" {
+				hdr[k] = []string{v}
+			}
+		}
+		hdr["Content-Type"] = []string{resp.Header.Get("Content-Type")}
+		hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+		locations.WriteString("    }\n")
+		minimal.HandleFunc("/"+t.file, func(w http.ResponseWriter, r *http.Request) {
+			wh := w.Header()
+			for k, v := range hdr {
+				wh[k] = v
+			}
+			_, _ = w.Write(body)
+		})
+		fmt.Printf("%-18s %6d bytes\n", t.name, len(body))
+	}
+	goURL := benchListen(b, minimal)
+	nginxURL := benchNginx(b, nginx, dir, locations.String())
+
+	// The machine is shared, so its load moves under a run: each round
+	// measures nginx and then each Go server right after it (in turns, which
+	// goes first), and the share is taken within the round; the summary is
+	// the median over rounds.
+	rounds := 1
+	if v := os.Getenv("BULLETIN_BENCH_ROUNDS"); v != "" {
+		if rounds, err = strconv.Atoi(v); err != nil || rounds < 1 {
+			b.Fatalf("BULLETIN_BENCH_ROUNDS=%q: want a whole number ≥ 1", v)
+		}
+	}
+	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %s\n", "request", "round", "server", "req/s", "p99", "share", "load average")
+	var summary strings.Builder
+	for _, t := range targets {
+		shares := map[string][]float64{}
+		rps := map[string][]float64{}
+		for round := 1; round <= rounds; round++ {
+			limit := benchWrk(b, wrk, nginxURL+"/"+t.file)
+			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", limit.load)
+			rps["nginx"] = append(rps["nginx"], limit.rps)
+			servers := []struct{ name, url string }{{"bulletin", ours + t.path}, {"minimal Go", goURL + "/" + t.file}}
+			if round%2 == 0 { // neither Go server always runs first after nginx
+				servers[0], servers[1] = servers[1], servers[0]
+			}
+			if round == 1 {
+				servers = append(servers, struct{ name, url string }{"no cache", uncached + t.path})
+			}
+			for _, s := range servers {
+				r := benchWrk(b, wrk, s.url)
+				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, r.load)
+				shares[s.name] = append(shares[s.name], r.rps/limit.rps)
+				rps[s.name] = append(rps[s.name], r.rps)
+			}
+			// Ours against Go's own floor, in the same round.
+			n := len(rps["bulletin"]) - 1
+			shares["of Go"] = append(shares["of Go"], rps["bulletin"][n]/rps["minimal Go"][n])
+		}
+		fmt.Fprintf(&summary, "%-18s median of %d: nginx %.0f req/s; bulletin %.0f req/s, %.0f%% of nginx, %.0f%% of minimal Go; minimal Go %.0f req/s, %.0f%% of nginx; no cache %.0f req/s\n",
+			t.name, rounds, benchMedian(rps["nginx"]), benchMedian(rps["bulletin"]), 100*benchMedian(shares["bulletin"]), 100*benchMedian(shares["of Go"]),
+			benchMedian(rps["minimal Go"]), 100*benchMedian(shares["minimal Go"]), benchMedian(rps["no cache"]))
+		b.ReportMetric(benchMedian(shares["bulletin"]), t.file+"-of-nginx")
+		b.ReportMetric(benchMedian(rps["bulletin"]), t.file+"-req/s")
+	}
+	fmt.Print("\n", summary.String())
+	st := cache.Stats()
+	fmt.Printf("\ncache: %d entries, %d bytes, %d misses\n", st.Entries, st.Bytes, st.Misses)
+}
+
+// benchListen serves h on a loopback port like serve does and returns its URL.
+func benchListen(b *testing.B, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	b.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// benchNginx starts nginx on a free loopback port with a private prefix in
+// dir, serving dir/html, and returns its URL.
+func benchNginx(b *testing.B, bin, dir, locations string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;"
+	}
+	conf := fmt.Sprintf(`%s
+worker_processes auto;
+daemon off;
+pid %[2]s/nginx.pid;
+error_log %[2]s/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server_tokens off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    default_type text/html;
+    client_body_temp_path %[2]s/tmp;
+    proxy_temp_path %[2]s/tmp;
+    fastcgi_temp_path %[2]s/tmp;
+    uwsgi_temp_path %[2]s/tmp;
+    scgi_temp_path %[2]s/tmp;
+    types { text/html html; }
+    server {
+        listen %[3]s;
+        root %[2]s/html;
+%[4]s    }
+}
+`, user, dir, addr, locations)
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("start nginx: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	b.Cleanup(func() { _ = cmd.Process.Signal(os.Interrupt); <-exited })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			b.Fatalf("nginx exited: %v\n%s", err, log)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("nginx does not answer on %s", addr)
+		}
+	}
+}
+
+type wrkResult struct {
+	rps  float64
+	p99  string
+	load string
+}
+
+// benchWrk runs wrk -t2 -c16 -d10s --latency on url.
+func benchWrk(b *testing.B, bin, url string) wrkResult {
+	d := os.Getenv("BULLETIN_BENCH_DURATION")
+	if d == "" {
+		d = "10s"
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	out, err := exec.Command(bin, "-t2", "-c16", "-d"+d, "--latency", url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("wrk %s: %v\n%s", url, err, out)
+	}
+	var r wrkResult
+	r.load = strings.Join(strings.Fields(string(load))[:3], " ")
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		switch {
+		case len(fs) == 2 && fs[0] == "Requests/sec:":
+			r.rps, err = strconv.ParseFloat(fs[1], 64)
+		case len(fs) == 2 && fs[0] == "99%":
+			r.p99 = fs[1]
+		case len(fs) > 0 && fs[0] == "Non-2xx":
+			err = errors.New(sc.Text())
+		case len(fs) > 0 && fs[0] == "Socket": // timeouts on an overloaded machine are a measurement
+			r.load += " [" + strings.TrimSpace(sc.Text()) + "]"
+		}
+		if err != nil {
+			b.Fatalf("wrk %s: %v\n%s", url, err, out)
+		}
+	}
+	if r.rps == 0 || r.p99 == "" {
+		b.Fatalf("wrk %s: no figures in\n%s", url, out)
+	}
+	return r
+}
+
+func benchMedian(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
