@@ -59,7 +59,7 @@ func growthViews(gs []bulletin.ListGrowth, prefix string) []growthView {
 		v.Active = chartBlock{ID: id + "-active", Caption: "Active subscriptions of " + g.Name,
 			Head: []string{"Week from", "Active at its end"}, Rows: activeRows,
 			SVG: chart.Line(chart.Chart{ID: id + "-active-svg", Title: "Active subscriptions of " + g.Name + " by week",
-				Desc: fmt.Sprintf("Active memberships at the end of each of the last %d weeks; the table beside it has the figures.", len(g.Weeks)),
+				Desc:   fmt.Sprintf("Active memberships at the end of each of the last %d weeks; the table beside it has the figures.", len(g.Weeks)),
 				Labels: labels, Series: []chart.Series{{Name: "Active", Class: "s0", Values: active}}})}
 		v.Changes = chartBlock{ID: id + "-changes", Caption: "Joined and left " + g.Name,
 			Head: append(head, "Bounced"), Rows: changeRows,
