@@ -38,15 +38,32 @@ const (
 	gridLines                 = 4
 	maxXLabels                = 8
 	legendY                   = height - 12
-	legendStep, legendSwatchW = 150, 12
+	legendStep, legendSwatchW = 200, 12
 )
 
-// Bars draws the series as grouped bars, one group per label.
+// scale maps values lo…hi (lo ≤ 0 < hi) onto the plot's height.
+type scale struct{ lo, hi int64 }
+
+func (c Chart) scale() scale {
+	lo, hi := c.extent()
+	sc := scale{hi: niceMax(hi)}
+	if lo < 0 {
+		sc.lo = -niceMax(-lo)
+	}
+	return sc
+}
+
+// y is the vertical position of v.
+func (sc scale) y(v int64) float64 {
+	return top + plotH - float64(v-sc.lo)/float64(sc.hi-sc.lo)*plotH
+}
+
+// Bars draws the series as grouped bars from zero, one group per label.
 func Bars(c Chart) template.HTML {
 	var b strings.Builder
-	top := niceMax(c.maxValue())
+	sc := c.scale()
 	open(&b, c, "bars")
-	grid(&b, top)
+	grid(&b, sc)
 	n := len(c.Labels)
 	if n > 0 && len(c.Series) > 0 {
 		group := float64(plotW) / float64(n)
@@ -57,10 +74,10 @@ func Bars(c Chart) template.HTML {
 				if i >= n {
 					break
 				}
-				h := float64(v) / float64(top) * plotH
+				y0, y1 := sc.y(0), sc.y(v)
 				x := left + group*float64(i) + group*0.1 + barW*float64(si)
 				fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s"><title>%s, %s: %d</title></rect>`,
-					num(x), num(top0()+plotH-h), num(barW), num(h), esc(c.Labels[i]), esc(s.Name), v)
+					num(x), num(min(y0, y1)), num(barW), num(max(y0, y1)-min(y0, y1)), esc(c.Labels[i]), esc(s.Name), v)
 			}
 			b.WriteString(`</g>`)
 		}
@@ -74,9 +91,9 @@ func Bars(c Chart) template.HTML {
 // Line draws each series as a line with a dot per value.
 func Line(c Chart) template.HTML {
 	var b strings.Builder
-	top := niceMax(c.maxValue())
+	sc := c.scale()
 	open(&b, c, "line")
-	grid(&b, top)
+	grid(&b, sc)
 	n := len(c.Labels)
 	x := func(i int) float64 {
 		if n == 1 {
@@ -84,7 +101,7 @@ func Line(c Chart) template.HTML {
 		}
 		return left + float64(plotW)*float64(i)/float64(n-1)
 	}
-	y := func(v int64) float64 { return top0() + plotH - float64(v)/float64(top)*plotH }
+	y := sc.y
 	for si, s := range c.Series {
 		fmt.Fprintf(&b, `<g class="%s">`, class(s, si))
 		var pts []string
@@ -108,8 +125,6 @@ func Line(c Chart) template.HTML {
 	return template.HTML(b.String())
 }
 
-func top0() float64 { return top }
-
 func open(b *strings.Builder, c Chart, kind string) {
 	id := esc(c.ID)
 	fmt.Fprintf(b, `<svg class="chart chart-%s" id="%s" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
@@ -117,14 +132,18 @@ func open(b *strings.Builder, c Chart, kind string) {
 	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
 }
 
-// grid draws the horizontal lines with their values, 0 to top.
-func grid(b *strings.Builder, top int64) {
+// grid draws the horizontal lines with their values, lo to hi, and the
+// zero line when it is not the bottom one.
+func grid(b *strings.Builder, sc scale) {
 	b.WriteString(`<g class="grid">`)
 	for i := 0; i <= gridLines; i++ {
-		v := top * int64(i) / gridLines
-		y := float64(top0()) + plotH - float64(plotH)*float64(i)/gridLines
+		v := sc.lo + (sc.hi-sc.lo)*int64(i)/gridLines
+		y := sc.y(v)
 		fmt.Fprintf(b, `<line x1="%d" x2="%d" y1="%s" y2="%s"/><text x="%d" y="%s" text-anchor="end">%s</text>`,
 			left, width-right, num(y), num(y), left-6, num(y+4), short(v))
+	}
+	if sc.lo < 0 {
+		fmt.Fprintf(b, `<line class="zero" x1="%d" x2="%d" y1="%s" y2="%s"/>`, left, width-right, num(sc.y(0)), num(sc.y(0)))
 	}
 	b.WriteString(`</g>`)
 }
@@ -159,14 +178,14 @@ func class(s Series, i int) string {
 	return "series s" + strconv.Itoa(i%6)
 }
 
-func (c Chart) maxValue() int64 {
-	var m int64
+// extent is the lowest (at most 0) and highest value drawn.
+func (c Chart) extent() (lo, hi int64) {
 	for _, s := range c.Series {
 		for _, v := range s.Values {
-			m = max(m, v)
+			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
-	return m
+	return lo, hi
 }
 
 // niceMax rounds m up to 1, 2, 2.5 or 5 times a power of ten (at least 4,
@@ -186,6 +205,9 @@ func niceMax(m int64) int64 {
 
 // short writes 1200 as 1.2k and 3400000 as 3.4M.
 func short(v int64) string {
+	if v < 0 {
+		return "−" + short(-v)
+	}
 	switch {
 	case v >= 1_000_000:
 		return strconv.FormatFloat(float64(v)/1e6, 'f', -1, 64) + "M"

@@ -52,3 +52,23 @@ func TestEmptyChart(t *testing.T) {
 		t.Errorf("empty chart %v: %s", err, svg)
 	}
 }
+
+// TestNegative: values below zero (an active total that fell) are drawn
+// below a zero line, inside the plot.
+func TestNegative(t *testing.T) {
+	c := Chart{ID: "n", Title: "Net", Labels: []string{"a", "b"}, Series: []Series{{Name: "Net", Values: []int64{-3, 5}}}}
+	sc := c.scale()
+	if sc.lo != -4 || sc.hi != 8 {
+		t.Errorf("scale %+v, want -4…8", sc)
+	}
+	if y := sc.y(-3); y > top+plotH || y < top {
+		t.Errorf("-3 drawn at %v, outside %d…%d", y, top, top+plotH)
+	}
+	svg := string(Bars(c))
+	if !strings.Contains(svg, `class="zero"`) || !strings.Contains(svg, "−4") {
+		t.Errorf("no zero line or negative label: %s", svg)
+	}
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Error(err)
+	}
+}

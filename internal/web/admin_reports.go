@@ -51,17 +51,14 @@ func growthViews(gs []bulletin.ListGrowth, prefix string) []growthView {
 			}
 			changeRows = append(changeRows, append(row, fmtInt(w.Bounced)))
 		}
-		head := []string{"Week from", "Confirmed"}
-		for _, how := range bulletin.LeftHows() {
-			head = append(head, "Left by "+how)
-		}
+		head := append([]string{"Week from", "Confirmed"}, bulletin.LeftHows()...)
 		v := growthView{List: g.List, Name: g.Name}
 		v.Active = chartBlock{ID: id + "-active", Caption: "Active subscriptions of " + g.Name,
 			Head: []string{"Week from", "Active at its end"}, Rows: activeRows,
 			SVG: chart.Line(chart.Chart{ID: id + "-active-svg", Title: "Active subscriptions of " + g.Name + " by week",
 				Desc:   fmt.Sprintf("Active memberships at the end of each of the last %d weeks; the table beside it has the figures.", len(g.Weeks)),
 				Labels: labels, Series: []chart.Series{{Name: "Active", Class: "s0", Values: active}}})}
-		v.Changes = chartBlock{ID: id + "-changes", Caption: "Joined and left " + g.Name,
+		v.Changes = chartBlock{ID: id + "-changes", Caption: "Weekly changes of " + g.Name,
 			Head: append(head, "Bounced"), Rows: changeRows,
 			SVG: chart.Bars(chart.Chart{ID: id + "-changes-svg", Title: "New confirmed subscriptions, unsubscribes and bounces of " + g.Name + " by week",
 				Desc:   "Per week: memberships confirmed, unsubscribes of every kind and addresses marked bounced; the table gives unsubscribes by how.",
