@@ -112,7 +112,7 @@ func seedBenchReports(b *testing.B, db *postgres.DB, subs, clicks int) {
 	b.Helper()
 	ctx := context.Background()
 	t0 := time.Date(2022, 12, 5, 9, 0, 0, 0, time.UTC) // four years of weeks before December 2026
-	linkDays := 200 * 15 * 30                           // issues × links × days with clicks
+	linkDays := 200 * 15 * 30                          // issues × links × days with clicks
 	for _, q := range []string{
 		`INSERT INTO newsletters (slug, name, is_default, from_email) VALUES ('weekly', 'Weekly update', true, 'news@example.org')`,
 		`INSERT INTO lists (slug, name) VALUES ('readers', 'Readers')`,
