@@ -14,6 +14,7 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Captured = m.DB
 	srv.Users = m.DB
 	srv.Lists = m.DB
+	srv.Reports = m.DB             // issue reports and list growth (issue 15)
 	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

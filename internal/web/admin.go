@@ -51,7 +51,7 @@ type adminView struct {
 // adminNav says which sections exist: a page whose store is not wired is
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
-	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound bool
+	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound, Reports bool
 }
 
 func (s *Server) nav() adminNav {
@@ -60,6 +60,7 @@ func (s *Server) nav() adminNav {
 		Items:       s.Items != nil && s.Newsletters != nil,
 		Contribute:  s.Items != nil && s.Newsletters != nil,
 		Inbound:     s.Inbound != nil,
+		Reports:     s.Reports != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,
 		Users:       s.Accounts != nil,
 		Newsletters: s.Newsletters != nil,

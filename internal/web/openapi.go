@@ -79,7 +79,7 @@ func (s *Server) openAPI() obj {
 		roles[rt.Pattern] = rt.Role
 	}
 	paths := obj{}
-	ops := apiOperations()
+	ops := withReportOperations(apiOperations())
 	for _, pattern := range sortStrings(mapKeys(ops)) {
 		op := ops[pattern]
 		method, path, _ := strings.Cut(pattern, " ")
@@ -128,7 +128,7 @@ func (s *Server) openAPI() obj {
 		"servers":    []obj{{"url": s.BaseURL}},
 		"security":   []obj{{"bearer": []string{}}},
 		"paths":      paths,
-		"components": obj{"schemas": apiSchemas(), "securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}}},
+		"components": obj{"schemas": withReportSchemas(apiSchemas()), "securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}}},
 	}
 }
 

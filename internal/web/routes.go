@@ -192,6 +192,13 @@ func (s *Server) routeTable() []route {
 			t = append(t, route{"POST /webhooks/" + provider, anyone, h})
 		}
 	}
+	if s.Reports != nil { // admin_reports.go, api_report.go
+		add("GET /api/v1/newsletters/{nl}/issues/{number}/report", editor, s.handleIssueReportAPI)
+		add("GET /api/v1/lists/{list}/growth", editor, s.handleListGrowthAPI)
+		add("GET /admin/reports", editor, s.handleReports)
+		add("GET /admin/issues/{nl}/{number}/report", editor, s.handleIssueReport)
+		add("GET /admin/issues/{nl}/{number}/report.csv", editor, s.handleIssueReportCSV)
+	}
 	if s.Inbound != nil { // admin_inbound.go
 		add("GET /admin/inbound/{$}", editor, s.handleInboundList)
 		add("GET /admin/inbound/{id}", editor, s.handleInboundShow)

@@ -48,7 +48,8 @@ type Server struct {
 	Lists       bulletin.ListService
 	Subscribers bulletin.SubscriberService
 	Accounts    bulletin.AccountService
-	Archive     ArchiveStore // the public archive
+	Archive     ArchiveStore           // the public archive
+	Reports     bulletin.ReportService // issue reports and list growth (admin_reports.go)
 
 	Users      SessionUsers     // who is calling: logins, sessions, API tokens
 	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
