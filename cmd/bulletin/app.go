@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"bulletin/internal/archivecache"
+	"bulletin/internal/clicks"
 	"bulletin/internal/config"
 	"bulletin/internal/postgres"
 	"bulletin/internal/web"
@@ -69,6 +70,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	db.LinkBase = m.Config.BaseURL // compile numbers links and writes the copy to send (clicks)
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}
@@ -122,6 +124,8 @@ func (m *Main) wire() error {
 			})
 		}
 		srv.Accounts = m.DB // users and tokens API
+		srv.Clicks, srv.ClickTargets = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}
+		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access

@@ -116,6 +116,11 @@ func (s *Server) routeTable() []route {
 		add("DELETE /api/v1/subscribers/{id}", admin, s.handleSubscriberErase)
 	}
 
+	if s.Clicks != nil && s.ClickTargets != nil { // redirect.go: answered by clickFront, listed here
+		add("GET /r/{issue}/{link}", anyone, s.handleRedirect)
+		add("GET /o/{pixel}", anyone, s.handlePixel)
+	}
+
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		add("GET /{$}", anyone, a.handleRoot)
 		add("GET /archive/{$}", anyone, a.handleRoot)
