@@ -21,7 +21,7 @@ const clickBase = "https://b.example"
 // clickIssue compiles an issue whose HTML and text hold item links, a link
 // in an item's body, the site's own links, the personal placeholders and a
 // mailto: link.
-func clickIssue(t *testing.T, db *postgres.DB) *bulletin.Issue {
+func clickIssue(t testing.TB, db *postgres.DB) *bulletin.Issue {
 	t.Helper()
 	db.LinkBase = clickBase
 	fixture.Newsletter(t, db)
@@ -42,7 +42,7 @@ func clickIssue(t *testing.T, db *postgres.DB) *bulletin.Issue {
 	return is
 }
 
-func clickServer(t *testing.T, db *postgres.DB) (*Server, *clicks.Flusher) {
+func clickServer(t testing.TB, db *postgres.DB) (*Server, *clicks.Flusher) {
 	s := wired(db)
 	s.BaseURL = clickBase
 	s.Clicks, s.ClickTargets = &clicks.Counter{}, &clicks.Resolver{Lookup: db}
