@@ -88,7 +88,6 @@ func BenchmarkRedirectWrk(b *testing.B) {
 	}
 }
 
-
 func wrkField(out []byte, re string) string {
 	m := regexp.MustCompile(re).FindSubmatch(out)
 	if m == nil {
