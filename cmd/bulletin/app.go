@@ -124,7 +124,7 @@ func (m *Main) wire() error {
 			})
 		}
 		srv.Accounts = m.DB // users and tokens API
-		srv.Clicks, srv.ClickTargets = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}
+		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
 		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)

@@ -44,6 +44,7 @@ type Server struct {
 	// redirect routes (redirect.go).
 	Clicks       *clicks.Counter
 	ClickTargets *clicks.Resolver
+	Counting     bulletin.CountingService // the newsletters' click and open switches, /privacy/{nl}
 
 	// The services, one per resource (bulletin/service.go). The JSON API
 	// and the admin pages call the same ones.
