@@ -125,7 +125,6 @@ func (m *Main) wire() error {
 		}
 		srv.Accounts = m.DB // users and tokens API
 		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
-		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
@@ -135,7 +134,17 @@ func (m *Main) wire() error {
 		if err != nil {
 			return err
 		}
-		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		// The click counts are flushed every 5 s and a last time once http
+		// has drained, so the clicks of its last requests are kept too.
+		httpDone := make(chan struct{})
+		m.add("http", func(ctx context.Context) error { defer close(httpDone); return m.serveHTTP(ctx, h) })
+		flusher := &clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}
+		m.add("click-counts", func(ctx context.Context) error {
+			fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			defer cancel()
+			go func() { <-httpDone; cancel() }()
+			return flusher.Run(fctx)
+		})
 		m.add("import-jobs", m.importJobsService())
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
