@@ -71,8 +71,8 @@ func BenchmarkRedirectWrk(b *testing.B) {
 				b.Fatalf("wrk: %v\n%s", err, out)
 			}
 			load, _ := os.ReadFile("/proc/loadavg")
-			b.Logf("%s %s: %s; p99 %s; non-2xx/3xx: %s; loadavg %s", c.name, c.path, wrkField(out, `Requests/sec:\s+(\S+)`),
-				wrkField(out, `\s99%\s+(\S+)`), wrkField(out, `Non-2xx or 3xx responses: (\d+)`), strings.TrimSpace(string(load)))
+			b.Logf("%s %s: %s req/s; p50 %s, p90 %s, p99 %s; non-2xx/3xx: %s; loadavg %s", c.name, c.path, wrkField(out, `Requests/sec:\s+(\S+)`),
+				wrkField(out, `\s50%\s+(\S+)`), wrkField(out, `\s90%\s+(\S+)`), wrkField(out, `\s99%\s+(\S+)`), wrkField(out, `Non-2xx or 3xx responses: (\d+)`), strings.TrimSpace(string(load)))
 		}
 	}
 	if err := flush.Flush(ctx); err != nil {
