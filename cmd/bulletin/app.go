@@ -134,17 +134,9 @@ func (m *Main) wire() error {
 		if err != nil {
 			return err
 		}
-		// The click counts are flushed every 5 s and a last time once http
-		// has drained, so the clicks of its last requests are kept too.
-		httpDone := make(chan struct{})
-		m.add("http", func(ctx context.Context) error { defer close(httpDone); return m.serveHTTP(ctx, h) })
-		flusher := &clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}
-		m.add("click-counts", func(ctx context.Context) error {
-			fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-			defer cancel()
-			go func() { <-httpDone; cancel() }()
-			return flusher.Run(fctx)
-		})
+		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		// Click counts: every 5 s and once more when the process stops.
+		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.add("import-jobs", m.importJobsService())
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
