@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"bulletin/internal/archivecache"
+	"bulletin/internal/clicks"
 	"bulletin/internal/config"
 	"bulletin/internal/postgres"
 	"bulletin/internal/web"
@@ -69,6 +70,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	db.LinkBase = m.Config.BaseURL // compile numbers links and writes the copy to send (clicks)
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}
@@ -122,6 +124,7 @@ func (m *Main) wire() error {
 			})
 		}
 		srv.Accounts = m.DB // users and tokens API
+		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
@@ -132,6 +135,8 @@ func (m *Main) wire() error {
 			return err
 		}
 		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		// Click counts: every 5 s and once more when the process stops.
+		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.add("import-jobs", m.importJobsService())
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail

@@ -130,3 +130,16 @@ type SendingService interface {
 	SendTest(ctx context.Context, newsletter string, number int, email string) (string, error)
 	IssueProgress(ctx context.Context, issueID int64) (*Progress, error)
 }
+
+// Counting is what a newsletter counts of its issues, per issue and never
+// per person (issue 15): clicks on its links, opens of its pixel.
+type Counting struct {
+	Clicks bool `json:"count_clicks"`
+	Opens  bool `json:"count_opens"`
+}
+
+// CountingService reads and sets a newsletter's Counting switches.
+type CountingService interface {
+	FindCounting(ctx context.Context, newsletter string) (Counting, error)
+	SetCounting(ctx context.Context, newsletter string, c Counting) error
+}

@@ -116,6 +116,14 @@ func (s *Server) routeTable() []route {
 		add("DELETE /api/v1/subscribers/{id}", admin, s.handleSubscriberErase)
 	}
 
+	if s.Clicks != nil && s.ClickTargets != nil { // redirect.go: answered by clickFront, listed here
+		add("GET /r/{issue}/{link}", anyone, s.handleRedirect)
+		add("GET /o/{pixel}", anyone, s.handlePixel)
+	}
+	if s.Counting != nil && s.Newsletters != nil { // privacy.go
+		add("GET /privacy/{nl}", anyone, s.handlePrivacy)
+	}
+
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		add("GET /{$}", anyone, a.handleRoot)
 		add("GET /archive/{$}", anyone, a.handleRoot)
@@ -175,6 +183,9 @@ func (s *Server) routeTable() []route {
 		add("GET /admin/newsletters/{nl}", admin, s.handleNewsletter)
 		add("POST /admin/newsletters/{nl}", admin, s.handleNewsletterSave)
 		add("POST /admin/newsletters/{nl}/sections", admin, s.handleSectionAdd)
+		if s.Counting != nil {
+			add("POST /admin/newsletters/{nl}/counting", admin, s.handleCountingSave) // privacy.go
+		}
 	}
 	if s.Lists != nil && s.Subscribers != nil {
 		add("GET /admin/lists", admin, s.handleLists)

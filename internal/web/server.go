@@ -15,6 +15,7 @@ import (
 
 	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
+	"bulletin/internal/clicks"
 	"bulletin/internal/password"
 
 	"github.com/alexedwards/scs/v2"
@@ -37,6 +38,13 @@ type Server struct {
 	// ArchiveCache serves archive pages from memory; nil builds each one.
 	// main keeps it in step with the database (archivecache.Watch).
 	ArchiveCache *archivecache.Cache
+
+	// Clicks counts link clicks and opens in memory (a service of main's
+	// flushes it); ClickTargets resolves /r/ and /o/ ids. Both nil: no
+	// redirect routes (redirect.go).
+	Clicks       *clicks.Counter
+	ClickTargets *clicks.Resolver
+	Counting     bulletin.CountingService // the newsletters' click and open switches, /privacy/{nl}
 
 	// The services, one per resource (bulletin/service.go). The JSON API
 	// and the admin pages call the same ones.
@@ -112,6 +120,6 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anything else reads it. Cached archive pages are answered right after
 	// that, without the per-request log line or session lookup: an archive
 	// is read in bursts after each send.
-	return s.recoverer(s.securityHeaders(s.validInput(s.archiveFront(s.logRequests(s.resolveClient(
-		cop.Handler(s.sessionAuth(s.bearerAuth(mux))))))))), nil
+	return s.recoverer(s.securityHeaders(s.validInput(s.clickFront(s.archiveFront(s.logRequests(s.resolveClient(
+		cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))))))), nil
 }
