@@ -121,7 +121,8 @@ func (m *Main) wire() error {
 				return archivecache.Watch(ctx, m.DB, srv.ArchiveCache, 5*time.Second, m.Log)
 			})
 		}
-		srv.Accounts = m.DB // users and tokens API
+		srv.Accounts = m.DB     // users and tokens API
+		srv.AccountLinks = m.DB // invitations, resets, settings
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
@@ -133,6 +134,7 @@ func (m *Main) wire() error {
 		}
 		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
 		m.add("import-jobs", m.importJobsService())
+		m.add("notifier", m.notifierService()) // background.go: account and notification emails
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
 }
