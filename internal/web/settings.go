@@ -61,6 +61,17 @@ func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	on := func(k string) bool { return r.PostForm.Get(k) == "on" }
 	p := bulletin.NotifyPrefs{Digest: on("digest"), Review: on("review"), Published: on("published"), SendReport: on("send_report")}
+	cur, err := s.AccountLinks.FindNotifyPrefs(r.Context(), u.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if !u.CanEdit() { // switches the page does not show stay as they are
+		p.Digest = cur.Digest
+	}
+	if !u.IsAdmin() {
+		p.SendReport = cur.SendReport
+	}
 	if err := s.AccountLinks.SetNotifyPrefs(r.Context(), u.ID, p); err != nil {
 		s.pageError(w, r, err)
 		return
