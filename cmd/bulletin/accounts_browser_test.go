@@ -195,7 +195,7 @@ func TestNotificationsInBrowser(t *testing.T) {
 		t.Fatalf("approved email:\n%s", approved)
 	}
 	published := capturedText(t, ctx, m, base, "ann@example.org", "Published in Update 1", shots, "published-email")
-	anchor := regexp.MustCompile(`https?://\S+/archive/weekly/1#item-\d+`).FindString(published)
+	anchor := regexp.MustCompile(`https?://\S+/archive/weekly/1/email#item-\d+`).FindString(published)
 	if anchor == "" {
 		t.Fatalf("published email without the item's anchor:\n%s", published)
 	}
@@ -203,6 +203,11 @@ func TestNotificationsInBrowser(t *testing.T) {
 	page, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
 	if err != nil || !strings.Contains(page, title) {
 		t.Fatalf("archive page from the email lacks the item: %v", err)
+	}
+	id := anchor[strings.LastIndexByte(anchor, '#')+1:]
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const a = document.getElementById('`+id+`') || document.getElementsByName('`+id+`')[0];
+		return !!a && a.closest('tr, div, td').textContent.includes(`+"`"+title+"`"+`); })()`)); err != nil || !ok {
+		t.Fatalf("no anchor %s at the item in the archived email (%v)", id, err)
 	}
 	shots.shot("archive-from-email")
 

@@ -77,7 +77,9 @@ func (n *Notice) Render(payload []byte) (*mail.Msg, error) {
 	if err := n.tmpl.Execute(&body, data); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	// 8bit: links stay whole in the message as sent (quoted-printable
+	// would break lines longer than 76 characters).
+	m := mail.NewMsg(mail.WithNoDefaultUserAgent(), mail.WithEncoding(mail.NoEncoding))
 	if err := m.FromFormat("Bulletin", n.From); err != nil {
 		return nil, fmt.Errorf("from %q: %w", n.From, err)
 	}

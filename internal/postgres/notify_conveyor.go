@@ -107,7 +107,7 @@ func (db *DB) NotifySentIssue(ctx context.Context) (bool, error) {
 		if _, err := pgx.ForEachRow(rows, []any{&title, &anchor, &to, &name}, func() error {
 			mails = append(mails, bulletin.NoticeMail{To: to, Name: name, Values: map[string]any{
 				"Title": title, "Newsletter": nlName, "Number": number, "Subject": subject,
-				"Path": "/archive/" + slug + "/" + num + "#item-" + strconv.FormatInt(anchor, 10)}})
+				"Path": "/archive/" + slug + "/" + num + "/email#item-" + strconv.FormatInt(anchor, 10)}})
 			return nil
 		}); err != nil {
 			return err

@@ -173,7 +173,7 @@ func TestNotifySentIssue(t *testing.T) {
 	})
 	pub := queued(t, db, bulletin.MailPublished)
 	if len(pub) != 2 || pub[0].To != "carol@example.org" || pub[0].Values["Title"] != "First item" ||
-		pub[0].Values["Path"] != "/archive/weekly/1#item-1" || pub[1].Values["Path"] != "/archive/weekly/1#item-2" {
+		pub[0].Values["Path"] != "/archive/weekly/1/email#item-1" || pub[1].Values["Path"] != "/archive/weekly/1/email#item-2" {
 		t.Fatalf("published mails %+v", pub)
 	}
 	rep := queued(t, db, bulletin.MailSendReport)
