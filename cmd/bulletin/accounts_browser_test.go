@@ -117,6 +117,9 @@ func TestInviteAndResetInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password2"), "ann-typo-password"),
 		chromedp.Click(chromedp.CSS("#set-password")),
 		chromedp.WaitVisible(chromedp.CSS("#form-error")))
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.id === 'form-error' && document.title.startsWith('Error:')`)); err != nil || !ok {
+		t.Fatalf("after the error, focus is not on the message or the title lacks \"Error:\" (%v)", err)
+	}
 	shots.shot("reset-mismatch")
 	step(t, ctx, "reset the password",
 		chromedp.SendKeys(chromedp.CSS("#password"), "ann-new-password"),

@@ -19,6 +19,7 @@ type Store interface {
 	ProcessResetRequests(ctx context.Context, n int) (int, error)
 	NotifySentIssue(ctx context.Context) (bool, error)
 	QueueDigests(ctx context.Context, period time.Duration) (int, error)
+	ScrubSentLinks(ctx context.Context) (int64, error)
 }
 
 // Service runs the notifications until its context ends.
@@ -50,7 +51,8 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 // RunOnce does whatever is due now: every pending reset request, every
-// sent issue not yet notified, and the digests whose period has passed.
+// sent issue not yet notified, and the digests whose period has passed;
+// then it removes the links from the account emails already sent.
 // Tests call it.
 func (s *Service) RunOnce(ctx context.Context) error {
 	var errs []error
@@ -79,6 +81,9 @@ func (s *Service) RunOnce(ctx context.Context) error {
 		} else if n > 0 {
 			s.Log.Info("digests queued", "editors", n)
 		}
+	}
+	if _, err := s.Store.ScrubSentLinks(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -219,6 +219,16 @@ func TestResetRequests(t *testing.T) {
 	if _, err := db.UseLink(ctx, bulletin.LinkReset, linkToken(t, ms[1]), "third password 789"); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
 		t.Fatalf("the second link still works after the first was used: %v", err)
 	}
+	// Once sent, the queue keeps no usable token.
+	if _, err := db.Pool.Exec(ctx, `UPDATE mail_queue SET status = 'sent'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.ScrubSentLinks(ctx); err != nil || n != 2 {
+		t.Fatalf("ScrubSentLinks = %d, %v", n, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM mail_queue WHERE payload::text LIKE '%/reset/%'`); n != 0 {
+		t.Fatalf("%d sent mails still hold a reset link", n)
+	}
 	if err := db.RequestReset(ctx, "  "); bulletin.ErrorCode(err) != bulletin.EINVALID {
 		t.Fatalf("empty address: %v", err)
 	}

@@ -67,3 +67,17 @@ func (db *DB) ProcessResetRequests(ctx context.Context, n int) (int, error) {
 	}
 	return done, nil
 }
+
+// ScrubSentLinks removes the one-time link from account emails the outbox
+// has finished with (sent or failed), so that the table keeps no usable
+// token: account_links holds only hashes, the queue held the token only
+// until the email left. It returns how many it scrubbed.
+func (db *DB) ScrubSentLinks(ctx context.Context) (int64, error) {
+	tag, err := db.Pool.Exec(ctx, `UPDATE mail_queue SET payload = jsonb_set(payload, '{values,Path}', '"(removed after sending)"')
+		WHERE kind IN ($1, $2) AND status <> 'pending' AND payload->'values'->>'Path' <> '(removed after sending)'`,
+		bulletin.MailInvite, bulletin.MailReset)
+	if err != nil {
+		return 0, fmt.Errorf("scrub sent links: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
