@@ -125,6 +125,7 @@ func (m *Main) wire() error {
 		}
 		srv.Accounts = m.DB // users and tokens API
 		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
+		srv.AccountLinks = m.DB // invitations, resets, settings
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
@@ -138,6 +139,7 @@ func (m *Main) wire() error {
 		// Click counts: every 5 s and once more when the process stops.
 		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.add("import-jobs", m.importJobsService())
+		m.add("notifier", m.notifierService()) // background.go: account and notification emails
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
 }

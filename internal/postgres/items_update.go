@@ -170,8 +170,10 @@ func (db *DB) ReviewItem(ctx context.Context, id int64, status, note string, by 
 		if err != nil {
 			return err
 		}
-		out, err = findItem(ctx, tx, id, false)
-		return err
+		if out, err = findItem(ctx, tx, id, false); err != nil {
+			return err
+		}
+		return enqueueReviewed(ctx, tx, out, by) // notify.go
 	})
 	if err != nil {
 		return nil, fmt.Errorf("review item %d: %w", id, err)

@@ -52,6 +52,7 @@ type adminView struct {
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
 	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound, Reports bool
+	Settings bool // settings.go: own settings, invitations
 }
 
 func (s *Server) nav() adminNav {
@@ -63,6 +64,7 @@ func (s *Server) nav() adminNav {
 		Reports:     s.Reports != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,
 		Users:       s.Accounts != nil,
+		Settings:    s.Accounts != nil && s.AccountLinks != nil,
 		Newsletters: s.Newsletters != nil,
 		Lists:       s.Lists != nil && s.Subscribers != nil,
 		Subscribers: s.Lists != nil && s.Subscribers != nil,

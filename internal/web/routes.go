@@ -177,6 +177,21 @@ func (s *Server) routeTable() []route {
 		add("POST /admin/users/{id}/tokens", admin, s.handleTokenCreate)
 		add("POST /admin/users/{id}/tokens/{token}/revoke", admin, s.handleTokenRevoke)
 	}
+	if s.Accounts != nil && s.AccountLinks != nil { // account_links.go, settings.go
+		add("GET /login/forgot", anyone, s.handleForgotForm)
+		add("POST /login/forgot", anyone, s.handleForgot)
+		add("GET /reset/{token}", anyone, s.handleLinkForm(bulletin.LinkReset))
+		add("POST /reset/{token}", anyone, s.handleLinkUse(bulletin.LinkReset))
+		add("GET /invite/{token}", anyone, s.handleLinkForm(bulletin.LinkInvite))
+		add("POST /invite/{token}", anyone, s.handleLinkUse(bulletin.LinkInvite))
+		add("GET /admin/users/invite", admin, s.handleInviteForm)
+		add("POST /admin/users/invite", admin, s.handleInvite)
+		add("GET /admin/settings", contributor, s.handleSettings)
+		add("POST /admin/settings", contributor, s.handleSettingsSave)
+		add("POST /admin/settings/password", contributor, s.handleSettingsPassword)
+		add("POST /admin/settings/tokens", contributor, s.handleSettingsTokenCreate)
+		add("POST /admin/settings/tokens/{token}/revoke", contributor, s.handleSettingsTokenRevoke)
+	}
 	if s.Newsletters != nil {
 		add("GET /admin/newsletters", admin, s.handleNewsletters)
 		add("POST /admin/newsletters", admin, s.handleNewsletterAdd)

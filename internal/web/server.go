@@ -58,6 +58,9 @@ type Server struct {
 	Accounts    bulletin.AccountService
 	Archive     ArchiveStore           // the public archive
 	Reports     bulletin.ReportService // issue reports and list growth (admin_reports.go)
+	// AccountLinks: invitations, password resets and the settings page
+	// (account_*.go, settings.go).
+	AccountLinks bulletin.AccountLinkService
 
 	Users      SessionUsers     // who is calling: logins, sessions, API tokens
 	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
@@ -88,6 +91,7 @@ type Server struct {
 	loginByIP    *limiter
 	loginByEmail *limiter
 	hashes       *password.Gate
+	acct         accountLimits // account_links.go
 	localLimits  *memoryLimits
 	lastSweep    atomic.Int64
 }
@@ -108,6 +112,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.sessions = s.newSessions()
 	s.loginByIP, s.loginByEmail = s.newLimiter("login-ip", 20, 15*time.Minute), s.newLimiter("login-email", 5, 15*time.Minute)
 	s.hashes = password.NewGate(s.LoginHashes)
+	s.acct = s.newAccountLimits()
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
