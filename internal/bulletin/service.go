@@ -47,6 +47,8 @@ type IssueService interface {
 	ScheduleIssue(ctx context.Context, newsletter string, number int, at time.Time) (*Issue, error)
 	// UnscheduleIssue takes a scheduled issue back to draft.
 	UnscheduleIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// SendAudience is who a send of the newsletter's issue would reach now.
+	SendAudience(ctx context.Context, newsletter string) (*Audience, error)
 	// RenderIssueAgain refreshes an unsent issue's snapshot from its items.
 	RenderIssueAgain(ctx context.Context, newsletter string, number int) (*Issue, error)
 }

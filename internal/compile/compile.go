@@ -148,6 +148,13 @@ func (c *Compiler) location(nl *bulletin.Newsletter) *time.Location {
 	return time.UTC
 }
 
+func (c *Compiler) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
 func (c *Compiler) log() *slog.Logger {
 	if c.Log == nil {
 		return slog.New(slog.DiscardHandler)
