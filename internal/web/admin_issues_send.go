@@ -109,6 +109,9 @@ func (s *Server) handleIssueSchedule(w http.ResponseWriter, r *http.Request) {
 		loc = news.Location()
 	}
 	at, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), loc)
+	if err != nil { // a browser sends seconds when the field's step asks for them
+		at, err = time.ParseInLocation("2006-01-02T15:04:05", r.PostFormValue("at"), loc)
+	}
 	if err != nil {
 		s.actionError(w, r, bulletin.Errorf(bulletin.EINVALID, "%q is not a date and time; pick one with the date and time fields", r.PostFormValue("at")), back, "Back to the issue")
 		return

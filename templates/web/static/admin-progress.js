@@ -42,6 +42,8 @@
       if (when) when.hidden = true;
     }
     if (section && (st === "sending" || st === "sent")) section.hidden = false;
+    var archive = document.getElementById("archive-link-box");
+    if (archive && st === "sent") archive.hidden = false;
   }
 
   // rateOf is messages per second: over the whole send once it is sent
