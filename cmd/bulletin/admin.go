@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bulletin/internal/inbound"
 	"bulletin/internal/web"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -15,5 +16,8 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Users = m.DB
 	srv.Lists = m.DB
 	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
+	if d := m.Config.Inbound.Domain; d != "" {
+		srv.ContributeAddress = inbound.Addresses{Domain: d}.Contribute
+	}
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

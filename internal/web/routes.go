@@ -130,6 +130,10 @@ func (s *Server) routeTable() []route {
 		add("GET /archive/{nl}/{rest...}", anyone, a.handleUnknown)
 	}
 
+	if s.Newsletters != nil { // contribute_public.go: how to contribute, for anyone
+		add("GET /contribute/{nl}", anyone, s.handleContributeInfo)
+	}
+
 	if s.sessions == nil {
 		return t
 	}
