@@ -25,6 +25,10 @@ func (m *Main) wireMailQueue() error {
 	if err != nil {
 		return err
 	}
+	welcome, err := outbox.NewWelcome(m.Templates, m.Config.BaseURL)
+	if err != nil {
+		return err
+	}
 	if m.Config.SMTP.Host == "" {
 		if m.Config.Roles.Web {
 			m.Log.Warn("no BULLETIN_SMTP_URL: confirmation emails stay queued until a process with an SMTP server runs")
@@ -32,7 +36,7 @@ func (m *Main) wireMailQueue() error {
 		return nil
 	}
 	s := &outbox.Service{Store: m.DB, Mailer: &smtp.Mailer{SMTP: m.Config.SMTP}, Log: m.Log.With("service", "mail-queue"),
-		Renderers: map[string]outbox.Renderer{bulletin.MailConfirm: confirm}}
+		Renderers: map[string]outbox.Renderer{bulletin.MailConfirm: confirm, bulletin.MailWelcome: welcome}}
 	m.add("mail-queue", s.Run)
 	return nil
 }
