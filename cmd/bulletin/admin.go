@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bulletin/internal/inbound"
 	"bulletin/internal/web"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -16,5 +17,8 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Lists = m.DB
 	srv.Reports = m.DB             // issue reports and list growth (issue 15)
 	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
+	if d := m.Config.Inbound.Domain; d != "" {
+		srv.ContributeAddress = inbound.Addresses{Domain: d}.Contribute
+	}
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

@@ -235,6 +235,8 @@ func TestAdminCycleInBrowser(t *testing.T) {
 	step(t, ctx, "send now",
 		chromedp.Navigate(issueURL),
 		chromedp.Click(chromedp.CSS("#send-now")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS("#confirm")),
 		chromedp.WaitVisible(chromedp.CSS("#progress")))
 	shots.shot("sending")
 	waitJS(t, ctx, "progress at 100 %", `document.querySelector('#progress') !== null && document.querySelector('#progress').dataset.percent === '100'`)

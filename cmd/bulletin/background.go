@@ -31,6 +31,11 @@ func (m *Main) wireMailQueue() error {
 		return err
 	}
 	renderers[bulletin.MailConfirm] = confirm
+	welcome, err := outbox.NewWelcome(m.Templates, m.Config.BaseURL)
+	if err != nil {
+		return err
+	}
+	renderers[bulletin.MailWelcome] = welcome
 	if m.Config.SMTP.Host == "" {
 		if m.Config.Roles.Web {
 			m.Log.Warn("no BULLETIN_SMTP_URL: confirmation emails stay queued until a process with an SMTP server runs")

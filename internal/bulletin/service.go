@@ -41,6 +41,14 @@ type IssueService interface {
 	FindDeliveryFailures(ctx context.Context, issueID int64, limit int) ([]DeliveryFailure, error)
 	// CancelIssue puts an unsent issue's items back in the queue.
 	CancelIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// ScheduleIssue sets or moves the send time of a draft or scheduled
+	// issue: in the future, at most a year ahead (EINVALID); a sending,
+	// sent or cancelled issue is EUNPROCESSABLE.
+	ScheduleIssue(ctx context.Context, newsletter string, number int, at time.Time) (*Issue, error)
+	// UnscheduleIssue takes a scheduled issue back to draft.
+	UnscheduleIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// SendAudience is who a send of the newsletter's issue would reach now.
+	SendAudience(ctx context.Context, newsletter string) (*Audience, error)
 	// RenderIssueAgain refreshes an unsent issue's snapshot from its items.
 	RenderIssueAgain(ctx context.Context, newsletter string, number int) (*Issue, error)
 }

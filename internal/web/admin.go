@@ -85,7 +85,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusInternalServerError {
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	s.adminPage(w, r, code, "admin/error.html", http.StatusText(code), bulletin.ErrorMessage(err))
+	s.adminPage(w, r, code, "admin/error.html", errorTitle(code), errorView{Title: errorTitle(code), Message: bulletin.ErrorMessage(err)})
 }
 
 // back redirects to the page the form was on (same origin only), or to

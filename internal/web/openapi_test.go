@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"bulletin/internal/bulletin"
 
@@ -252,6 +253,9 @@ func TestOpenAPISamples(t *testing.T) {
 	f.call(editor, "GET /api/v1/newsletters/{nl}/issues/{number}/report", issues+"/999/report", nil, 404, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/send", issue+"/send", nil, 404, nil) // the stand-in sender knows no issue
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/test", issue+"/test", obj{"email": "me@example.org"}, 404, nil)
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/schedule", issue+"/schedule", obj{"at": time.Now().Add(-time.Hour).Format(time.RFC3339)}, 400, nil) // in the past
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/schedule", issue+"/schedule", obj{"at": time.Now().Add(time.Hour).Format(time.RFC3339)}, 200, nil)
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/unschedule", issue+"/unschedule", nil, 200, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/cancel", issue+"/cancel", nil, 200, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/cancel", issue+"/cancel", nil, 422, nil)
 

@@ -71,6 +71,7 @@ type Page struct {
 	Title string
 	User  any // *bulletin.User when logged in
 	Data  any
+	Brand *Brand // public pages: the newsletter they speak for (public_brand.go)
 }
 
 // page renders the named page inside the layout. Rendering goes to a buffer
@@ -84,6 +85,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	if u := currentUser(r); u != nil && p.User == nil {
 		p.User = u
+	}
+	if p.Brand == nil && isPublicPage(name) {
+		p.Brand = s.publicBrand(r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {

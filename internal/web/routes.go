@@ -62,6 +62,8 @@ func (s *Server) routeTable() []route {
 		add("GET /api/v1/newsletters/{nl}/issues/{number}", editor, s.handleIssueGet)
 		add("GET /api/v1/newsletters/{nl}/issues/{number}/preview", editor, s.handleIssuePreview)
 		add("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", editor, s.handleIssueCancel)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/schedule", editor, s.handleIssueScheduleAPI)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/unschedule", editor, s.handleIssueUnscheduleAPI)
 		add("POST /api/v1/newsletters/{nl}/issues/{number}/render", editor, s.handleIssueRender)
 	}
 	if s.Issues != nil && s.Delivery != nil { // api_delivery.go
@@ -136,6 +138,10 @@ func (s *Server) routeTable() []route {
 		add("GET /archive/{nl}/{rest...}", anyone, a.handleUnknown)
 	}
 
+	if s.Newsletters != nil { // contribute_public.go: how to contribute, for anyone
+		add("GET /contribute/{nl}", anyone, s.handleContributeInfo)
+	}
+
 	if s.sessions == nil {
 		return t
 	}
@@ -163,8 +169,12 @@ func (s *Server) routeTable() []route {
 		add("POST /admin/issues/{nl}/compile", editor, s.handleIssueCompileNow)
 		add("GET /admin/issues/{nl}/{number}", editor, s.handleIssue)
 		add("POST /admin/issues/{nl}/{number}/cancel", editor, s.handleIssueCancelNow)
+		add("GET /admin/issues/{nl}/compile", editor, s.handleIssueCompileConfirm)
+		add("POST /admin/issues/{nl}/{number}/schedule", editor, s.handleIssueSchedule)
+		add("POST /admin/issues/{nl}/{number}/unschedule", editor, s.handleIssueUnschedule)
 	}
 	if s.Issues != nil && s.Delivery != nil {
+		add("GET /admin/issues/{nl}/{number}/send", editor, s.handleIssueSendConfirm)
 		add("POST /admin/issues/{nl}/{number}/send", editor, s.handleIssueSendNow)
 		add("POST /admin/issues/{nl}/{number}/test", editor, s.handleIssueTestSend)
 	}

@@ -67,6 +67,9 @@ type Server struct {
 	Captured   CapturedMessages // the built-in SMTP capture's messages
 	ImportJobs ImportJobStore   // uploaded imports run as jobs by the import-jobs service
 	Inbound    InboundPages     // admin_inbound.go; nil: no Inbound page
+	// ContributeAddress is a newsletter's contribution address
+	// (inbound.Addresses.Contribute); nil without an inbound domain.
+	ContributeAddress func(slug string, isDefault bool) string
 	// Webhooks are the ESP endpoints by provider ("ses", "postmark"),
 	// served at POST /webhooks/{provider}; they authenticate themselves.
 	Webhooks map[string]http.Handler
