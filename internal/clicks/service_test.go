@@ -9,7 +9,9 @@ import (
 
 type storeFunc func(context.Context, time.Time, []Count) error
 
-func (f storeFunc) AddCounts(ctx context.Context, day time.Time, c []Count) error { return f(ctx, day, c) }
+func (f storeFunc) AddCounts(ctx context.Context, day time.Time, c []Count) error {
+	return f(ctx, day, c)
+}
 
 // A failed flush keeps its counts for the next one; the end of Run's
 // context flushes what is left.

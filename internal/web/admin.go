@@ -52,7 +52,7 @@ type adminView struct {
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
 	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound, Reports bool
-	Settings bool // settings.go: own settings, invitations
+	Settings                                                                                      bool // settings.go: own settings, invitations
 }
 
 func (s *Server) nav() adminNav {
