@@ -110,7 +110,7 @@ func TestArchivePages(t *testing.T) {
 	}
 	archiveContains(t, "issue", issue.body, "<h1>Weekly update 2</h1>", `rel="prev" href="/archive/weekly/1"`,
 		`rel="next" href="/archive/weekly/5"`, `href="/archive/weekly/">All issues</a>`, `href="/subscribe/weekly-readers"`,
-		`<iframe class="email" src="/archive/weekly/2/email"`, `sandbox="allow-top-navigation-by-user-activation"`)
+		`<iframe class="email" src="/archive/weekly/2/email"`, `sandbox="allow-same-origin allow-top-navigation-by-user-activation"`)
 	archiveLacks(t, "issue", issue.body, "<script", "allow-scripts", "allow-same-origin", "__BULLETIN_")
 	archiveCheckPage(t, "issue", issue)
 	// The next issue skips the unsent 3 and 4.
@@ -154,7 +154,7 @@ func TestArchiveEmailIsNeutralAndInert(t *testing.T) {
 		t.Fatalf("email = %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	csp := r.header.Get("Content-Security-Policy")
-	for _, want := range []string{"sandbox allow-top-navigation-by-user-activation;", "default-src 'none'", "frame-ancestors 'self'"} {
+	for _, want := range []string{"sandbox allow-same-origin allow-top-navigation-by-user-activation;", "default-src 'none'", "frame-ancestors 'self'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("email CSP %q lacks %q", csp, want)
 		}

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []route {
 	add("GET /healthz", anyone, s.handleHealthz)
 	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
 	t = append(t, route{"GET /static/", anyone, s.static()})
+	add("GET /favicon.ico", anyone, s.handleFavicon)
 	if s.Metrics != nil {
 		t = append(t, route{"GET /metrics", anyone, s.metricsAuth(s.Metrics)})
 	}
@@ -136,7 +137,11 @@ func (s *Server) routeTable() []route {
 	add("POST /login", anyone, s.handleLogin)
 	add("POST /logout", anyone, s.handleLogout)
 	add("GET /admin/login", anyone, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		to := "/login"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
 	t = append(t, route{"GET /admin", anyone, http.RedirectHandler("/admin/", http.StatusSeeOther)})
 	add("GET /admin/{$}", editor, s.handleDashboard)
