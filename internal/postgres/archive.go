@@ -15,7 +15,7 @@ import (
 // read here, so the public pages cannot show them by mistake.
 
 var archiveIssueCols = `i.id, i.number, i.subject, i.preheader, coalesce(i.sent_at, i.updated_at) AS sent_at,
-	ARRAY(SELECT `+closingTitle("t")+` FROM items t WHERE t.issue_id = i.id ORDER BY t.issue_position, t.id) AS highlights`
+	ARRAY(SELECT ` + closingTitle("t") + ` FROM items t WHERE t.issue_id = i.id ORDER BY t.issue_position, t.id) AS highlights`
 
 // closingTitle is SQL for the title of item alias a as every reader sees it:
 // the closing item reads "Lastly, …", as in the email.

@@ -191,6 +191,9 @@ func (s *Server) routeTable() []route {
 		add("GET /admin/subscribers", admin, s.handleSubscribers)
 		add("POST /admin/subscribers", admin, s.handleSubscriberAddForm)
 		add("POST /admin/subscribers/{id}/erase", admin, s.handleSubscriberEraseForm)
+		if s.SubscriberRecords != nil {
+			add("GET /admin/subscribers/{id}", admin, s.handleSubscriberRecord)
+		}
 	}
 	for _, provider := range []string{"ses", "postmark"} {
 		if h := s.Webhooks[provider]; h != nil { // internal/webhook: signature or shared secret

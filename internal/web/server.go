@@ -47,6 +47,8 @@ type Server struct {
 	Newsletters bulletin.NewsletterService
 	Lists       bulletin.ListService
 	Subscribers bulletin.SubscriberService
+	// SubscriberRecords serves the admin's subscriber search and pages.
+	SubscriberRecords bulletin.SubscriberRecords
 	Accounts    bulletin.AccountService
 	Archive     ArchiveStore // the public archive
 
