@@ -49,8 +49,8 @@ type Server struct {
 	Subscribers bulletin.SubscriberService
 	// SubscriberRecords serves the admin's subscriber search and pages.
 	SubscriberRecords bulletin.SubscriberRecords
-	Accounts    bulletin.AccountService
-	Archive     ArchiveStore // the public archive
+	Accounts          bulletin.AccountService
+	Archive           ArchiveStore // the public archive
 
 	Users      SessionUsers     // who is calling: logins, sessions, API tokens
 	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
