@@ -19,7 +19,10 @@ type pages struct {
 
 // pageFuncs are the helpers every page template may use.
 var pageFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"errorField": errorField,
+	"humanError": humanError,
+	"invalid":    invalidAttrs,
 }
 
 // loadPages parses web/layout.html with each other web/**/*.html file. A
@@ -82,6 +85,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 		s.Log.Error("unknown page template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	if status >= 400 && !strings.HasPrefix(p.Title, "Error: ") {
+		p.Title = "Error: " + p.Title // said first by screen readers, seen in the tab
 	}
 	if u := currentUser(r); u != nil && p.User == nil {
 		p.User = u

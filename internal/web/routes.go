@@ -50,6 +50,7 @@ func (s *Server) routeTable() []route {
 	add("GET /healthz", anyone, s.handleHealthz)
 	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
 	t = append(t, route{"GET /static/", anyone, s.static()})
+	add("GET /favicon.ico", anyone, s.handleFavicon)
 	if s.Metrics != nil {
 		t = append(t, route{"GET /metrics", anyone, s.metricsAuth(s.Metrics)})
 	}
@@ -150,7 +151,11 @@ func (s *Server) routeTable() []route {
 	add("POST /login", anyone, s.handleLogin)
 	add("POST /logout", anyone, s.handleLogout)
 	add("GET /admin/login", anyone, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		to := "/login"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
 	t = append(t, route{"GET /admin", anyone, http.RedirectHandler("/admin/", http.StatusSeeOther)})
 	add("GET /admin/{$}", editor, s.handleDashboard)
@@ -222,6 +227,9 @@ func (s *Server) routeTable() []route {
 		add("GET /admin/subscribers", admin, s.handleSubscribers)
 		add("POST /admin/subscribers", admin, s.handleSubscriberAddForm)
 		add("POST /admin/subscribers/{id}/erase", admin, s.handleSubscriberEraseForm)
+		if s.SubscriberRecords != nil {
+			add("GET /admin/subscribers/{id}", admin, s.handleSubscriberRecord)
+		}
 	}
 	for _, provider := range []string{"ses", "postmark"} {
 		if h := s.Webhooks[provider]; h != nil { // internal/webhook: signature or shared secret

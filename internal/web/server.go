@@ -55,9 +55,11 @@ type Server struct {
 	Newsletters bulletin.NewsletterService
 	Lists       bulletin.ListService
 	Subscribers bulletin.SubscriberService
-	Accounts    bulletin.AccountService
-	Archive     ArchiveStore           // the public archive
-	Reports     bulletin.ReportService // issue reports and list growth (admin_reports.go)
+	// SubscriberRecords serves the admin's subscriber search and pages.
+	SubscriberRecords bulletin.SubscriberRecords
+	Accounts          bulletin.AccountService
+	Archive           ArchiveStore           // the public archive
+	Reports           bulletin.ReportService // issue reports and list growth (admin_reports.go)
 	// AccountLinks: invitations, password resets and the settings page
 	// (account_*.go, settings.go).
 	AccountLinks bulletin.AccountLinkService
