@@ -49,7 +49,7 @@ func NewNotices(templates fs.FS, baseURL, from string) (map[string]Renderer, err
 		}
 		n := &Notice{BaseURL: baseURL, From: from, tmpl: t}
 		if n.From == "" {
-			n.From = "no-reply@" + (&Confirmation{BaseURL: baseURL}).mailDomain()
+			n.From = "no-reply@" + hostOf(baseURL)
 		}
 		out[kind] = n
 	}

@@ -2,14 +2,10 @@ package outbox
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	netmail "net/mail"
 	"net/url"
-	"strings"
 	"text/template"
 
 	"bulletin/internal/bulletin"
@@ -26,13 +22,9 @@ type Welcome struct {
 
 // NewWelcome parses the template, so that a broken one stops start-up.
 func NewWelcome(templates fs.FS, baseURL string) (*Welcome, error) {
-	body, err := fs.ReadFile(templates, "email/welcome.txt")
+	t, err := parseEmailTemplate(templates, "email/welcome.txt")
 	if err != nil {
-		return nil, fmt.Errorf("email templates: %w", err)
-	}
-	t, err := template.New("email/welcome.txt").Parse(string(body))
-	if err != nil {
-		return nil, fmt.Errorf("email/welcome.txt: %w", err)
+		return nil, err
 	}
 	return &Welcome{BaseURL: baseURL, tmpl: t}, nil
 }
@@ -57,38 +49,5 @@ func (c *Welcome) Render(payload []byte) (*mail.Msg, error) {
 	if err := c.tmpl.Execute(&body, data); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	from, fromName := p.SenderEmail, p.SenderName
-	if from == "" {
-		from = "no-reply@" + hostOf(c.BaseURL)
-	}
-	if fromName == "" {
-		fromName = p.ListName
-	}
-	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	fromAddr, err := netmail.ParseAddress(from)
-	if err != nil {
-		return nil, fmt.Errorf("from %q: %w", from, err)
-	}
-	fromAddr.Name = fromName
-	m.SetAddrHeaderFromMailAddress(mail.HeaderFrom, fromAddr)
-	if err := m.To(p.Email); err != nil {
-		return nil, fmt.Errorf("to: %w", err)
-	}
-	m.Subject("Welcome to " + p.ListName)
-	var id [12]byte
-	rand.Read(id[:])
-	m.SetMessageIDWithValue(hex.EncodeToString(id[:]) + "@" + from[strings.LastIndexByte(from, '@')+1:])
-	m.SetDate()
-	m.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
-	m.SetBodyString(mail.TypeTextPlain, body.String())
-	return m, nil
-}
-
-// hostOf is the host of a base URL, for a fallback From address.
-func hostOf(base string) string {
-	u, err := url.Parse(base)
-	if err != nil || u.Hostname() == "" {
-		return "localhost"
-	}
-	return u.Hostname()
+	return listMessage(c.BaseURL, p.SenderEmail, p.SenderName, p.ListName, p.Email, "Welcome to "+p.ListName, body.String())
 }
