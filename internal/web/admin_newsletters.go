@@ -166,7 +166,8 @@ func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNewsletterAdd(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	n := &bulletin.Newsletter{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"), Lists: []string{}}
+	n := &bulletin.Newsletter{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"), Lists: []string{},
+		WelcomeEmail: true}
 	if err := s.Newsletters.CreateNewsletter(r.Context(), n); err != nil {
 		s.newslettersPage(w, r, statusOf(err), newslettersView{Form: n, Error: bulletin.ErrorMessage(err)})
 		return
