@@ -26,7 +26,12 @@ type page struct {
 	// Placeholders, replaced per recipient after inlining.
 	Name, Unsubscribe, Preferences string
 	ArchiveURL, ArchiveIndexURL    string
-	ContributeURL                  string
+	ContributeURL, PrivacyURL      string
+	// The newsletter's brand; "" where it has none.
+	LogoURL, Accent, AccentText string
+	OrgName, OrgAddress         string // the address on one line
+	// Public copy: the archive swaps the personal footer for this.
+	SubscribeURL string
 }
 
 type pageSection struct {
@@ -73,7 +78,14 @@ func newPage(in Issue, policy *bluemonday.Policy) (*page, error) {
 		Preferences:    bulletin.PlaceholderPreferencesURL,
 		ArchiveURL:     in.ArchiveURL, ArchiveIndexURL: in.ArchiveIndexURL,
 		ContributeURL: in.ContributeURL,
+		PrivacyURL:    in.PrivacyURL,
 		PreheaderPad:  make([]struct{}, 40),
+		LogoURL:       in.Brand.LogoURL,
+		Accent:        in.Brand.AccentColor,
+		AccentText:    in.Brand.AccentText(),
+		OrgName:       in.Brand.OrgName,
+		OrgAddress:    strings.Join(bulletin.Brand{OrgAddress: in.Brand.OrgAddress}.OrgLines(), ", "),
+		SubscribeURL:  bulletin.PlaceholderSubscribeURL,
 	}
 	var sec *pageSection
 	for i, it := range in.Items {
