@@ -117,6 +117,7 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	f := func(k string) *string { v := r.PostFormValue(k); return &v }
 	auto := r.PostFormValue("auto_send") == "on"
+	welcome := r.PostFormValue("welcome_email") == "on"
 	typed := r.PostFormValue("lists")
 	if r.PostForm.Has("list") || r.PostFormValue("lists_checkboxes") == "1" {
 		typed = strings.Join(r.PostForm["list"], ",")
@@ -129,7 +130,8 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	}
 	upd := bulletin.NewsletterUpdate{Name: f("name"), Description: f("description"), FromName: f("from_name"),
 		FromEmail: f("from_email"), ReplyTo: f("reply_to"), Schedule: f("schedule"), SubjectTemplate: f("subject_template"),
-		Intro: f("intro"), AutoSend: &auto, Lists: &lists}
+		Intro: f("intro"), AutoSend: &auto, Lists: &lists, WelcomeEmail: &welcome,
+		LogoURL: f("logo_url"), AccentColor: f("accent_color"), OrgName: f("org_name"), OrgAddress: f("org_address")}
 	delay := strings.TrimSpace(r.PostFormValue("send_delay"))
 	if delay == "" {
 		delay = "0s"
