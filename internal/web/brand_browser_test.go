@@ -99,7 +99,7 @@ func TestBrandInBrowser(t *testing.T) {
 			}
 			axeCheck(t, b, axe, what)
 			if shots != "" {
-				if png, err := chromedp.Run(b, chromedp.FullScreenshot(90)); err == nil {
+				if png, err := chromedp.Run(b, chromedp.FullScreenshot(100)); err == nil {
 					name := strings.NewReplacer("/", "_", "?", "_", "#", "").Replace(what) + ".png"
 					_ = os.WriteFile(filepath.Join(shots, name), png, 0o644)
 				}
@@ -124,7 +124,7 @@ func TestBrandInBrowser(t *testing.T) {
 		t.Errorf("Read more names = %q", names)
 	}
 	if shots != "" {
-		if png, err := chromedp.Run(b, chromedp.FullScreenshot(90)); err == nil {
+		if png, err := chromedp.Run(b, chromedp.FullScreenshot(100)); err == nil {
 			_ = os.WriteFile(filepath.Join(shots, "archived-email.png"), png, 0o644)
 		}
 	}
