@@ -12,13 +12,15 @@ import (
 //
 //	<!--bulletin:personal-->…<!--/bulletin:personal--><!--bulletin:public …-->
 //
-// The alternative may use PlaceholderSubscribeURL. The email template
+// The alternative may use PlaceholderSubscribeURL, which is deliberately no
+// __BULLETIN_ token: the sender leaves it in its comment, and checks for
+// unfilled personal placeholders do not trip on it. The email template
 // writes these markers; PublicCopy reads them.
 const (
 	MarkPersonalStart       = "<!--bulletin:personal-->"
 	MarkPersonalEnd         = "<!--/bulletin:personal-->"
 	MarkPublicStart         = "<!--bulletin:public "
-	PlaceholderSubscribeURL = "__BULLETIN_SUBSCRIBE_URL__"
+	PlaceholderSubscribeURL = "%%SUBSCRIBE_URL%%"
 )
 
 // PublicCopy turns a stored issue into the copy anyone may read in the
