@@ -69,7 +69,7 @@ func TestBrandInBrowser(t *testing.T) {
 		return v
 	}
 	for _, accent := range []struct{ colour, bg, text string }{
-		{"#ffd500", "rgb(255, 213, 0)", "rgb(0, 0, 0)"},     // light: black text
+		{"#ffd500", "rgb(255, 213, 0)", "rgb(0, 0, 0)"},       // light: black text
 		{"#1a4f9c", "rgb(26, 79, 156)", "rgb(255, 255, 255)"}, // dark: white text
 	} {
 		c := accent.colour
