@@ -10,6 +10,9 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/fixture"
+	"bulletin/internal/pgtest"
+
+	"github.com/alexedwards/scs/pgxstore"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -128,4 +131,84 @@ func TestBrandInBrowser(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(shots, "archived-email.png"), png, 0o644)
 		}
 	}
+}
+
+// An admin sets the brand in the newsletter form in chromium: a logo that is
+// not https is refused with the field marked and focus on the error; fixed,
+// it saves, and the subscribe page shows the band and the organisation line.
+func TestBrandFormInBrowser(t *testing.T) {
+	axe := axeSource(t)
+	db := pgtest.New(t)
+	ctx := context.Background()
+	fixture.List(t, db, &bulletin.List{Slug: "readers", Name: "Readers", Public: true})
+	s := wired(db)
+	s.Sessions, s.Compiler = pgxstore.NewWithCleanupInterval(db.Pool, 0), noCompiler{}
+	ts := serveAs(t, s, asRole(bulletin.RoleAdmin))
+	b := newArchiveBrowser(t)
+	shots := os.Getenv("BRAND_SCREENSHOTS")
+	shot := func(name string) {
+		if shots == "" {
+			return
+		}
+		if png, err := chromedp.Run(b, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+		}
+	}
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(b, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	str := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(b, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", js, err)
+		}
+		return v
+	}
+
+	do("open the form", chromedp.Navigate(ts.URL+"/admin/newsletters/weekly"), chromedp.WaitVisible(chromedp.CSS("#brand")))
+	do("fill a bad logo", chromedp.SetValue(chromedp.CSS("#logo_url"), "http://127.0.0.1:9/logo.png"),
+		chromedp.SetValue(chromedp.CSS("#accent_color"), "#ffd500"), chromedp.SetValue(chromedp.CSS("#org_name"), "Riverside Council"),
+		chromedp.SetValue(chromedp.CSS("#org_address"), "1 High Street\nRiverside RV1 2AB"),
+		chromedp.Click(chromedp.CSS(`#newsletter button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#error-summary")))
+	if got := str(`document.title`); !strings.HasPrefix(got, "Error: ") {
+		t.Errorf("title after a refused form %q, want it to start with Error:", got)
+	}
+	if got := str(`document.getElementById('error-message').textContent`); !strings.Contains(got, "logo URL must start with https://") {
+		t.Errorf("error message %q", got)
+	}
+	if got := str(`document.getElementById('logo_url').getAttribute('aria-invalid') + ' ' + document.getElementById('logo_url').value`); got != "true http://127.0.0.1:9/logo.png" {
+		t.Errorf("logo field after the error: %q, want it marked invalid with the typed value", got)
+	}
+	if got := str(`document.activeElement.id`); got != "error-summary" {
+		t.Errorf("focus on %q after the error, want the error summary", got)
+	}
+	shot("admin-form-error")
+	if n, _ := db.FindNewsletterBySlug(ctx, "weekly"); n.Brand != (bulletin.Brand{}) {
+		t.Fatalf("the refused form saved %+v", n.Brand)
+	}
+
+	do("fix the logo", chromedp.SetValue(chromedp.CSS("#logo_url"), "https://127.0.0.1:9/logo.png"),
+		chromedp.Click(chromedp.CSS(`#newsletter button[type=submit]`)), chromedp.WaitNotPresent(chromedp.CSS("#error-summary")))
+	if n, _ := db.FindNewsletterBySlug(ctx, "weekly"); n.Brand.AccentColor != "#ffd500" || n.Brand.LogoURL != "https://127.0.0.1:9/logo.png" {
+		t.Fatalf("saved brand %+v", n.Brand)
+	}
+	shot("admin-form-saved")
+
+	do("open the subscribe page", chromedp.Navigate(ts.URL+"/subscribe/readers"), chromedp.WaitVisible(chromedp.CSS("footer.site .brand-org")))
+	if got := str(`getComputedStyle(document.querySelector('header.site')).backgroundColor`); got != "rgb(255, 213, 0)" {
+		t.Errorf("header background %s, want the accent", got)
+	}
+	if got := str(`document.querySelector('footer.site .brand-org').textContent`); got != "Riverside Council, 1 High Street, Riverside RV1 2AB" {
+		t.Errorf("organisation line %q", got)
+	}
+	do("bypass CSP for axe", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+		return err
+	}), chromedp.Reload(), chromedp.WaitReady(chromedp.CSS("body")))
+	axeCheck(t, b, axe, "subscribe page after the form")
+	shot("subscribe-after-form")
 }
