@@ -40,6 +40,12 @@ func (b Brand) OrgLines() []string {
 	if s := strings.TrimSpace(b.OrgName); s != "" {
 		out = append(out, s)
 	}
+	return append(out, b.AddressLines()...)
+}
+
+// AddressLines are the non-blank lines of the postal address.
+func (b Brand) AddressLines() []string {
+	var out []string
 	for _, l := range strings.Split(strings.ReplaceAll(b.OrgAddress, "\r\n", "\n"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)

@@ -30,8 +30,6 @@ type page struct {
 	// The newsletter's brand; "" where it has none.
 	LogoURL, Accent, AccentText string
 	OrgName, OrgAddress         string // the address on one line
-	// Public copy: the archive swaps the personal footer for this.
-	SubscribeURL string
 }
 
 type pageSection struct {
@@ -84,8 +82,7 @@ func newPage(in Issue, policy *bluemonday.Policy) (*page, error) {
 		Accent:        in.Brand.AccentColor,
 		AccentText:    in.Brand.AccentText(),
 		OrgName:       in.Brand.OrgName,
-		OrgAddress:    strings.Join(bulletin.Brand{OrgAddress: in.Brand.OrgAddress}.OrgLines(), ", "),
-		SubscribeURL:  bulletin.PlaceholderSubscribeURL,
+		OrgAddress:    strings.Join(in.Brand.AddressLines(), ", "),
 	}
 	var sec *pageSection
 	for i, it := range in.Items {
