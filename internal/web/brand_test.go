@@ -65,6 +65,15 @@ func TestNewsletterBrandForm(t *testing.T) {
 			t.Errorf("bad %s changed the newsletter: %+v", field, after.Brand)
 		}
 	}
+
+	// A newsletter added in the admin sends welcome emails, as the column's
+	// default says.
+	if code, _, body := post(t, ad, base+"/admin/newsletters", url.Values{"slug": {"monthly"}, "name": {"Monthly"}}); code != http.StatusSeeOther {
+		t.Fatalf("add = %d\n%s", code, body)
+	}
+	if n, err := db.FindNewsletterBySlug(ctx, "monthly"); err != nil || !n.WelcomeEmail {
+		t.Fatalf("added newsletter %+v (%v): want the welcome email on", n, err)
+	}
 }
 
 // Public pages carry the brand: the logo in the header, the accent's
