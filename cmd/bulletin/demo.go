@@ -60,7 +60,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	m.add("demo-history", m.backdateDemoHistory(len(history))) // demo_backdate.go
-	in, err := demoInbound(m, current) // demo_inbound.go: the inbound role, its samples and swaks lines
+	in, err := demoInbound(m, current)                         // demo_inbound.go: the inbound role, its samples and swaks lines
 	if err != nil {
 		return err
 	}
