@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"bulletin/internal/schedule"
+
+	"github.com/robfig/cron/v3"
 )
 
 // describeSchedule says when a schedule fires, in words for a list's
@@ -24,7 +26,10 @@ func describeSchedule(spec string, now time.Time) string {
 		}
 		next[i] = t
 	}
-	loc := next[0].Location()
+	loc := time.UTC // cron hands back times in the caller's zone; the schedule's own is on the spec
+	if ss, ok := s.(*cron.SpecSchedule); ok && ss.Location != nil {
+		loc = ss.Location
+	}
 	var daily, weekly = true, true
 	for i := 1; i < len(next); i++ {
 		a, b := next[i-1].In(loc), next[i].In(loc)
