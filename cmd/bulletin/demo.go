@@ -79,8 +79,8 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  SMTP capture: %s  (every message sent is kept; try: swaks --server %s --to you@example.org)\n", cap.Addr, cap.Addr)
 	fmt.Fprintf(env.Stdout, "  Admin UI:     %s/admin/  (captured mail at %s/admin/captured/)\n", cfg.BaseURL, cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  Archive:      %s/  (public; an issue appears once it is sent)\n", cfg.BaseURL)
-	fmt.Fprintf(env.Stdout, "  History:      %d past issues, one a week, go out to the demo readers now and take their past dates (month pages, %s/archive/weekly/feed.atom, search)\n",
-		len(history), cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "  History:      %d issues before this one, a week apart (by month: %s/archive/weekly/  feed: %s/archive/weekly/feed.atom  search: %s/archive/weekly/search?q=hedgehog)\n",
+		len(history), cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
 	for _, line := range seed {
 		fmt.Fprintf(env.Stdout, "  %s\n", line)
 	}

@@ -120,7 +120,7 @@ func seedDemoIssues(ctx context.Context, m *Main, history [][]demoItem) ([]strin
 	m.onClose = append(m.onClose, func() { _ = os.Remove(file) }) // the demo leaves nothing behind
 	base := m.Config.BaseURL
 	return []string{
-		fmt.Sprintf("Issue %d:      file://%s  (%q)", number, file, is.Subject),
+		fmt.Sprintf("%-13s file://%s  (%q)", fmt.Sprintf("Issue %d:", number), file, is.Subject),
 		fmt.Sprintf("Issue API:    %s/api/v1/newsletters/%s/issues/%d/preview  (editor token)", base, slug, number),
 		fmt.Sprintf("Archive:      %s/archive/%s/%d  (once sent)", base, slug, number),
 	}, number, nil

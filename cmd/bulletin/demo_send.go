@@ -30,7 +30,7 @@ func (m *Main) reportDemoSend(ctx context.Context, current int) error {
 			return nil
 		case <-t.C:
 		}
-		is, err := m.DB.FindSendIssue(ctx, "", current)
+		is, err := m.DB.FindIssueByNumber(ctx, "", current)
 		if err != nil || is.Status != bulletin.IssueSent {
 			continue
 		}
