@@ -63,6 +63,7 @@ func newA11ySite(t *testing.T) *a11ySite {
 	nl := fixture.Newsletter(t, db)
 	must(db.CreateSection(ctx, nl.Slug, &bulletin.Section{Slug: "around-town", Name: "Around town"}))
 	fixture.List(t, db, &bulletin.List{Slug: "readers", Name: "Readers", Description: "The weekly update", Public: true, DoubleOptin: true})
+	fixture.List(t, db, &bulletin.List{Slug: "volunteers", Name: "Volunteers"})
 	fixture.Readers(t, db, "readers", 3)
 	dora := fixture.Subscriber(t, db, "readers", "dora@example.org")
 	pending, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "readers", Email: "pending@example.org", Method: bulletin.ConsentForm})
@@ -78,6 +79,10 @@ func newA11ySite(t *testing.T) *a11ySite {
 	fixture.DeliveryCounts(t, db, sent.ID, 4, 3, 1)
 	fixture.Inbound(t, db, sent.ID, "bounce", "5.1.1", "a11y-b1")
 	fixture.Inbound(t, db, sent.ID, "complaint", "", "a11y-c1")
+	fixture.Inbound(t, db, sent.ID, "contribution", "", "a11y-i1")
+	_, err = db.Pool.Exec(ctx, `UPDATE inbound_messages SET subject = CASE dedupe_key WHEN 'a11y-b1' THEN 'Undelivered Mail Returned to Sender'
+		WHEN 'a11y-c1' THEN 'Complaint about `+sent.Subject+`' ELSE 'Bake sale on Friday' END`)
+	must(err)
 	fixture.Link(t, db, sent.ID, 1, "https://example.org/budget", a.ID)
 	fixture.Link(t, db, sent.ID, 2, "https://example.org/repair", b.ID)
 	fixture.Clicks(t, db, sent.ID, 1, sentAt, 4)
@@ -278,7 +283,17 @@ func (b *a11yBrowser) check(base, path, who string) {
 		b.t.Errorf("%s as %s: got %d from %s", path, who, resp.Status, resp.URL)
 	}
 	b.do("wait for "+path, chromedp.WaitReady(chromedp.CSS("body")))
-	axeCheck(b.t, b.ctx, b.axe, path+" as "+who)
+	b.axe2(path + " as " + who)
+}
+
+// axe2 runs axe over the page in the light colour scheme, then the dark
+// one (contrast is checked in both).
+func (b *a11yBrowser) axe2(what string) {
+	b.t.Helper()
+	axeCheck(b.t, b.ctx, b.axe, what)
+	b.do("dark", archiveColorScheme("dark"))
+	axeCheck(b.t, b.ctx, b.axe, what+" (dark)")
+	b.do("light", archiveColorScheme("light"))
 }
 
 // login logs in through the form as role, logging out first.
@@ -312,7 +327,7 @@ func (b *a11yBrowser) failForm(base, path, who, prepare, submit, wait string) {
 	if title := b.eval(`document.title`); !strings.HasPrefix(title, "Error: ") {
 		b.t.Errorf("%s as %s after a failed form: title %q has no Error: prefix", path, who, title)
 	}
-	axeCheck(b.t, b.ctx, b.axe, path+" after a failed form as "+who)
+	b.axe2(path + " after a failed form as " + who)
 }
 
 var a11yRoleRank = map[string]int{anyone: 0, contributor: 1, editor: 2, admin: 3}
