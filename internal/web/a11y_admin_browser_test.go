@@ -222,6 +222,20 @@ var a11yNotPages = map[string]string{
 	"GET /admin/captured/{id}/html":              "a captured email as it was sent, shown in a sandboxed frame",
 }
 
+// a11yNavCurrentJS lists the nav links (and the Settings link) whose
+// aria-current="page" is wrong: missing on the link to the page shown, or
+// on a link elsewhere.
+const a11yNavCurrentJS = `(() => {
+  const bad = [];
+  for (const a of document.querySelectorAll('nav a[href], #settings-link')) {
+    const u = new URL(a.href);
+    const here = u.pathname === location.pathname && u.search === '';
+    const marked = a.getAttribute('aria-current') === 'page';
+    if (here !== marked) bad.push(a.getAttribute('href') + (marked ? ' is marked' : ' is not marked'));
+  }
+  return bad.join('; ');
+})()`
+
 // a11yNotFoundPages are the pages of newA11ySite that say something is
 // not there.
 var a11yNotFoundPages = map[string]bool{
@@ -284,6 +298,10 @@ func (b *a11yBrowser) check(base, path, who string) {
 	}
 	b.do("wait for "+path, chromedp.WaitReady(chromedp.CSS("body")))
 	b.axe2(path + " as " + who)
+	// The navs mark the link to this page, and only that one.
+	if bad := b.eval(a11yNavCurrentJS); bad != "" {
+		b.t.Errorf("%s as %s: aria-current: %s", path, who, bad)
+	}
 }
 
 // axe2 runs axe over the page in the light colour scheme, then the dark

@@ -19,6 +19,7 @@ type archiveNav struct {
 	PrivacyURL   string // what the newsletter counts (privacy.go)
 	SubscribeURL string // "" when the newsletter has no public list
 	Query        string // the search box's current text
+	Current      string // the nav link to the page shown: "archive", "search" or ""
 }
 
 func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
