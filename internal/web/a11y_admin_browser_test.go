@@ -96,6 +96,11 @@ func newA11ySite(t *testing.T) *a11ySite {
 	// Issue 2, a draft with one item.
 	fixture.Item(t, db, &bulletin.Item{NewsletterID: nl.ID, Title: "Library opening hours", Body: "Open on Sundays.", Status: bulletin.ItemApproved})
 	draft := fixture.Issue(t, db, "")
+	// Issue 3, scheduled for next week.
+	fixture.Item(t, db, &bulletin.Item{NewsletterID: nl.ID, Title: "Road works on Elm Street", Body: "From Monday.", Status: bulletin.ItemApproved})
+	scheduled := fixture.Issue(t, db, "")
+	_, err = db.Pool.Exec(ctx, `UPDATE issues SET status = 'scheduled', scheduled_at = now() + interval '7 days' WHERE id = $1`, scheduled.ID)
+	must(err)
 
 	// The review queue: two waiting, one rejected.
 	queued := fixture.Item(t, db, &bulletin.Item{NewsletterID: nl.ID, Title: "Park clean-up", Body: "Saturday at ten.", ContributorID: &contributorID})
@@ -169,7 +174,7 @@ func newA11ySite(t *testing.T) *a11ySite {
 		"GET /admin/items":                       {"/admin/items", "/admin/items?status=rejected"},
 		"GET /admin/items/{id}/edit":             {"/admin/items/" + id(queued.ID) + "/edit"},
 		"GET /admin/issues":                      {"/admin/issues"},
-		"GET /admin/issues/{nl}/{number}":        {"/admin/issues/weekly/" + id(int64(sent.Number)), "/admin/issues/weekly/" + id(int64(draft.Number))},
+		"GET /admin/issues/{nl}/{number}":        {"/admin/issues/weekly/" + id(int64(sent.Number)), "/admin/issues/weekly/" + id(int64(draft.Number)), "/admin/issues/weekly/" + id(int64(scheduled.Number))},
 		"GET /admin/issues/{nl}/compile":         {"/admin/issues/weekly/compile"},
 		"GET /admin/issues/{nl}/{number}/send":   {"/admin/issues/weekly/" + id(int64(draft.Number)) + "/send"},
 		"GET /admin/users":                       {"/admin/users"},
@@ -344,6 +349,11 @@ func (b *a11yBrowser) failForm(base, path, who, prepare, submit, wait string) {
 	b.do("submit "+path, chromedp.Click(chromedp.CSS(submit)), chromedp.WaitVisible(chromedp.CSS(wait)))
 	if title := b.eval(`document.title`); !strings.HasPrefix(title, "Error: ") {
 		b.t.Errorf("%s as %s after a failed form: title %q has no Error: prefix", path, who, title)
+	}
+	// The focus is on the error, where a keyboard or screen-reader user
+	// starts reading.
+	if at := b.eval(`(() => { const e = document.activeElement; return e && e.closest(` + jsString(wait) + `) ? '' : (e ? e.tagName + '#' + e.id : 'nothing'); })()`); at != "" {
+		b.t.Errorf("%s as %s after a failed form: the focus is on %s, not on %s", path, who, at, wait)
 	}
 	b.axe2(path + " after a failed form as " + who)
 }
