@@ -214,15 +214,16 @@ func a11yLink(t *testing.T, db *postgres.DB, kind, addr string) string {
 // a11yNotPages are the GET routes that answer with something other than a
 // page of ours, and why.
 var a11yNotPages = map[string]string{
-	"GET /healthz":                "JSON",
-	"GET /static/":                "files",
-	"GET /favicon.ico":            "an icon",
-	"GET /metrics":                "Prometheus text",
-	"GET /archive/{nl}/feed.atom": "Atom",
-	"GET /r/{issue}/{link}":       "a redirect",
-	"GET /o/{pixel}":              "an image",
-	"GET /admin/login":            "a redirect to /login",
-	"GET /admin":                  "a redirect to /admin/",
+	"GET /healthz":                               "JSON",
+	"GET /static/":                               "files",
+	"GET /favicon.ico":                           "an icon",
+	"GET /brand/{nl}/style.css":                  "a newsletter's accent colours, a stylesheet",
+	"GET /metrics":                               "Prometheus text",
+	"GET /archive/{nl}/feed.atom":                "Atom",
+	"GET /r/{issue}/{link}":                      "a redirect",
+	"GET /o/{pixel}":                             "an image",
+	"GET /admin/login":                           "a redirect to /login",
+	"GET /admin":                                 "a redirect to /admin/",
 	"GET /admin/issues/{nl}/{number}/report.csv": "CSV",
 	"GET /admin/captured/{id}/html":              "a captured email as it was sent, shown in a sandboxed frame",
 }

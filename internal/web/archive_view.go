@@ -12,6 +12,7 @@ import (
 
 // archiveNav is the part of every archive page that links around it.
 type archiveNav struct {
+	Current      string // the nav link to the page shown: "archive", "search" or ""
 	Name         string
 	IndexURL     string
 	SearchURL    string
@@ -19,7 +20,6 @@ type archiveNav struct {
 	PrivacyURL   string // what the newsletter counts (privacy.go)
 	SubscribeURL string // "" when the newsletter has no public list
 	Query        string // the search box's current text
-	Current      string // the nav link to the page shown: "archive", "search" or ""
 }
 
 func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
