@@ -294,7 +294,7 @@ func (b *a11yBrowser) check(base, path, who string) {
 		b.t.Fatalf("open %s: %v", path, err)
 	}
 	// The page itself, not a login redirect, a 403 or a 404 from a
-	// wrong id (save the pages that are there to say "not found").
+	// wrong id (except the pages that are there to say "not found").
 	to := path
 	if path == "/" || path == "/archive/" {
 		to = "/archive/weekly/" // the default newsletter's archive
@@ -320,7 +320,7 @@ func (b *a11yBrowser) axe2(what string) {
 	b.do("light", archiveColorScheme("light"))
 }
 
-// login logs in through the form as role, logging out first.
+// login logs in through the form as role; the browser must be logged out.
 func (b *a11yBrowser) login(base, role string) {
 	b.t.Helper()
 	b.do("open login", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
