@@ -65,8 +65,9 @@ func axeCheck(t *testing.T, ctx context.Context, axe, what string) {
 	}
 }
 
-// Every public page passes axe-core with no violation. (Admin pages need a
-// real login in the browser: not covered here yet.)
+// Every public page passes axe-core with no violation. Every page of the
+// route table, admin pages included, is walked by
+// TestAccessibilityOfEveryPageInBrowser (a11y_admin_browser_test.go).
 func TestAccessibilityInBrowser(t *testing.T) {
 	axe := axeSource(t)
 	f := newArchiveFixture(t)

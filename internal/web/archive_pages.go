@@ -47,6 +47,7 @@ func (a *archive) buildIndex(r *http.Request) (archivecache.Response, bool, erro
 		Latest      []archiveIssueView
 		Years       []archiveYearView
 	}{Nav: archiveNavFor(nl), Description: nl.Description}
+	data.Nav.Current = "archive"
 	for _, is := range latest {
 		data.Latest = append(data.Latest, archiveIssueViewOf(nl, loc, is))
 	}

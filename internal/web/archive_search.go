@@ -62,6 +62,7 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 		ResultWord string
 	}{Nav: archiveNavFor(nl), Query: q, Page: page}
 	data.Nav.Query = q
+	data.Nav.Current = "search"
 	if err != nil {
 		data.Error = bulletin.ErrorMessage(err)
 		page, err := a.pageResponse(http.StatusBadRequest, "archive/search.html", "Search "+nl.Name, data, "no-cache", time.Time{})

@@ -12,6 +12,7 @@ import (
 
 // archiveNav is the part of every archive page that links around it.
 type archiveNav struct {
+	Current      string // the nav link to the page shown: "archive", "search" or ""
 	Name         string
 	IndexURL     string
 	SearchURL    string

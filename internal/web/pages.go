@@ -23,6 +23,7 @@ var pageFuncs = template.FuncMap{
 	"errorField": errorField,
 	"humanError": humanError,
 	"invalid":    invalidAttrs,
+	"current":    navCurrent,
 }
 
 // loadPages parses web/layout.html with each other web/**/*.html file. A
@@ -75,6 +76,7 @@ type Page struct {
 	User  any // *bulletin.User when logged in
 	Data  any
 	Brand *Brand // public pages: the newsletter they speak for (public_brand.go)
+	Path  string // the request's path: navs mark the link to it (navCurrent)
 }
 
 // page renders the named page inside the layout. Rendering goes to a buffer
@@ -89,6 +91,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 	if status >= 400 && !strings.HasPrefix(p.Title, "Error: ") {
 		p.Title = "Error: " + p.Title // said first by screen readers, seen in the tab
 	}
+	p.Path = r.URL.Path
 	if u := currentUser(r); u != nil && p.User == nil {
 		p.User = u
 	}
@@ -104,4 +107,18 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// navCurrent marks a nav link for screen readers: aria-current="page" on
+// the link to the page shown, "true" on the link to the section a deeper
+// page belongs to (/admin/items for /admin/items/7/edit). The dashboard,
+// /admin/, is the section of nothing.
+func navCurrent(path, href string) template.HTMLAttr {
+	switch {
+	case path == href:
+		return ` aria-current="page"`
+	case href != "/admin/" && strings.HasPrefix(path, strings.TrimSuffix(href, "/")+"/"):
+		return ` aria-current="true"`
+	}
+	return ""
 }

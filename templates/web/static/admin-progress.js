@@ -2,8 +2,11 @@
 // issue JSON (same origin, session cookie) once a second while the issue
 // can still change (draft, scheduled, sending) and updates the page in
 // place: the status, the delivery figures, and the controls that only an
-// unsent issue has. Served as a file so the page's CSP can forbid inline
-// scripts.
+// unsent issue has. Screen readers hear the changes through one polite
+// live region (#progress-live), throttled: each change of status, and
+// while sending the progress at each quarter or at most every data-every
+// seconds, not at every poll. Served as a file so the page's CSP can
+// forbid inline scripts.
 (function () {
   "use strict";
   var status = document.getElementById("issue-status");
@@ -13,6 +16,45 @@
   var box = document.getElementById("progress");
   var bar = box ? box.querySelector("progress") : null;
   var seen = null; // first observation, when the API gives no start time
+  var live = document.getElementById("progress-live");
+  // said is what the live region last announced (or the page showed).
+  var said = { status: status.getAttribute("data-status"), pct: Number(box && box.getAttribute("data-percent")) || 0,
+    at: Date.now(), paused: false };
+
+  function counted(c) {
+    return c.sent + " of " + c.total + " sent" + (c.failed ? ", " + c.failed + " failed" : "");
+  }
+
+  function statusText(st, pct, c) {
+    switch (st) {
+      case "draft": return "The issue is a draft.";
+      case "scheduled": return "The issue is scheduled.";
+      case "sending": return "Sending started: " + pct + " % done, " + counted(c) + ".";
+      case "sent": return "Sending finished: " + counted(c) + ".";
+      case "cancelled": return "The issue was cancelled.";
+    }
+    return "Status: " + st + ".";
+  }
+
+  // announce puts a change into the live region, when it is worth
+  // hearing: a new status, a pause, a quarter of the send passed, or
+  // progress after data-every seconds of quiet.
+  function announce(issue, pct, c, paused) {
+    if (!live) return;
+    var now = Date.now(), text = "";
+    var every = 1000 * (Number(live.getAttribute("data-every")) || 10);
+    if (issue.status !== said.status) {
+      text = statusText(issue.status, pct, c);
+    } else if (paused && !said.paused) {
+      text = "Sending paused at " + pct + " %: reload the page to resume it.";
+    } else if (issue.status === "sending" && pct !== said.pct &&
+        (Math.floor(pct / 25) > Math.floor(said.pct / 25) || now - said.at >= every)) {
+      text = "Sending: " + pct + " % done, " + counted(c) + ".";
+    }
+    if (!text) return;
+    live.textContent = text;
+    said = { status: issue.status, pct: pct, at: now, paused: paused };
+  }
 
   function set(name, text) {
     if (!box) return;
@@ -70,12 +112,13 @@
   }
 
   function show(issue) {
-    showStatus(issue.status);
     var p = issue.progress || null; // the delivery engine's view, once sending
     var c = p || issue.counts || { total: 0, pending: 0, sent: 0, failed: 0 };
     var done = c.sent + c.failed;
+    var pct = c.total > 0 ? Math.floor((100 * done) / c.total) : 0;
+    announce(issue, pct, c, !!(p && p.paused));
+    showStatus(issue.status);
     if (box) {
-      var pct = c.total > 0 ? Math.floor((100 * done) / c.total) : 0;
       bar.max = Math.max(c.total, 1);
       bar.value = c.total > 0 ? done : 0;
       box.setAttribute("data-status", issue.status);
