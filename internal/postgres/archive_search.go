@@ -129,13 +129,13 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 		return res
 	}
 	hits = hits[offset:min(len(hits), offset+limit)]
-	want := make(map[string]bool, len(q.lexemes))
+	var want []int32 // the words whose lexemes are the query's
 	for _, l := range q.lexemes {
-		want[l] = true
+		want = append(want, ix.lexWords[l]...)
 	}
 	for _, h := range hits {
 		it := &ix.items[h.item]
-		res.Hits = append(res.Hits, bulletin.SearchHit{ItemID: it.ID, Title: ix.mark(it.Title, want), Snippet: ix.mark(it.Text, want),
+		res.Hits = append(res.Hits, bulletin.SearchHit{ItemID: it.ID, Title: mark(it.Title, it.titleWords, want), Snippet: mark(it.Text, it.textWords, want),
 			Number: it.Number, Subject: it.Subject, SentAt: it.SentAt, Rank: h.rank, Ordinal: it.Ordinal})
 	}
 	return res

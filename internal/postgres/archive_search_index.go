@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"bulletin/internal/bulletin"
 
@@ -52,7 +52,9 @@ type searchIndex struct {
 	version  int64
 	items    []searchItem
 	postings map[string][]posting // lexeme → the items holding it, in item order
-	words    map[string][]string  // a lower-case word of the texts → its lexemes
+	// The words of the titles and texts, numbered: the words a lexeme
+	// comes from, so marking a hit's text compares numbers only.
+	lexWords map[string][]int32
 }
 
 // searchItem is one sent item as search shows it. Title and Text are
@@ -68,6 +70,14 @@ type searchItem struct {
 	Subject  string    `db:"subject"`
 	SentAt   time.Time `db:"sent_at"`
 	lexemes  int       // how many lexemes the item's tsvector holds
+	// The spans of the words of Title and Text that have lexemes.
+	titleWords, textWords []wordSpan
+}
+
+// wordSpan is a word at s[start:end] whose number is word.
+type wordSpan struct {
+	start, end uint32
+	word       int32
 }
 
 type posting struct {
@@ -119,33 +129,52 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 	if err != nil {
 		return nil, fmt.Errorf("archive search index: %w", err)
 	}
-	words := map[string]bool{}
+	words := map[string]int32{} // lower-case word → its number
+	var list []string
+	number := func(w string) int32 {
+		lw := strings.ToLower(w)
+		n, ok := words[lw]
+		if !ok {
+			n = int32(len(list))
+			words[lw] = n
+			list = append(list, lw)
+		}
+		return n
+	}
 	for i := range ix.items {
 		it := &ix.items[i]
 		if err := ix.addVector(int32(i), it); err != nil {
 			return nil, fmt.Errorf("archive search index: item %d: %w", it.ID, err)
 		}
 		it.Vector = ""
-		eachWord(it.Title, func(w string) { words[strings.ToLower(w)] = true })
-		eachWord(it.Text, func(w string) { words[strings.ToLower(w)] = true })
+		eachWord(it.Title, func(start, end int) {
+			it.titleWords = append(it.titleWords, wordSpan{uint32(start), uint32(end), number(it.Title[start:end])})
+		})
+		eachWord(it.Text, func(start, end int) {
+			it.textWords = append(it.textWords, wordSpan{uint32(start), uint32(end), number(it.Text[start:end])})
+		})
 	}
-	list := make([]string, 0, len(words))
-	for w := range words {
-		list = append(list, w)
-	}
-	ix.words = make(map[string][]string, len(list))
-	rows, _ := db.Pool.Query(ctx, `SELECT w, ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', w)))
-		FROM unnest($1::text[]) AS w`, list)
-	var w string
+	// Each word's lexemes, as PostgreSQL makes them; stop words have none.
+	hasLex := make([]bool, len(list))
+	ix.lexWords = map[string][]int32{}
+	rows, _ := db.Pool.Query(ctx, `SELECT n::int - 1, ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', w)))
+		FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n)`, list)
+	var n int32
 	var lex []string
-	_, err = pgx.ForEachRow(rows, []any{&w, &lex}, func() error {
-		if len(lex) > 0 {
-			ix.words[w] = lex
+	_, err = pgx.ForEachRow(rows, []any{&n, &lex}, func() error {
+		for _, l := range lex {
+			ix.lexWords[l] = append(ix.lexWords[l], n)
 		}
+		hasLex[n] = len(lex) > 0
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive search index: words: %w", err)
+	}
+	for i := range ix.items { // keep the spans of words that can match
+		it := &ix.items[i]
+		it.titleWords = slices.DeleteFunc(it.titleWords, func(w wordSpan) bool { return !hasLex[w.word] })
+		it.textWords = slices.Clip(slices.DeleteFunc(it.textWords, func(w wordSpan) bool { return !hasLex[w.word] }))
 	}
 	return ix, nil
 }
@@ -198,8 +227,8 @@ func (ix *searchIndex) addVector(i int32, it *searchItem) error {
 	return nil
 }
 
-// eachWord calls fn with every run of letters and digits in s.
-func eachWord(s string, fn func(string)) {
+// eachWord calls fn with the span of every run of letters and digits in s.
+func eachWord(s string, fn func(start, end int)) {
 	start := -1
 	for i, r := range s {
 		word := unicode.IsLetter(r) || unicode.IsDigit(r)
@@ -207,48 +236,33 @@ func eachWord(s string, fn func(string)) {
 		case word && start < 0:
 			start = i
 		case !word && start >= 0:
-			fn(s[start:i])
+			fn(start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		fn(s[start:])
+		fn(start, len(s))
 	}
 }
 
-// mark wraps in the snippet markers every word of s whose lexemes include
-// one of the query's, as ts_headline with HighlightAll does.
-func (ix *searchIndex) mark(s string, want map[string]bool) string {
+// mark wraps in the snippet markers every word of s (spans) that is one of
+// the words want, as ts_headline with HighlightAll marks the words whose
+// lexemes are the query's.
+func mark(s string, spans []wordSpan, want []int32) string {
 	var b strings.Builder
 	last := 0
-	start := -1
-	flush := func(end int) {
-		w := s[start:end]
-		for _, l := range ix.words[strings.ToLower(w)] {
-			if want[l] {
-				b.WriteString(s[last:start])
-				b.WriteString(bulletin.SnippetStart)
-				b.WriteString(w)
-				b.WriteString(bulletin.SnippetStop)
-				last = end
-				break
-			}
+	for _, w := range spans {
+		if !slices.Contains(want, w.word) {
+			continue
 		}
-		start = -1
-	}
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		word := unicode.IsLetter(r) || unicode.IsDigit(r)
-		switch {
-		case word && start < 0:
-			start = i
-		case !word && start >= 0:
-			flush(i)
+		if b.Len() == 0 {
+			b.Grow(len(s) + 64)
 		}
-		i += size
-	}
-	if start >= 0 {
-		flush(len(s))
+		b.WriteString(s[last:w.start])
+		b.WriteString(bulletin.SnippetStart)
+		b.WriteString(s[w.start:w.end])
+		b.WriteString(bulletin.SnippetStop)
+		last = int(w.end)
 	}
 	if last == 0 {
 		return s

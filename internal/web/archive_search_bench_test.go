@@ -201,4 +201,3 @@ func benchWrkScript(b *testing.B, bin, target, script string) wrkResult {
 	}
 	return r
 }
-
