@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"bulletin/templates"
 )
@@ -102,8 +104,12 @@ func BenchmarkArchiveSearchAgainstNginx(b *testing.B) {
 	for round := 1; round <= rounds; round++ {
 		limit := benchWrkScript(b, wrk, nginxURL+"/search", "")
 		fmt.Printf("%-5d %-30s %10.0f %10s %8s  %s\n", round, "nginx, static page", limit.rps, limit.p99, "", limit.load)
+		goCPU, pgCPU := benchCPU(b)
 		r := benchWrkScript(b, wrk, ours+"/archive/weekly/search", script)
+		goCPU2, pgCPU2 := benchCPU(b)
 		fmt.Printf("%-5d %-30s %10.0f %10s %7.1f%%  %s\n", round, "bulletin, 200 distinct queries", r.rps, r.p99, 100*r.rps/limit.rps, r.load)
+		n := r.rps * r.secs
+		fmt.Printf("%-5d CPU per search: Go %.0f µs, PostgreSQL %.0f µs\n", round, 1e6*(goCPU2-goCPU)/n, 1e6*(pgCPU2-pgCPU)/n)
 		ourRPS = append(ourRPS, r.rps)
 		shares = append(shares, r.rps/limit.rps)
 	}
@@ -163,7 +169,7 @@ end
 
 // benchWrkScript runs wrk -t2 -c16 --latency on url, with a Lua script if
 // one is given.
-func benchWrkScript(b *testing.B, bin, target, script string) wrkResult {
+func benchWrkScript(b *testing.B, bin, target, script string) wrkSearchResult {
 	d := os.Getenv("BULLETIN_BENCH_DURATION")
 	if d == "" {
 		d = "10s"
@@ -178,7 +184,12 @@ func benchWrkScript(b *testing.B, bin, target, script string) wrkResult {
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", target, err, out)
 	}
-	r := wrkResult{load: strings.Join(strings.Fields(string(load))[:3], " ")}
+	r := wrkSearchResult{wrkResult: wrkResult{load: strings.Join(strings.Fields(string(load))[:3], " ")}}
+	dur, err := time.ParseDuration(d)
+	if err != nil {
+		b.Fatalf("BULLETIN_BENCH_DURATION=%q: %v", d, err)
+	}
+	r.secs = dur.Seconds()
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
@@ -200,4 +211,89 @@ func benchWrkScript(b *testing.B, bin, target, script string) wrkResult {
 		b.Fatalf("wrk %s: no figures in\n%s", target, out)
 	}
 	return r
+}
+
+type wrkSearchResult struct {
+	wrkResult
+	secs float64 // the run's length
+}
+
+// benchCPU returns the CPU seconds used so far by this process (the
+// server) and by the PostgreSQL processes it started (the test server's
+// postmaster and backends), from /proc. With DATABASE_URL set the server is
+// not ours and its share reads 0.
+func benchCPU(b *testing.B) (self, pg float64) {
+	const hz = 100 // USER_HZ on Linux
+	parent := map[int]int{}
+	cpu := map[int]float64{}
+	postgres := map[int]bool{}
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue // gone
+		}
+		// After "(comm)": state ppid … utime(14) stime(15), counted from 1.
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		if len(f) < 13 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		ut, _ := strconv.ParseFloat(f[11], 64)
+		st, _ := strconv.ParseFloat(f[12], 64)
+		parent[pid], cpu[pid] = ppid, (ut+st)/hz
+		postgres[pid] = strings.Contains(string(stat), "(postgres)")
+	}
+	me := os.Getpid()
+	for pid := range cpu {
+		if !postgres[pid] {
+			continue
+		}
+		for p := parent[pid]; p != 0; p = parent[p] {
+			if p == me {
+				pg += cpu[pid]
+				break
+			}
+		}
+	}
+	return cpu[me], pg
+}
+
+// BenchmarkArchiveSearchHandler is the CPU and allocations of one uncached
+// search inside the process, without the network, cycling through the same
+// 200 distinct queries (PostgreSQL still parses each query and reads the
+// archive version):
+//
+//	go test ./internal/web/ -run '^$' -bench ArchiveSearchHandler -benchmem
+func BenchmarkArchiveSearchHandler(b *testing.B) {
+	f := seedBenchArchive(b, 2_000)
+	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h, err := srv.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []*http.Request
+	for _, q := range benchSearchQueries() {
+		reqs = append(reqs, httptest.NewRequest("GET", "/archive/weekly/search?q="+url.QueryEscape(q), nil))
+	}
+	w := &discardWriter{h: http.Header{}}
+	h.ServeHTTP(w, reqs[0]) // builds the index
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		w.h = make(http.Header)
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		if w.code != 200 {
+			b.Fatalf("%s: %d", reqs[i%len(reqs)].URL, w.code)
+		}
+		i++
+	}
 }
