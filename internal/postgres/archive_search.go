@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,11 +77,31 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 		lists[k] = ix.postings[l]
 	}
 	pos := make([][]uint16, len(q.lexemes))
-	var hits []scoredItem
+	// Only the best offset+limit hits are kept, best first; items are held
+	// newest issue first, in issue order, and tried in that order, so among
+	// equal ranks the earlier one stays ahead: the SQL order of rank, then
+	// number descending, then place.
+	keep := offset + limit
+	top := make([]scoredItem, 0, min(keep, 64))
 	try := func(i int32) {
-		if matches(q.root, pos) {
-			hits = append(hits, scoredItem{i, tsRank(q, pos, ix.items[i].lexemes == 0)})
+		if !matches(q.root, pos) {
+			return
 		}
+		res.Total++
+		h := scoredItem{i, tsRank(q, pos, ix.items[i].lexemes == 0)}
+		if len(top) == keep && h.rank <= top[keep-1].rank {
+			return
+		}
+		at, _ := slices.BinarySearchFunc(top, h.rank, func(t scoredItem, r float32) int {
+			if t.rank >= r {
+				return -1 // equal ranks: the one found first stays ahead
+			}
+			return 1
+		})
+		if len(top) == keep {
+			top = top[:keep-1]
+		}
+		top = slices.Insert(top, at, h)
 	}
 	cursor := make([]int, len(lists))
 	at := func(i int32) { // pos[k] := item i's positions of operand k
@@ -121,14 +140,10 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 			}
 		}
 	}
-	res.Total = len(hits)
-	// Items are held newest issue first, in issue order, so a stable sort
-	// by rank keeps the SQL order: rank, then number descending, then place.
-	slices.SortStableFunc(hits, func(a, b scoredItem) int { return cmp.Compare(b.rank, a.rank) })
-	if offset >= len(hits) {
+	if offset >= len(top) {
 		return res
 	}
-	hits = hits[offset:min(len(hits), offset+limit)]
+	hits := top[offset:]
 	var want []int32 // the words whose lexemes are the query's
 	for _, l := range q.lexemes {
 		want = append(want, ix.lexWords[l]...)

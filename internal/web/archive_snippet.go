@@ -116,25 +116,40 @@ func archiveSentences(s string) []span {
 }
 
 // archiveAroundMark shortens one long run of text to whole words around its
-// first mark.
+// first mark: from eight words before it, as many words as fit. The words
+// are one space apart (the text was collapsed), so the result is a piece of s.
 func archiveAroundMark(s string, lead, tail bool) (string, bool, bool) {
-	words := strings.Split(s, " ")
+	starts := make([]int, 1, 64) // where each word begins
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			starts = append(starts, i+1)
+		}
+	}
+	end := func(w int) int { // where word w ends
+		if w+1 < len(starts) {
+			return starts[w+1] - 1
+		}
+		return len(s)
+	}
 	at := 0
-	for i, w := range words {
-		if strings.Contains(w, bulletin.SnippetStart) {
-			at = i
-			break
+	if m := strings.Index(s, bulletin.SnippetStart); m >= 0 {
+		for at+1 < len(starts) && starts[at+1] <= m {
+			at++
 		}
 	}
 	from := max(0, at-8)
 	to := from
 	n := 0
-	for to < len(words) && n+utf8.RuneCountInString(words[to]) < archiveSnippetLen {
-		n += utf8.RuneCountInString(words[to]) + 1
+	for to < len(starts) {
+		size := utf8.RuneCountInString(s[starts[to]:end(to)])
+		if n+size >= archiveSnippetLen {
+			break
+		}
+		n += size + 1
 		to++
 	}
 	if to == from {
 		to = from + 1
 	}
-	return strings.Join(words[from:to], " "), lead || from > 0, tail || to < len(words)
+	return s[starts[from]:end(to-1)], lead || from > 0, tail || to < len(starts)
 }
