@@ -111,7 +111,8 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 			}
 			pos[k] = nil
 			if cursor[k] < len(l) && l[cursor[k]].item == i {
-				pos[k] = l[cursor[k]].pos
+				p := l[cursor[k]]
+				pos[k] = ix.positions[p.off : p.off+p.n : p.off+p.n]
 			}
 		}
 	}

@@ -52,6 +52,8 @@ type searchIndex struct {
 	version  int64
 	items    []searchItem
 	postings map[string][]posting // lexeme → the items holding it, in item order
+	// positions holds every posting's positions, one after another.
+	positions []uint16
 	// The words of the titles and texts, numbered: the words a lexeme
 	// comes from, so marking a hit's text compares numbers only.
 	lexWords map[string][]int32
@@ -80,9 +82,10 @@ type wordSpan struct {
 	word       int32
 }
 
+// posting is an item holding a lexeme at positions[off:off+n] of its index.
 type posting struct {
-	item int32
-	pos  []uint16
+	item   int32
+	off, n uint32
 }
 
 // index returns the newsletter's index as of version, building it when the
@@ -193,7 +196,7 @@ func (ix *searchIndex) addVector(i int32, it *searchItem) error {
 			return err
 		}
 		s = s[p.i:]
-		var pos []uint16
+		off := len(ix.positions)
 		if strings.HasPrefix(s, ":") {
 			s = s[1:]
 			for {
@@ -210,7 +213,7 @@ func (ix *searchIndex) addVector(i int32, it *searchItem) error {
 					w = uint16('D' - s[j])
 					j++
 				}
-				pos = append(pos, uint16(n)&posMask|w<<weightTop)
+				ix.positions = append(ix.positions, uint16(n)&posMask|w<<weightTop)
 				s = s[j:]
 				if !strings.HasPrefix(s, ",") {
 					break
@@ -218,9 +221,9 @@ func (ix *searchIndex) addVector(i int32, it *searchItem) error {
 				s = s[1:]
 			}
 		} else {
-			pos = []uint16{posMask} // no positions: PostgreSQL's POSNULL
+			ix.positions = append(ix.positions, posMask) // no positions: PostgreSQL's POSNULL
 		}
-		ix.postings[lex] = append(ix.postings[lex], posting{item: i, pos: pos})
+		ix.postings[lex] = append(ix.postings[lex], posting{item: i, off: uint32(off), n: uint32(len(ix.positions) - off)})
 		it.lexemes++
 		s = strings.TrimPrefix(s, " ")
 	}

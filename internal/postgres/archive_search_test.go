@@ -142,6 +142,25 @@ func TestArchiveSearchSeesChangesAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	find("fountain", 1)
+
+	// Searches racing a change and the rebuilds it causes (run with -race).
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 20 && err == nil; i++ {
+				_, err = procs[g%2].ArchiveSearch(ctx, nl, "fountain or budget", 10, 0)
+			}
+			errs <- err
+		}()
+	}
+	f.issue(nl, 3, bulletin.IssueSent, day("2026-11-18T09:00:00Z"), "Fountain lights")
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	find("fountain", 2)
 }
 
 // TestArchiveSearchRanking: a title match outranks a body match, which
