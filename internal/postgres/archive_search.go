@@ -18,15 +18,6 @@ import (
 // it at sentence ends around the first match.
 var titleOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, HighlightAll=true", bulletin.SnippetStart, bulletin.SnippetStop)
 
-// plainMarkdown is SQL turning the Markdown of expr into plain words for a
-// snippet: no emphasis or code marks, headings or quote marks, and a link
-// shows its text only. It also drops the snippet markers (parameter
-// markers).
-func plainMarkdown(expr, markers string) string {
-	return `regexp_replace(regexp_replace(translate(` + expr + `, ` + markers + ` || '*` + "`" + `', ''),
-		'\[([^]]*)\]\([^)]*\)', '\1', 'g'), '(^|\n)[ \t]*(#+|>+)[ \t]*', '\1', 'g')`
-}
-
 // ArchiveSearch runs q (web search syntax: words, "phrases", or, -not) over
 // the items of the newsletter's sent issues, best match first. Title and
 // Snippet of each hit carry the snippet markers.
@@ -164,7 +155,7 @@ func (db *DB) archiveSearchSQL(ctx context.Context, newsletterID int64, q string
 	markers := bulletin.SnippetStart + bulletin.SnippetStop
 	rows, _ := db.Pool.Query(ctx, `WITH q AS (SELECT websearch_to_tsquery('english', $2) AS q),
 		hits AS (
-			SELECT t.id, `+closingTitle("t")+` AS title, t.body, t.source, t.issue_position, i.number, i.subject,
+			SELECT t.id, `+closingTitle("t")+` AS title, t.search_text, t.issue_position, i.number, i.subject,
 				coalesce(i.sent_at, i.updated_at) AS sent_at, ts_rank(t.search, q.q) AS rank, count(*) OVER () AS total,
 				(SELECT count(*) FROM items o WHERE o.issue_id = t.issue_id
 					AND (o.issue_position, o.id) <= (t.issue_position, t.id)) AS ordinal
@@ -174,7 +165,7 @@ func (db *DB) archiveSearchSQL(ctx context.Context, newsletterID int64, q string
 			LIMIT $3 OFFSET $4)
 		SELECT h.id AS item_id,
 			ts_headline('english', translate(h.title, $5, ''), q.q, $6) AS title,
-			ts_headline('english', `+plainMarkdown(`h.body || E'\n' || h.source`, "$5")+`, q.q, $7) AS snippet,
+			ts_headline('english', h.search_text, q.q, $7) AS snippet,
 			h.number, h.subject, h.sent_at, h.rank, h.total, h.ordinal
 		FROM hits h, q ORDER BY h.rank DESC, h.number DESC, h.issue_position`,
 		newsletterID, q, limit, offset, markers, titleOpts, titleOpts)

@@ -118,7 +118,7 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 			return err
 		}
 		rows, _ := tx.Query(ctx, `SELECT t.id, translate(`+closingTitle("t")+`, $2, '') AS title,
-			`+plainMarkdown(`t.body || E'\n' || t.source`, "$2")+` AS text,
+			t.search_text AS text,
 			t.search::text AS vector, t.issue_position, i.number, i.subject,
 			coalesce(i.sent_at, i.updated_at) AS sent_at,
 			row_number() OVER (PARTITION BY t.issue_id ORDER BY t.issue_position, t.id) AS ordinal
