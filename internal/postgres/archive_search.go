@@ -79,6 +79,9 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 			return
 		}
 		res.Total++
+		if keep <= 0 {
+			return
+		}
 		h := scoredItem{i, tsRank(q, pos, ix.items[i].lexemes == 0)}
 		if len(top) == keep && h.rank <= top[keep-1].rank {
 			return

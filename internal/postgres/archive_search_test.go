@@ -210,4 +210,11 @@ func TestArchiveSearchRanking(t *testing.T) {
 	if !strings.Contains(res.Hits[0].Title, bulletin.SnippetStart+"Concert"+bulletin.SnippetStop) {
 		t.Errorf("title match not marked: %q", res.Hits[0].Title)
 	}
+	// A count alone, and a page past the end.
+	for _, c := range []struct{ limit, offset int }{{0, 0}, {10, 5}, {10, 50}} {
+		res, err := db.ArchiveSearch(ctx, nl, "concert", c.limit, c.offset)
+		if err != nil || res.Total != 5 || len(res.Hits) != 0 {
+			t.Errorf("limit %d offset %d: %+v, %v; want 5 hits counted, none shown", c.limit, c.offset, res, err)
+		}
+	}
 }
