@@ -25,6 +25,8 @@ type DB struct {
 	// and store the copy to send with them pointing at LinkBase/r/...
 	// (clicks.go); "" sends issues as they are (main sets it).
 	LinkBase string
+	// search holds the in-process archive search indexes (archive_search_index.go).
+	search searchIndexes
 }
 
 // Open connects to url and checks that the server answers. maxConns of 0

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"bulletin/internal/archivecache"
@@ -120,8 +121,17 @@ func archiveCheckQuery(q string) error {
 		return bulletin.Errorf(bulletin.EINVALID, "the search text is not valid UTF-8")
 	case len(q) > bulletin.MaxSearchLen:
 		return bulletin.Errorf(bulletin.EINVALID, "the search text is longer than %d characters", bulletin.MaxSearchLen)
+	case strings.ContainsFunc(q, archiveControl):
+		return bulletin.Errorf(bulletin.EINVALID, "the search text contains a control character; type words only")
 	}
 	return nil
+}
+
+// archiveControl reports the characters a search may not hold: NUL, which
+// PostgreSQL refuses in text, and the other C0 and C1 controls but tab and
+// line breaks.
+func archiveControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 func archiveSearchURL(base, q string, page int) string {

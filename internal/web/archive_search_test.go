@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -111,4 +112,93 @@ func TestMarkedSnippets(t *testing.T) {
 			t.Errorf("marked(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestArchiveSearchResultsPage: what a reader sees for words, a phrase and
+// several words: hits linking to the item's anchor in its issue, the
+// closing item's "Lastly,", snippets cut at words with "…" around the
+// first match, and a newly sent issue found at once.
+func TestArchiveSearchResultsPage(t *testing.T) {
+	t.Parallel()
+	f := newArchiveFixture(t)
+	nl := seedArchive(f, "http://127.0.0.1:9")
+	ts := serve(t, &Server{Health: f.db, Archive: f.db})
+	search := func(q string) string {
+		t.Helper()
+		r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/search?"+url.Values{"q": {q}}.Encode())
+		if r.status != 200 {
+			t.Fatalf("search %q = %d", q, r.status)
+		}
+		return r.body
+	}
+	archiveContains(t, "before", search("orchard"), "Nothing in the archive matches “orchard”.")
+
+	long := "Spring is late this year. " + strings.Repeat("The wardens walked every path of the common and counted the trees by the pond. ", 4) +
+		"Then the orchard by the old mill was replanted with forty young apple trees. " +
+		strings.Repeat("Volunteers brought tea and cake for everyone who came to help. ", 4)
+	f.issue(nl, 9, bulletin.IssueSent, archiveAt("2026-12-02T09:00:00Z"), "<p>9</p>",
+		archiveItem{"Common walk", long, "By the wardens"},
+		archiveItem{"Mill news", "The mill wheel turns again.", ""},
+		archiveItem{"Thank you", "Thanks to everyone in the orchard team.", ""})
+	f.exec(`UPDATE items SET closing = true WHERE title = 'Thank you'`)
+
+	body := search("orchard")
+	archiveContains(t, "orchard", body, `<p id="summary">2 results for “orchard”</p>`,
+		`<a href="/archive/weekly/9#item-1">Common walk</a>`,
+		`<a href="/archive/weekly/9#item-3">Lastly, Thank you</a>`,
+		// Cut to the sentences around the first match, "…" where text was left out.
+		`<p class="snippet">… Then the <mark>orchard</mark> by the old mill was replanted with forty young apple trees.`,
+		`Thanks to everyone in the <mark>orchard</mark> team.`,
+		`In <a href="/archive/weekly/9">Weekly update 9</a> · Issue 9`)
+	if strings.Count(body, "<li>\n<h2>") != 2 {
+		t.Errorf("orchard: want 2 hits in\n%s", body)
+	}
+	archiveContains(t, "stem", search("replanting"), "1 result for “replanting”", "was <mark>replanted</mark> with")
+	archiveContains(t, "phrase", search(`"old mill"`), "1 result for “&#34;old mill&#34;”",
+		`<a href="/archive/weekly/9#item-1">Common walk</a>`, `the <mark>old</mark> <mark>mill</mark> was`)
+	archiveContains(t, "phrase out of order", search(`"mill old"`), "Nothing in the archive matches")
+	words := search("mill wheel")
+	archiveContains(t, "two words", words, "1 result for “mill wheel”", `<a href="/archive/weekly/9#item-2"><mark>Mill</mark> news</a>`,
+		`The <mark>mill</mark> <mark>wheel</mark> turns again.`)
+	archiveContains(t, "or", search("wheel or orchard"), "3 results for “wheel or orchard”")
+	archiveContains(t, "not", search("orchard -apple"), "1 result for “orchard -apple”", "Lastly, Thank you")
+}
+
+// TestArchiveSearchBadInput: a NUL byte, other control characters, an
+// overlong query or invalid UTF-8 get a clear 400 and change nothing: the
+// archive's version and items stay as they were and search still works.
+func TestArchiveSearchBadInput(t *testing.T) {
+	t.Parallel()
+	f := newArchiveFixture(t)
+	seedArchive(f, "http://127.0.0.1:9")
+	ts := serve(t, &Server{Health: f.db, Archive: f.db})
+	state := func() string {
+		var s string
+		err := f.db.Pool.QueryRow(context.Background(), `SELECT (SELECT version FROM archive_version)::text || '/' ||
+			(SELECT count(*) FROM items)::text || '/' || (SELECT md5(string_agg(title || body, '' ORDER BY id)) FROM items)`).Scan(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := state()
+	for _, c := range []struct{ rawQuery, want string }{
+		{"q=budget%00", "NUL"},
+		{"q=%00", "NUL"},
+		{"q=budget%01council", "control character"},
+		{"q=budget%7F", "control character"},
+		{"q=" + strings.Repeat("x", 301), "longer than 300 characters"},
+		{"q=%ff%fe", "UTF-8"},
+	} {
+		r := archiveFetch(t, "GET", ts.URL+"/archive/weekly/search?"+c.rawQuery)
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, c.want) {
+			t.Errorf("%.40s = %d %.200q, want 400 saying %q", c.rawQuery, r.status, r.body, c.want)
+		}
+		archiveLacks(t, "bad search", r.body, "<mark>", "result for")
+	}
+	if after := state(); after != before {
+		t.Errorf("bad searches changed the archive: %s → %s", before, after)
+	}
+	ok := archiveFetch(t, "GET", ts.URL+"/archive/weekly/search?q=budget%09consultation")
+	archiveContains(t, "tab", ok.body, "1 result for")
 }

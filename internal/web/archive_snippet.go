@@ -14,30 +14,35 @@ const archiveSnippetLen = 240
 // archiveSnippet cuts a whole marked item text down to the sentences around
 // its first match: whole sentences where they fit, "…" wherever text was
 // left out, and a word boundary (never inside a word) when one sentence is
-// too long on its own.
+// too long on its own. It runs for every hit shown, so it works on spans of
+// one copy of the text.
 func archiveSnippet(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = archiveCollapseSpace(s)
 	sents := archiveSentences(s)
 	if len(sents) == 0 {
 		return ""
 	}
 	first := 0
 	for i, sn := range sents {
-		if strings.Contains(sn, bulletin.SnippetStart) {
+		if strings.Contains(s[sn.from:sn.to], bulletin.SnippetStart) {
 			first = i
 			break
 		}
 	}
-	var b strings.Builder
 	last := first
-	b.WriteString(sents[first])
-	for last+1 < len(sents) && utf8.RuneCountInString(b.String())+utf8.RuneCountInString(sents[last+1]) < archiveSnippetLen {
+	n := utf8.RuneCountInString(s[sents[first].from:sents[first].to])
+	for last+1 < len(sents) {
+		next := utf8.RuneCountInString(s[sents[last+1].from:sents[last+1].to])
+		if n+next >= archiveSnippetLen {
+			break
+		}
 		last++
-		b.WriteString(" " + sents[last])
+		n += 1 + next
 	}
-	out := b.String()
+	// Sentences are consecutive pieces of s, one space apart.
+	out := s[sents[first].from:sents[last].to]
 	lead, tail := first > 0, last < len(sents)-1
-	if utf8.RuneCountInString(out) > archiveSnippetLen+60 {
+	if n > archiveSnippetLen+60 {
 		out, lead, tail = archiveAroundMark(out, lead, tail)
 	}
 	if lead {
@@ -49,10 +54,38 @@ func archiveSnippet(s string) string {
 	return out
 }
 
+// archiveCollapseSpace is strings.Join(strings.Fields(s), " ") in one pass:
+// runs of white space become one space, none at the ends.
+func archiveCollapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+		} else {
+			if pending {
+				b.WriteByte(' ')
+				pending = false
+			}
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// span is the text s[from:to] of a longer s.
+type span struct{ from, to int }
+
 // archiveSentences splits plain text after ".", "!" or "?" followed by a
 // space and a capital letter, digit or quote.
-func archiveSentences(s string) []string {
-	var out []string
+func archiveSentences(s string) []span {
+	var out []span
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -72,36 +105,51 @@ func archiveSentences(s string) []string {
 		}
 		r, _ := utf8.DecodeRuneInString(strings.TrimPrefix(s[j+1:], bulletin.SnippetStart))
 		if unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '“' {
-			out = append(out, s[start:j])
+			out = append(out, span{start, j})
 			start = j + 1
 		}
 	}
 	if start < len(s) {
-		out = append(out, s[start:])
+		out = append(out, span{start, len(s)})
 	}
 	return out
 }
 
 // archiveAroundMark shortens one long run of text to whole words around its
-// first mark.
+// first mark: from eight words before it, as many words as fit. The words
+// are one space apart (the text was collapsed), so the result is a piece of s.
 func archiveAroundMark(s string, lead, tail bool) (string, bool, bool) {
-	words := strings.Split(s, " ")
+	starts := make([]int, 1, 64) // where each word begins
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			starts = append(starts, i+1)
+		}
+	}
+	end := func(w int) int { // where word w ends
+		if w+1 < len(starts) {
+			return starts[w+1] - 1
+		}
+		return len(s)
+	}
 	at := 0
-	for i, w := range words {
-		if strings.Contains(w, bulletin.SnippetStart) {
-			at = i
-			break
+	if m := strings.Index(s, bulletin.SnippetStart); m >= 0 {
+		for at+1 < len(starts) && starts[at+1] <= m {
+			at++
 		}
 	}
 	from := max(0, at-8)
 	to := from
 	n := 0
-	for to < len(words) && n+utf8.RuneCountInString(words[to]) < archiveSnippetLen {
-		n += utf8.RuneCountInString(words[to]) + 1
+	for to < len(starts) {
+		size := utf8.RuneCountInString(s[starts[to]:end(to)])
+		if n+size >= archiveSnippetLen {
+			break
+		}
+		n += size + 1
 		to++
 	}
 	if to == from {
 		to = from + 1
 	}
-	return strings.Join(words[from:to], " "), lead || from > 0, tail || to < len(words)
+	return s[starts[from]:end(to-1)], lead || from > 0, tail || to < len(starts)
 }

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/templates"
+)
+
+// BenchmarkArchiveSearchAgainstNginx measures search when no response
+// cache can help: every request asks a different query.
+//
+//	go test ./internal/web/ -run '^$' -bench ArchiveSearchAgainstNginx -benchtime 1x
+//
+// It seeds 200 sent issues of 12 items, serves the real handler without
+// its response cache on loopback, and runs `wrk -t2 -c16 -d10s --latency`
+// with a Lua script that cycles through 200 distinct queries drawn from
+// the seeded corpus (words from the most common to rare ones, every fifth
+// a two-word query, every tenth a phrase), each wrk thread starting at a
+// different place. In the same run nginx serves a static search page of
+// the same size. It prints req/s, p99 and the load average of each.
+// BULLETIN_BENCH_ROUNDS and BULLETIN_BENCH_DURATION work as in
+// BenchmarkArchiveAgainstNginx. Without wrk or nginx it fails; it never skips.
+func BenchmarkArchiveSearchAgainstNginx(b *testing.B) {
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		b.Fatalf("wrk is needed (apt-get install wrk): %v", err)
+	}
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
+			b.Fatalf("nginx is needed (apt-get install nginx-light): %v", err)
+		}
+	}
+	f := seedBenchArchive(b, 23_000)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
+	h, err := srv.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ours := benchListen(b, h)
+
+	queries := benchSearchQueries()
+	dir := b.TempDir()
+	// Every query must answer 200 with hits or a clean "nothing"; the sizes
+	// give the static page nginx serves.
+	var total, hits int
+	for _, q := range queries {
+		resp, err := http.Get(ours + "/archive/weekly/search?q=" + url.QueryEscape(q))
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%q: %d %v", q, resp.StatusCode, err)
+		}
+		total += len(body)
+		if strings.Contains(string(body), `<ol class="hits"`) {
+			hits++
+		}
+	}
+	size := total / len(queries)
+	unit := "<p>search result page of average size</p>\n"
+	page := []byte(strings.Repeat(unit, size/len(unit)+1)[:size])
+	html := filepath.Join(dir, "html")
+	if err := os.MkdirAll(html, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(html, "search"), page, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	nginxURL := benchNginx(b, nginx, dir, "    location = /search { }\n")
+	script := filepath.Join(dir, "queries.lua")
+	if err := os.WriteFile(script, []byte(benchSearchLua(queries)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("%d distinct queries, %d with hits, pages of %d bytes on average\n", len(queries), hits, size)
+
+	rounds := 1
+	if v := os.Getenv("BULLETIN_BENCH_ROUNDS"); v != "" {
+		if rounds, err = strconv.Atoi(v); err != nil || rounds < 1 {
+			b.Fatalf("BULLETIN_BENCH_ROUNDS=%q: want a whole number ≥ 1", v)
+		}
+	}
+	fmt.Printf("\n%-5s %-30s %10s %10s %8s  %s\n", "round", "server", "req/s", "p99", "share", "load average")
+	var ourRPS, shares []float64
+	for round := 1; round <= rounds; round++ {
+		limit := benchWrkScript(b, wrk, nginxURL+"/search", "")
+		fmt.Printf("%-5d %-30s %10.0f %10s %8s  %s\n", round, "nginx, static page", limit.rps, limit.p99, "", limit.load)
+		goCPU, pgCPU := benchCPU(b)
+		r := benchWrkScript(b, wrk, ours+"/archive/weekly/search", script)
+		goCPU2, pgCPU2 := benchCPU(b)
+		fmt.Printf("%-5d %-30s %10.0f %10s %7.1f%%  %s\n", round, "bulletin, 200 distinct queries", r.rps, r.p99, 100*r.rps/limit.rps, r.load)
+		n := r.rps * r.secs
+		fmt.Printf("%-5d CPU per search: Go %.0f µs, PostgreSQL %.0f µs\n", round, 1e6*(goCPU2-goCPU)/n, 1e6*(pgCPU2-pgCPU)/n)
+		ourRPS = append(ourRPS, r.rps)
+		shares = append(shares, r.rps/limit.rps)
+	}
+	fmt.Printf("\nsearch, distinct queries, median of %d: %.0f req/s, %.1f%% of nginx\n", rounds, benchMedian(ourRPS), 100*benchMedian(shares))
+	b.ReportMetric(benchMedian(ourRPS), "search-req/s")
+}
+
+// benchSearchQueries returns 200 distinct queries over the seeded corpus:
+// single words spread over the vocabulary's ranks (common words match most
+// items, rare ones a few or none), every fifth two words, every tenth a
+// quoted phrase.
+func benchSearchQueries() []string {
+	vocab := benchVocabulary(rand.New(rand.NewPCG(1, 2)))
+	out := make([]string, 0, 200)
+	for i := range 200 {
+		w := vocab[(i*15)%len(vocab)]
+		switch {
+		case i%10 == 9:
+			out = append(out, `"`+w+" "+vocab[(i*7+1)%len(vocab)]+`"`)
+		case i%5 == 4:
+			out = append(out, w+" "+vocab[(i*7+1)%len(vocab)])
+		default:
+			out = append(out, w)
+		}
+	}
+	for i, w := range benchNamed[:20] { // the real words among them
+		out[i*10+3] = w
+	}
+	return out
+}
+
+// benchSearchLua is a wrk script requesting ?q= of each query in turn, each
+// thread from its own starting point.
+func benchSearchLua(queries []string) string {
+	var b strings.Builder
+	b.WriteString("local qs = {\n")
+	for _, q := range queries {
+		fmt.Fprintf(&b, "  %q,\n", "?q="+url.QueryEscape(q))
+	}
+	b.WriteString(`}
+local i = 0
+local path = ""
+function setup(thread)
+  thread:set("start", math.random(#qs))
+end
+function init(args)
+  i = start or 0
+  path = wrk.path
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", path .. qs[(i % #qs) + 1])
+end
+`)
+	return b.String()
+}
+
+// benchWrkScript runs wrk -t2 -c16 --latency on url, with a Lua script if
+// one is given.
+func benchWrkScript(b *testing.B, bin, target, script string) wrkSearchResult {
+	d := os.Getenv("BULLETIN_BENCH_DURATION")
+	if d == "" {
+		d = "10s"
+	}
+	args := []string{"-t2", "-c16", "-d" + d, "--latency"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	ctx := context.Background()
+	out, err := exec.CommandContext(ctx, bin, append(args, target)...).CombinedOutput()
+	if err != nil {
+		b.Fatalf("wrk %s: %v\n%s", target, err, out)
+	}
+	r := wrkSearchResult{wrkResult: wrkResult{load: strings.Join(strings.Fields(string(load))[:3], " ")}}
+	dur, err := time.ParseDuration(d)
+	if err != nil {
+		b.Fatalf("BULLETIN_BENCH_DURATION=%q: %v", d, err)
+	}
+	r.secs = dur.Seconds()
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		switch {
+		case len(fs) == 2 && fs[0] == "Requests/sec:":
+			r.rps, err = strconv.ParseFloat(fs[1], 64)
+		case len(fs) == 2 && fs[0] == "99%":
+			r.p99 = fs[1]
+		case len(fs) > 0 && fs[0] == "Non-2xx":
+			err = errors.New(sc.Text())
+		case len(fs) > 0 && fs[0] == "Socket":
+			r.load += " [" + strings.TrimSpace(sc.Text()) + "]"
+		}
+		if err != nil {
+			b.Fatalf("wrk %s: %v\n%s", target, err, out)
+		}
+	}
+	if r.rps == 0 || r.p99 == "" {
+		b.Fatalf("wrk %s: no figures in\n%s", target, out)
+	}
+	return r
+}
+
+type wrkSearchResult struct {
+	wrkResult
+	secs float64 // the run's length
+}
+
+// benchCPU returns the CPU seconds used so far by this process (the
+// server) and by the PostgreSQL processes it started (the test server's
+// postmaster and backends), from /proc. With DATABASE_URL set the server is
+// not ours and its share reads 0.
+func benchCPU(b *testing.B) (self, pg float64) {
+	const hz = 100 // USER_HZ on Linux
+	parent := map[int]int{}
+	cpu := map[int]float64{}
+	postgres := map[int]bool{}
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue // gone
+		}
+		// After "(comm)": state ppid … utime(14) stime(15), counted from 1.
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		if len(f) < 13 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		ut, _ := strconv.ParseFloat(f[11], 64)
+		st, _ := strconv.ParseFloat(f[12], 64)
+		parent[pid], cpu[pid] = ppid, (ut+st)/hz
+		postgres[pid] = strings.Contains(string(stat), "(postgres)")
+	}
+	me := os.Getpid()
+	for pid := range cpu {
+		if !postgres[pid] {
+			continue
+		}
+		for p := parent[pid]; p != 0; p = parent[p] {
+			if p == me {
+				pg += cpu[pid]
+				break
+			}
+		}
+	}
+	return cpu[me], pg
+}
+
+// BenchmarkArchiveSearchHandler is the CPU and allocations of one uncached
+// search inside the process, without the network, cycling through the same
+// 200 distinct queries (PostgreSQL still parses each query and reads the
+// archive version):
+//
+//	go test ./internal/web/ -run '^$' -bench ArchiveSearchHandler -benchmem
+func BenchmarkArchiveSearchHandler(b *testing.B) {
+	f := seedBenchArchive(b, 2_000)
+	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h, err := srv.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []*http.Request
+	for _, q := range benchSearchQueries() {
+		reqs = append(reqs, httptest.NewRequest("GET", "/archive/weekly/search?q="+url.QueryEscape(q), nil))
+	}
+	w := &discardWriter{h: http.Header{}}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	began := time.Now()
+	h.ServeHTTP(w, reqs[0]) // builds the index
+	took := time.Since(began)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	fmt.Printf("first search (builds the index of 2,400 items): %v, live heap %+.1f MB\n",
+		took.Round(time.Millisecond), float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		w.h = make(http.Header)
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		if w.code != 200 {
+			b.Fatalf("%s: %d", reqs[i%len(reqs)].URL, w.code)
+		}
+		i++
+	}
+}
