@@ -47,6 +47,7 @@ type Issue struct {
 // Sent is a delivery accepted by the server, with the server's reply.
 type Sent struct {
 	ID           int64
+	IssueID      int64 // names the delivery's partition; 0 looks in every one
 	SubscriberID int64
 	Reply        string
 }
@@ -54,6 +55,7 @@ type Sent struct {
 // Failure is a delivery the server refused or could not take.
 type Failure struct {
 	ID           int64
+	IssueID      int64 // names the delivery's partition; 0 looks in every one
 	SubscriberID int64
 	Code         int    // SMTP reply code, 0 for a transport failure
 	Reply        string // what the server said, or the transport error

@@ -23,9 +23,13 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	// instead lets the planner choose a sequential scan, which rereads
 	// every sent row on each claim. The update changes no indexed column,
 	// so it is a HOT update (migration 0042).
+	//
+	// Every step names the issue: the LATERAL scan prunes to the issue's
+	// partition (migration 0140) as it runs, and the update finds each row
+	// by (id, issue_id), one probe in one partition.
 	rows, _ := db.Pool.Query(ctx, `WITH c AS (
-			SELECT d.id, d.subscriber_id, d.locked_until FROM issues i CROSS JOIN LATERAL (
-				SELECT d.id, d.subscriber_id, d.locked_until FROM deliveries d
+			SELECT d.id, d.issue_id, d.subscriber_id, d.locked_until FROM issues i CROSS JOIN LATERAL (
+				SELECT d.id, d.issue_id, d.subscriber_id, d.locked_until FROM deliveries d
 				WHERE d.issue_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= now()
 				AND (d.locked_until IS NULL OR d.locked_until < now())
 				ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d
@@ -35,7 +39,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 		UPDATE deliveries d SET attempts = d.attempts + 1,
 			locked_until = now() + $2 * interval '1 millisecond', updated_at = now()
 		FROM c LEFT JOIN subscribers s ON s.id = c.subscriber_id
-		WHERE d.id = c.id
+		WHERE d.id = c.id AND d.issue_id = c.issue_id
 		RETURNING d.id, d.issue_id, coalesce(s.id, 0), d.attempts, coalesce(s.email, ''), coalesce(s.name, ''),
 			coalesce(s.token, ''), coalesce(s.status = 'active', false), c.locked_until IS NOT NULL`, limit, lease.Milliseconds())
 	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (delivery.Job, error) {
@@ -53,16 +57,46 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 // for however many rows the marker grouped.
 func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 	ids := make([]int64, len(sent))
+	issues := make([]int64, len(sent))
 	replies := make([]string, len(sent))
+	unknown := false
 	for i, s := range sent {
-		ids[i], replies[i] = s.ID, s.Reply
+		ids[i], issues[i], replies[i] = s.ID, s.IssueID, s.Reply
+		unknown = unknown || s.IssueID == 0
 	}
-	// The function (migration 0070) also clears each subscriber's
-	// hard-failure count and moves the issue's kept counts; it runs with a
-	// generic plan, planned once per connection rather than per commit.
-	_, err := db.Pool.Exec(ctx, `SELECT mark_deliveries_sent($1::bigint[], $2::text[])`, ids, replies)
+	if unknown {
+		if err := db.deliveryIssues(ctx, ids, issues); err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
+	}
+	// The function (migration 0140, after 0070) also clears each
+	// subscriber's hard-failure count and moves the issue's kept counts; it
+	// runs with a generic plan, planned once per connection rather than per
+	// commit, and finds each row in its issue's partition only.
+	_, err := db.Pool.Exec(ctx, `SELECT mark_deliveries_sent($1::bigint[], $2::bigint[], $3::text[])`, ids, issues, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
+	}
+	return nil
+}
+
+// deliveryIssues fills in the issue of each id whose issue is 0, looking
+// in every partition: callers that know the issue pass it instead.
+func (db *DB) deliveryIssues(ctx context.Context, ids, issues []int64) error {
+	rows, _ := db.Pool.Query(ctx, `SELECT id, issue_id FROM deliveries WHERE id = ANY($1)`, ids)
+	found := map[int64]int64{}
+	var id, issue int64
+	_, err := pgx.ForEachRow(rows, []any{&id, &issue}, func() error {
+		found[id] = issue
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("find deliveries' issues: %w", err)
+	}
+	for i := range ids {
+		if issues[i] == 0 {
+			issues[i] = found[ids[i]]
+		}
 	}
 	return nil
 }
@@ -78,9 +112,14 @@ func (db *DB) MarkFailure(ctx context.Context, f delivery.Failure, bounceAfter i
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		var issueID int64
+		// Named, the issue prunes the update to its partition.
+		where, args := `id = $1`, []any{f.ID, status, next, f.Code, f.Reply}
+		if f.IssueID != 0 {
+			where, args = `id = $1 AND issue_id = $6`, append(args, f.IssueID)
+		}
 		err := tx.QueryRow(ctx, `UPDATE deliveries SET status = $2, next_attempt_at = $3, last_code = $4,
-			last_reply = $5, locked_until = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'
-			RETURNING issue_id`, f.ID, status, next, f.Code, f.Reply).Scan(&issueID)
+			last_reply = $5, locked_until = NULL, updated_at = now() WHERE `+where+` AND status = 'pending'
+			RETURNING issue_id`, args...).Scan(&issueID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // already sent or failed: a repeat changes nothing
 		}
@@ -107,6 +146,8 @@ func (db *DB) MarkFailure(ctx context.Context, f delivery.Failure, bounceAfter i
 }
 
 // ReleaseDeliveries returns claimed rows to pending, uncounting the attempt.
+// The ids alone do not name their issues, so each is probed in every
+// partition's primary key (one probe per partition): a shutdown's cost.
 func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
 	_, err := db.Pool.Exec(ctx, `UPDATE deliveries SET attempts = greatest(attempts - 1, 0),
 		locked_until = NULL, updated_at = now() WHERE id = ANY($1) AND status = 'pending' AND locked_until IS NOT NULL`, ids)
@@ -119,7 +160,8 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
 // RenewDeliveries extends the claims on ids whose lease has not yet run
 // out and returns the ids it renewed. A lease that ran out may have been
 // claimed by another sender since, so it is not taken back. Only
-// locked_until changes: a HOT update.
+// locked_until changes: a HOT update. Like ReleaseDeliveries it probes
+// every partition's primary key, once per renewal of a batch.
 func (db *DB) RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error) {
 	rows, _ := db.Pool.Query(ctx, `UPDATE deliveries SET locked_until = now() + $2 * interval '1 millisecond'
 		WHERE id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`, ids, lease.Milliseconds())
