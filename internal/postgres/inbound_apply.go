@@ -177,6 +177,16 @@ func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) 
 	for n < len(hard) && hard[n] {
 		n++
 	}
+	if n == len(hard) && n < limit {
+		// Every kept delivery was a hard failure: the run may go on into
+		// deliveries whose rows retention dropped (migration 0140).
+		var kept int
+		err := tx.QueryRow(ctx, `SELECT coalesce((SELECT hard_run FROM delivery_history WHERE subscriber_id = $1), 0)`, sub).Scan(&kept)
+		if err != nil {
+			return 0, fmt.Errorf("hard failure run: %w", err)
+		}
+		n = min(n+kept, limit)
+	}
 	return n, nil
 }
 
