@@ -53,7 +53,9 @@ func (db *DB) DropOldDeliveriesWait(ctx context.Context, retention, lockWait tim
 	if !mine {
 		return nil, nil // another process is at it
 	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(retentionLock)) }()
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(retentionLock))
+	}()
 
 	rows, _ := conn.Query(ctx, `SELECT substr(c.relname, 12)::bigint AS issue
 		FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid

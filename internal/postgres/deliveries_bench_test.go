@@ -1,0 +1,219 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/delivery"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+)
+
+// BenchmarkDeliveriesAtScale shows that the sender's work does not grow
+// with the issues kept (issue 17, item 6): the same measurements on a
+// database holding one finished issue and on one holding many (20 by
+// default), each of BULLETIN_BENCH_ISSUE_ROWS deliveries (default
+// 100,000; 1000000 for the full size), inserted directly with
+// generate_series. It prints, side by side with the ratio: the fan-out
+// of a new issue to as many subscribers, a claim of 100, the
+// per-subscriber history probe of the bounce rule, the VERP lookup by id
+// alone, and the size of deliveries. BULLETIN_BENCH_ISSUES sets how many
+// issues the large database holds.
+//
+//	BULLETIN_BENCH_ISSUE_ROWS=100000 go test -run '^$' -bench DeliveriesAtScale -benchtime 1x ./internal/postgres/
+func BenchmarkDeliveriesAtScale(b *testing.B) {
+	rows := envInt(b, "BULLETIN_BENCH_ISSUE_ROWS", 100_000)
+	many := envInt(b, "BULLETIN_BENCH_ISSUES", 20)
+	for range b.N {
+		one := measureAtScale(b, rows, 1)
+		lots := measureAtScale(b, rows, many)
+		load, _ := os.ReadFile("/proc/loadavg")
+		fmt.Printf("deliveries at scale: %d rows per issue; load average %s", rows, load)
+		fmt.Printf("%-34s %14s %14s %7s\n", "", "1 issue", fmt.Sprintf("%d issues", many), "ratio")
+		for i, name := range atScaleNames {
+			fmt.Printf("%-34s %14s %14s %7.2f\n", name, one[i].show(), lots[i].show(), lots[i].v/one[i].v)
+		}
+	}
+}
+
+var atScaleNames = []string{
+	"fan-out of a new issue",
+	"claim of 100 (mean of 50)",
+	"subscriber history (mean of 500)",
+	"VERP lookup by id (mean of 500)",
+	"mark 4 sent (mean of 200)",
+	"deliveries size, all partitions",
+}
+
+type figure struct {
+	v     float64
+	bytes bool
+}
+
+func (f figure) show() string {
+	if f.bytes {
+		return fmt.Sprintf("%.1f MB", f.v/(1<<20))
+	}
+	return time.Duration(f.v).Round(time.Microsecond).String()
+}
+
+func envInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("%s: %q is not a whole number ≥ 1", name, s)
+	}
+	return n
+}
+
+// measureAtScale builds a database with kept issues of rows sent
+// deliveries each, then measures the sender's statements on a new issue.
+func measureAtScale(b *testing.B, rows, kept int) []figure {
+	b.Helper()
+	ctx := context.Background()
+	db := pgtest.New(b)
+	issue := fanOutIssueTB(b, db, rows)
+	for k := range kept {
+		var old int64
+		err := db.Pool.QueryRow(ctx, `INSERT INTO issues (newsletter_id, number, status, sent_at)
+			SELECT newsletter_id, $2, 'sent', now() - interval '1 day' FROM issues WHERE id = $1 RETURNING id`, issue, 100+k).Scan(&old)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `SELECT create_deliveries_partition($1)`, old); err != nil {
+			b.Fatal(err)
+		}
+		// One in a hundred failed with a 550, the rest sent.
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id, status, attempts, last_code, sent_at)
+			SELECT $1, s.id, CASE WHEN s.id % 100 = 0 THEN 'failed' ELSE 'sent' END, 1,
+				CASE WHEN s.id % 100 = 0 THEN 550 ELSE 250 END, now()
+			FROM subscribers s WHERE s.status = 'active' ORDER BY s.id`, old); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO delivery_counts (issue_id, total, sent) VALUES ($1, $2, $2)`, old, rows); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `ANALYZE deliveries_`+strconv.FormatInt(old, 10)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := make([]figure, len(atScaleNames))
+
+	t0 := time.Now()
+	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.FanOut(ctx, issue); err != nil {
+		b.Fatal(err)
+	}
+	out[0] = figure{v: float64(time.Since(t0))}
+
+	var claimed []int64
+	var elapsed time.Duration
+	for range 50 {
+		t := time.Now()
+		jobs, err := db.ClaimDeliveries(ctx, 100, time.Minute)
+		elapsed += time.Since(t)
+		if err != nil || len(jobs) != 100 {
+			b.Fatalf("claim: %d jobs, %v", len(jobs), err)
+		}
+		for _, j := range jobs {
+			claimed = append(claimed, j.ID)
+		}
+	}
+	out[1] = figure{v: float64(elapsed / 50)}
+
+	var maxSub, maxID int64
+	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM subscribers`).Scan(&maxSub); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM deliveries`).Scan(&maxID); err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	elapsed = 0
+	for range 500 {
+		sub := 1 + rng.Int64N(maxSub)
+		t := time.Now()
+		r, _ := db.Pool.Query(ctx, `SELECT status = 'failed' AND last_code BETWEEN 500 AND 599 FROM deliveries
+			WHERE subscriber_id = $1 AND id <= $2 AND status <> 'pending' ORDER BY id DESC LIMIT 3`, sub, maxID)
+		for r.Next() {
+		}
+		r.Close()
+		elapsed += time.Since(t)
+		if r.Err() != nil {
+			b.Fatal(r.Err())
+		}
+	}
+	out[2] = figure{v: float64(elapsed / 500)}
+
+	elapsed = 0
+	for range 500 {
+		id := claimed[rng.IntN(len(claimed))]
+		var issueID int64
+		t := time.Now()
+		err := db.Pool.QueryRow(ctx, `SELECT issue_id FROM deliveries WHERE id = $1`, id).Scan(&issueID)
+		elapsed += time.Since(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	out[3] = figure{v: float64(elapsed / 500)}
+
+	elapsed = 0
+	for i := range 200 {
+		ids := claimed[i*4 : i*4+4]
+		sent := make([]delivery.Sent, 4)
+		for j, id := range ids {
+			sent[j] = delivery.Sent{ID: id, IssueID: issue, Reply: "250 ok"}
+		}
+		t := time.Now()
+		if err := db.MarkSent(ctx, sent); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(t)
+	}
+	out[4] = figure{v: float64(elapsed / 200)}
+
+	var size int64
+	if err := db.Pool.QueryRow(ctx, `SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('deliveries')`).Scan(&size); err != nil {
+		b.Fatal(err)
+	}
+	out[5] = figure{v: float64(size), bytes: true}
+	return out
+}
+
+// fanOutIssueTB is fanOutIssue for a benchmark: a scheduled issue of the
+// default newsletter whose list has n active subscribers.
+func fanOutIssueTB(b *testing.B, db *postgres.DB, n int) int64 {
+	b.Helper()
+	ctx := context.Background()
+	nl, err := db.EnsureDefaultNewsletter(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var issue int64
+	err = db.Pool.QueryRow(ctx, strings.TrimSpace(`WITH l AS (INSERT INTO lists (slug, name) VALUES ('main', 'Main') RETURNING id),
+			nll AS (INSERT INTO newsletter_lists SELECT $1, id FROM l),
+			s AS (INSERT INTO subscribers (email, token, status)
+				SELECT 'user' || g || '@example.org', 'tok' || g, 'active' FROM generate_series(1, $2::int) g RETURNING id),
+			sub AS (INSERT INTO subscriptions (list_id, subscriber_id, status) SELECT l.id, s.id, 'active' FROM l, s)
+		INSERT INTO issues (newsletter_id, number, status) VALUES ($1, 1, 'scheduled') RETURNING id`), nl.ID, n).Scan(&issue)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	return issue
+}
