@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -106,5 +107,40 @@ func TestDropOldDeliveriesOneAtATime(t *testing.T) {
 	dropped, err = db.DropOldDeliveriesWait(ctx, 365*24*time.Hour, time.Second)
 	if err != nil || len(dropped) != 1 || dropped[0].IssueID != issue {
 		t.Errorf("cancelled issue: dropped %+v (%v), want issue %d", dropped, err, issue)
+	}
+}
+
+// A row stored before its issue had a partition lands in the default
+// partition; making the partition moves it there, and a second call
+// changes nothing.
+func TestCreateDeliveriesPartitionMovesRows(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	issue := fanOutIssue(t, db, 2)
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO deliveries (issue_id, subscriber_id) SELECT $1, min(id) FROM subscribers`, issue); err != nil {
+		t.Fatal(err)
+	}
+	var made, again bool
+	if err := db.Pool.QueryRow(ctx, `SELECT create_deliveries_partition($1)`, issue).Scan(&made); err != nil || !made {
+		t.Fatalf("made %v (%v), want a new partition", made, err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT create_deliveries_partition($1)`, issue).Scan(&again); err != nil || again {
+		t.Fatalf("second call made %v (%v), want nothing", again, err)
+	}
+	var inDefault, inOwn int
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM deliveries_default),
+		(SELECT count(*) FROM deliveries WHERE issue_id = $1 AND tableoid = ('deliveries_' || $1::bigint)::regclass)`, issue).Scan(&inDefault, &inOwn); err != nil {
+		t.Fatal(err)
+	}
+	if inDefault != 0 || inOwn != 1 {
+		t.Errorf("%d rows left in the default partition, %d in the issue's, want 0 and 1", inDefault, inOwn)
+	}
+	// The fan-out carries on in the partition; the unique key still holds.
+	if _, err := db.StartIssue(ctx, issue, []string{"scheduled"}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries_`+strconv.FormatInt(issue, 10)).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d deliveries in the issue's partition (%v), want 2", n, err)
 	}
 }
