@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bulletin/internal/inbound"
 	"bulletin/internal/web"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -14,6 +15,10 @@ func (m *Main) wireAdmin(srv *web.Server) {
 	srv.Captured = m.DB
 	srv.Users = m.DB
 	srv.Lists = m.DB
+	srv.Reports = m.DB             // issue reports and list growth (issue 15)
 	srv.Inbound = m.inboundPages() // inbound.go; nil without an inbound domain
+	if d := m.Config.Inbound.Domain; d != "" {
+		srv.ContributeAddress = inbound.Addresses{Domain: d}.Contribute
+	}
 	srv.TemplatesInUse = m.Config.TemplatesDir
 }

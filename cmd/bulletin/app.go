@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bulletin/internal/archivecache"
+	"bulletin/internal/clicks"
 	"bulletin/internal/config"
 	"bulletin/internal/postgres"
 	"bulletin/internal/web"
@@ -70,6 +71,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	db.LinkBase = m.Config.BaseURL // compile numbers links and writes the copy to send (clicks)
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}
@@ -124,6 +126,8 @@ func (m *Main) wire() error {
 			})
 		}
 		srv.Accounts = m.DB // users and tokens API
+		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
+		srv.AccountLinks = m.DB // invitations, resets, settings
 		m.wireAdmin(srv)
 		m.wireWebhooks(srv)
 		if err := m.wireHardening(srv); err != nil { // hardening.go: shared rate limits, proxies, /metrics access
@@ -134,7 +138,10 @@ func (m *Main) wire() error {
 			return err
 		}
 		m.add("http", func(ctx context.Context) error { return m.serveHTTP(ctx, h) })
+		// Click counts: every 5 s and once more when the process stops.
+		m.add("click-counts", (&clicks.Flusher{Counter: srv.Clicks, Store: m.DB, Log: m.Log}).Run)
 		m.add("import-jobs", m.importJobsService())
+		m.add("notifier", m.notifierService()) // background.go: account and notification emails
 	}
 	return m.wireMailQueue() // background.go: every process with an SMTP server sends queued mail
 }

@@ -5,6 +5,7 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/importjob"
+	"bulletin/internal/notify"
 	"bulletin/internal/outbox"
 	"bulletin/internal/smtp"
 )
@@ -25,6 +26,16 @@ func (m *Main) wireMailQueue() error {
 	if err != nil {
 		return err
 	}
+	renderers, err := outbox.NewNotices(m.Templates, m.Config.BaseURL, "") // accounts and notifications
+	if err != nil {
+		return err
+	}
+	renderers[bulletin.MailConfirm] = confirm
+	welcome, err := outbox.NewWelcome(m.Templates, m.Config.BaseURL)
+	if err != nil {
+		return err
+	}
+	renderers[bulletin.MailWelcome] = welcome
 	if m.Config.SMTP.Host == "" {
 		if m.Config.Roles.Web {
 			m.Log.Warn("no BULLETIN_SMTP_URL: confirmation emails stay queued until a process with an SMTP server runs")
@@ -32,7 +43,15 @@ func (m *Main) wireMailQueue() error {
 		return nil
 	}
 	s := &outbox.Service{Store: m.DB, Mailer: &smtp.Mailer{SMTP: m.Config.SMTP}, Log: m.Log.With("service", "mail-queue"),
-		Renderers: map[string]outbox.Renderer{bulletin.MailConfirm: confirm}}
+		Renderers: renderers}
 	m.add("mail-queue", s.Run)
 	return nil
+}
+
+// notifierService queues the account and notification emails: reset
+// links, "published in" emails, send reports and editors' digests. Any
+// number of processes may run it (internal/notify).
+func (m *Main) notifierService() func(context.Context) error {
+	s := &notify.Service{Store: m.DB, Digest: m.Config.NotifyDigest, Log: m.Log.With("service", "notifier")}
+	return s.Run
 }

@@ -61,6 +61,11 @@ func TestWeeklyCycleThroughPostfix(t *testing.T) {
 	if _, err := seedDemo(runCtx, m); err != nil {
 		t.Fatal(err)
 	}
+	// This test counts the issue's copies: the users' notification emails
+	// (send report, published) are tested in accounts_browser_test.go.
+	if _, err := m.DB.Pool.Exec(ctx, `UPDATE users SET notify_digest = false, notify_review = false, notify_published = false, notify_send_report = false`); err != nil {
+		t.Fatal(err)
+	}
 	var readers int
 	if err := m.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE status = 'active'`).Scan(&readers); err != nil || readers == 0 {
 		t.Fatalf("demo seeded %d active readers (err %v)", readers, err)

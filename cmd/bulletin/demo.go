@@ -18,6 +18,14 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	log := newLogger(env, cfg.LogLevel)
+	ln, base, err := demoListen(env, fs, cfg.Addr) // demo_addr.go
+	if err != nil {
+		return fmt.Errorf("listen on BULLETIN_ADDR %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	if base != "" {
+		cfg.BaseURL = base
+	}
 
 	if cfg.DatabaseURL == "" {
 		log.Info("starting a throwaway PostgreSQL", "data_dir", *dataDir)
@@ -29,7 +37,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		cfg.DatabaseURL = pg.URL
 	}
 
-	m := &Main{Config: cfg, Log: log}
+	m := &Main{Config: cfg, Log: log, Listener: ln}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -20,28 +20,36 @@ func demoUsers() []struct{ email, name, role string } {
 
 // seedDemoUsers creates an admin, an editor and a contributor with random
 // passwords, plus an API token for the editor, and returns lines that show
-// them. On a resumed demo (users already there) it changes nothing: the
-// passwords were printed by the first run.
+// them. On a resumed demo (--data-dir) the demo users get fresh passwords,
+// printed again, since the first run's are gone with its output; other
+// users are left alone.
 func seedDemoUsers(ctx context.Context, m *Main) ([]string, error) {
 	if err := demoNewsletterSettings(ctx, m); err != nil {
 		return nil, err
-	}
-	if us, err := m.DB.FindUsers(ctx); err != nil {
-		return nil, err
-	} else if len(us) > 0 {
-		return []string{"Logins:       existing demo users are unchanged (their passwords were printed by the first run)"}, nil
 	}
 	base := m.Config.BaseURL
 	var lines []string
 	for _, d := range demoUsers() {
 		pw := randomPassword()
-		u := &bulletin.User{Email: d.email, Name: d.name, Role: d.role}
-		if err := m.DB.CreateUser(ctx, u, pw); err != nil {
+		u, err := m.DB.FindUserByEmail(ctx, d.email)
+		fresh := bulletin.ErrorCode(err) == bulletin.ENOTFOUND
+		switch {
+		case fresh:
+			u = &bulletin.User{Email: d.email, Name: d.name, Role: d.role}
+			err = m.DB.CreateUser(ctx, u, pw)
+		case err == nil:
+			_, err = m.DB.UpdateUser(ctx, u.ID, bulletin.UserUpdate{Password: &pw})
+		}
+		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", d.email, err)
 		}
 		label := map[string]string{bulletin.RoleAdmin: "Admin login", bulletin.RoleEditor: "Editor login", bulletin.RoleContributor: "Contributor"}[d.role]
-		lines = append(lines, fmt.Sprintf("%-13s %s / %s at %s/admin/login", label+":", d.email, pw, base))
-		if d.role == bulletin.RoleEditor {
+		note := ""
+		if !fresh {
+			note = "  (a new password for this run)"
+		}
+		lines = append(lines, fmt.Sprintf("%-13s %s / %s at %s/login%s", label+":", d.email, pw, base, note))
+		if d.role == bulletin.RoleEditor && fresh {
 			tok, _, err := m.DB.CreateToken(ctx, u.ID, "demo")
 			if err != nil {
 				return nil, err

@@ -154,5 +154,6 @@ func runSubscribersExport(ctx context.Context, env *Env, args []string) error {
 // job stores; the mail-queue service sends the confirmation emails.
 func (m *Main) wireSubscribers(srv *web.Server) {
 	srv.Subscribers = m.DB
+	srv.SubscriberRecords = m.DB
 	srv.ImportJobs = m.DB
 }

@@ -51,6 +51,7 @@ type SearchHit struct {
 	Subject string    `db:"subject"`
 	SentAt  time.Time `db:"sent_at"`
 	Rank    float32   `db:"rank"`
+	Ordinal int       `db:"ordinal"` // the item's place in its issue: its anchor is item-Ordinal
 }
 
 // Snippet markers: private-use code points, which the store strips from the

@@ -4,6 +4,7 @@ package bulletin
 // in internal/outbox; its payload is the struct named here.
 const (
 	MailConfirm = "confirm" // ConfirmMail: double opt-in confirmation
+	MailWelcome = "welcome" // WelcomeMail: a reader joined through the public form
 )
 
 // ConfirmMail is what a confirmation email needs, taken in the transaction
@@ -24,4 +25,16 @@ type QueuedMail struct {
 	Kind     string
 	Payload  []byte // JSON
 	Attempts int    // including this one
+}
+
+// WelcomeMail is what a welcome email needs, taken in the transaction that
+// made the subscription active.
+type WelcomeMail struct {
+	SubscriberID int64  `json:"subscriber_id"`
+	Email        string `json:"email"`
+	ListName     string `json:"list_name"`
+	Token        string `json:"token"`      // the subscriber's link token (unsubscribe, preferences)
+	Newsletter   string `json:"newsletter"` // slug of the archive to link; "" for none
+	SenderName   string `json:"sender_name"`
+	SenderEmail  string `json:"sender_email"`
 }

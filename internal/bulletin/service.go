@@ -41,6 +41,14 @@ type IssueService interface {
 	FindDeliveryFailures(ctx context.Context, issueID int64, limit int) ([]DeliveryFailure, error)
 	// CancelIssue puts an unsent issue's items back in the queue.
 	CancelIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// ScheduleIssue sets or moves the send time of a draft or scheduled
+	// issue: in the future, at most a year ahead (EINVALID); a sending,
+	// sent or cancelled issue is EUNPROCESSABLE.
+	ScheduleIssue(ctx context.Context, newsletter string, number int, at time.Time) (*Issue, error)
+	// UnscheduleIssue takes a scheduled issue back to draft.
+	UnscheduleIssue(ctx context.Context, newsletter string, number int) (*Issue, error)
+	// SendAudience is who a send of the newsletter's issue would reach now.
+	SendAudience(ctx context.Context, newsletter string) (*Audience, error)
 	// RenderIssueAgain refreshes an unsent issue's snapshot from its items.
 	RenderIssueAgain(ctx context.Context, newsletter string, number int) (*Issue, error)
 }
@@ -129,4 +137,17 @@ type SendingService interface {
 	// SendTest sends one copy to email and returns the server's reply.
 	SendTest(ctx context.Context, newsletter string, number int, email string) (string, error)
 	IssueProgress(ctx context.Context, issueID int64) (*Progress, error)
+}
+
+// Counting is what a newsletter counts of its issues, per issue and never
+// per person (issue 15): clicks on its links, opens of its pixel.
+type Counting struct {
+	Clicks bool `json:"count_clicks"`
+	Opens  bool `json:"count_opens"`
+}
+
+// CountingService reads and sets a newsletter's Counting switches.
+type CountingService interface {
+	FindCounting(ctx context.Context, newsletter string) (Counting, error)
+	SetCounting(ctx context.Context, newsletter string, c Counting) error
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	_ "time/tzdata" // zone names in CRON_TZ resolve on hosts without tzdata
@@ -140,18 +139,20 @@ func Policy(nl *bulletin.Newsletter, slot *time.Time, now time.Time) (string, *t
 }
 
 func (c *Compiler) location(nl *bulletin.Newsletter) *time.Location {
-	for _, prefix := range []string{"CRON_TZ=", "TZ="} {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(nl.Schedule), prefix); ok {
-			name, _, _ := strings.Cut(rest, " ")
-			if loc, err := time.LoadLocation(name); err == nil {
-				return loc
-			}
-		}
+	if loc, ok := nl.ScheduleLocation(); ok {
+		return loc
 	}
 	if c.Location != nil {
 		return c.Location
 	}
 	return time.UTC
+}
+
+func (c *Compiler) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 func (c *Compiler) log() *slog.Logger {

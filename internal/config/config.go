@@ -37,7 +37,10 @@ type Config struct {
 	// ShutdownGrace bounds the drain after SIGTERM: in-flight work finishes
 	// or returns to its queue within it, then the process exits.
 	ShutdownGrace time.Duration
-	Webhooks      Webhooks
+	// NotifyDigest is the least time between two digests of new
+	// submissions to one editor.
+	NotifyDigest time.Duration
+	Webhooks     Webhooks
 
 	TrustedProxies []netip.Prefix // BULLETIN_TRUSTED_PROXIES
 	MetricsToken   string
@@ -100,6 +103,7 @@ var Variables = []Variable{
 	{"BULLETIN_ARCHIVE_CACHE_MB", "archive-cache-mb", "64", "memory (MB) for finished archive pages per web process; 0 = render each request"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
+	{"BULLETIN_NOTIFY_DIGEST", "notify-digest", "1h", "at most one email digest of new submissions per editor this often (1m–168h)"},
 	{"BULLETIN_SHUTDOWN_GRACE", "shutdown-grace", "20s", "after SIGTERM, how long in-flight work may take to finish or return to its queue"},
 	{"BULLETIN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 	{"BULLETIN_METRICS_TOKEN", "metrics-token", "", "bearer token GET /metrics requires (\"\" = none)"},
@@ -221,6 +225,9 @@ func (c *Config) Finish() error {
 	}
 	if c.Roles.Inbound && c.Inbound.Domain == "" {
 		return fmt.Errorf("BULLETIN_ROLES: the inbound role needs BULLETIN_INBOUND_DOMAIN")
+	}
+	if c.NotifyDigest, err = time.ParseDuration(get("BULLETIN_NOTIFY_DIGEST")); err != nil || c.NotifyDigest < time.Minute || c.NotifyDigest > 168*time.Hour {
+		return fmt.Errorf("BULLETIN_NOTIFY_DIGEST: %q is not a duration from 1m to 168h", get("BULLETIN_NOTIFY_DIGEST"))
 	}
 	if c.ShutdownGrace, err = time.ParseDuration(get("BULLETIN_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < time.Second || c.ShutdownGrace > 10*time.Minute {
 		return fmt.Errorf("BULLETIN_SHUTDOWN_GRACE: %q is not a duration from 1s to 10m", get("BULLETIN_SHUTDOWN_GRACE"))

@@ -76,6 +76,8 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
 		{"BULLETIN_ARCHIVE_CACHE_MB", "-1", "BULLETIN_ARCHIVE_CACHE_MB"},
 		{"BULLETIN_ARCHIVE_CACHE_MB", "64MB", "BULLETIN_ARCHIVE_CACHE_MB"},
+		{"BULLETIN_NOTIFY_DIGEST", "30s", "BULLETIN_NOTIFY_DIGEST"},
+		{"BULLETIN_NOTIFY_DIGEST", "daily", "BULLETIN_NOTIFY_DIGEST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.env+"="+tc.value, func(t *testing.T) {

@@ -68,6 +68,7 @@ func (m *marker) run() {
 		m.commits++
 		m.rows += len(sent)
 		m.p.Metrics.sent(len(sent))
+		m.p.markedSome()
 		for _, r := range batch {
 			close(r.done)
 		}

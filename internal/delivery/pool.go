@@ -25,6 +25,7 @@ type Pool struct {
 	marker  *marker
 	leases  leases
 	wake    chan struct{}
+	done    chan struct{} // a mark was committed: an issue may have nothing left
 	once    sync.Once
 }
 
@@ -37,6 +38,7 @@ func (p *Pool) init() {
 			p.limiter = rate.NewLimiter(rate.Limit(p.cfg.Rate), 1)
 		}
 		p.wake = make(chan struct{}, 1)
+		p.done = make(chan struct{}, 1)
 		if p.Log == nil {
 			p.Log = slog.New(slog.DiscardHandler)
 		}
@@ -49,6 +51,16 @@ func (p *Pool) Wake() {
 	p.init()
 	select {
 	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// markedSome tells the finisher that deliveries were recorded as sent or
+// failed for good, so the issue they belong to may be finished: it becomes
+// "sent" at once rather than at the next poll.
+func (p *Pool) markedSome() {
+	select {
+	case p.done <- struct{}{}:
 	default:
 	}
 }

@@ -207,6 +207,7 @@ func (p *Pool) recordFailure(f Failure, issueID int64, v verdict) {
 	p.persist(func(ctx context.Context) error { return p.Store.MarkFailure(ctx, f, p.cfg.BounceAfter) }, "record failure")
 	p.Metrics.failure(f, v)
 	if f.Final {
+		p.markedSome()
 		p.Log.Info("delivery failed", "delivery", f.ID, "code", f.Code, "reply", f.Reply)
 	} else {
 		p.Log.Debug("delivery will be retried", "delivery", f.ID, "code", f.Code, "reply", f.Reply, "at", f.Next)

@@ -14,8 +14,14 @@ import (
 // drafts, scheduled, sending and cancelled issues and their items are never
 // read here, so the public pages cannot show them by mistake.
 
-const archiveIssueCols = `i.id, i.number, i.subject, i.preheader, coalesce(i.sent_at, i.updated_at) AS sent_at,
-	ARRAY(SELECT t.title FROM items t WHERE t.issue_id = i.id ORDER BY t.issue_position, t.id) AS highlights`
+var archiveIssueCols = `i.id, i.number, i.subject, i.preheader, coalesce(i.sent_at, i.updated_at) AS sent_at,
+	ARRAY(SELECT ` + closingTitle("t") + ` FROM items t WHERE t.issue_id = i.id ORDER BY t.issue_position, t.id) AS highlights`
+
+// closingTitle is SQL for the title of item alias a as every reader sees it:
+// the closing item reads "Lastly, …", as in the email.
+func closingTitle(a string) string {
+	return `CASE WHEN ` + a + `.closing THEN 'Lastly, ' || ` + a + `.title ELSE ` + a + `.title END`
+}
 
 // ArchiveNewsletter returns the newsletter with this slug and the slug of
 // one of its public lists (its subscribe page), if any.

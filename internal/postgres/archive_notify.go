@@ -44,18 +44,20 @@ func (db *DB) ListenArchive(ctx context.Context, changed func()) error {
 // listenOn LISTENs on channel on one connection until it fails; it reports
 // whether it got as far as listening.
 func (db *DB) listenOn(ctx context.Context, channel string, wake func()) bool {
-	conn, err := db.Pool.Acquire(ctx)
+	pc, err := db.Pool.Acquire(ctx)
 	if err != nil {
 		return false
 	}
-	// A LISTENing connection must not go back to the pool: close it.
-	defer func() { _ = conn.Conn().Close(context.WithoutCancel(ctx)); conn.Release() }()
+	// A LISTENing connection must not go back to the pool, nor hold up the
+	// pool's Close while it waits: take it out of the pool, and close it.
+	conn := pc.Hijack()
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return false
 	}
 	wake()
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return true
 		}
 		wake()

@@ -9,12 +9,11 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// headlineOpts marks matches with the private-use markers of
-// bulletin.SnippetStart/Stop; the web layer escapes the text and only then
-// turns the markers into <mark>, so a snippet never carries markup.
-var headlineOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"",
-	bulletin.SnippetStart, bulletin.SnippetStop)
-
+// titleOpts marks every match with the private-use markers of
+// bulletin.SnippetStart/Stop in the whole text; the web layer escapes the
+// text and only then turns the markers into <mark>, so a snippet never
+// carries markup. The snippet is the whole marked body: the web layer cuts
+// it at sentence ends around the first match.
 var titleOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, HighlightAll=true", bulletin.SnippetStart, bulletin.SnippetStop)
 
 // plainMarkdown is SQL turning the Markdown of expr into plain words for a
@@ -33,8 +32,10 @@ func (db *DB) ArchiveSearch(ctx context.Context, newsletterID int64, q string, l
 	markers := bulletin.SnippetStart + bulletin.SnippetStop
 	rows, _ := db.Pool.Query(ctx, `WITH q AS (SELECT websearch_to_tsquery('english', $2) AS q),
 		hits AS (
-			SELECT t.id, t.title, t.body, t.source, t.issue_position, i.number, i.subject,
-				coalesce(i.sent_at, i.updated_at) AS sent_at, ts_rank(t.search, q.q) AS rank, count(*) OVER () AS total
+			SELECT t.id, `+closingTitle("t")+` AS title, t.body, t.source, t.issue_position, i.number, i.subject,
+				coalesce(i.sent_at, i.updated_at) AS sent_at, ts_rank(t.search, q.q) AS rank, count(*) OVER () AS total,
+				(SELECT count(*) FROM items o WHERE o.issue_id = t.issue_id
+					AND (o.issue_position, o.id) <= (t.issue_position, t.id)) AS ordinal
 			FROM items t JOIN issues i ON i.id = t.issue_id, q
 			WHERE i.newsletter_id = $1 AND i.status = 'sent' AND t.search @@ q.q
 			ORDER BY rank DESC, i.number DESC, t.issue_position
@@ -42,9 +43,9 @@ func (db *DB) ArchiveSearch(ctx context.Context, newsletterID int64, q string, l
 		SELECT h.id AS item_id,
 			ts_headline('english', translate(h.title, $5, ''), q.q, $6) AS title,
 			ts_headline('english', `+plainMarkdown(`h.body || E'\n' || h.source`)+`, q.q, $7) AS snippet,
-			h.number, h.subject, h.sent_at, h.rank, h.total
+			h.number, h.subject, h.sent_at, h.rank, h.total, h.ordinal
 		FROM hits h, q ORDER BY h.rank DESC, h.number DESC, h.issue_position`,
-		newsletterID, q, limit, offset, markers, titleOpts, headlineOpts)
+		newsletterID, q, limit, offset, markers, titleOpts, titleOpts)
 	type row struct {
 		bulletin.SearchHit
 		Total int `db:"total"`

@@ -64,6 +64,9 @@ func (db *DB) CompileIssue(ctx context.Context, newsletter string, slot *time.Ti
 		if out, err = insertIssue(ctx, tx, nl.ID, number, slot, is); err != nil {
 			return err
 		}
+		if err := db.storeLinks(ctx, tx, out, items); err != nil {
+			return err
+		}
 		return claimItems(ctx, tx, out.ID, items)
 	})
 	if err != nil {

@@ -21,6 +21,10 @@ type DB struct {
 	// RenderIssue renders an unsent issue again when an item in it is
 	// corrected, inside the correction's transaction (main sets it).
 	RenderIssue bulletin.IssueRenderer
+	// LinkBase is BASE_URL: compile and re-render number an issue's links
+	// and store the copy to send with them pointing at LinkBase/r/...
+	// (clicks.go); "" sends issues as they are (main sets it).
+	LinkBase string
 }
 
 // Open connects to url and checks that the server answers. maxConns of 0

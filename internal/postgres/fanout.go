@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/clicks"
 	"bulletin/internal/delivery"
 
 	"github.com/jackc/pgx/v5"
@@ -36,12 +37,19 @@ func (db *DB) FindSendIssue(ctx context.Context, nl string, number int) (*delive
 // sender.
 func (db *DB) FindIssueForSend(ctx context.Context, id int64) (*delivery.Issue, error) {
 	var iss delivery.Issue
-	err := db.Pool.QueryRow(ctx, `SELECT `+sendIssueCols+`, i.subject, i.html, i.text_body
+	var opens bool
+	// The copy with counted links when the newsletter counts clicks (clicks.go).
+	err := db.Pool.QueryRow(ctx, `SELECT `+sendIssueCols+`, i.subject,
+		CASE WHEN n.count_clicks THEN coalesce(i.sent_html, i.html) ELSE i.html END,
+		CASE WHEN n.count_clicks THEN coalesce(i.sent_text, i.text_body) ELSE i.text_body END, n.count_opens
 		FROM issues i JOIN newsletters n ON n.id = i.newsletter_id WHERE i.id = $1`, id).Scan(
 		&iss.ID, &iss.Number, &iss.Status, &iss.NewsletterID, &iss.NewsletterSlug, &iss.NewsletterName,
-		&iss.FromName, &iss.FromEmail, &iss.ReplyTo, &iss.Subject, &iss.HTML, &iss.Text)
+		&iss.FromName, &iss.FromEmail, &iss.ReplyTo, &iss.Subject, &iss.HTML, &iss.Text, &opens)
 	if err != nil {
 		return nil, mapErr(err, "issue")
+	}
+	if opens && db.LinkBase != "" { // one pixel per issue, the same for everyone
+		iss.HTML = clicks.WithPixel(iss.HTML, clicks.PixelURL(db.LinkBase, iss.ID))
 	}
 	return &iss, nil
 }

@@ -19,7 +19,7 @@ func (db *DB) UpdateItem(ctx context.Context, id int64, upd bulletin.ItemUpdate)
 	var out *bulletin.Item
 	err := db.lockedItem(ctx, id, upd.Newsletter, func(tx pgx.Tx, it *bulletin.Item) error {
 		if it.IssueID != nil {
-			if err := correctItem(ctx, tx, it, upd, db.RenderIssue); err != nil {
+			if err := db.correctItem(ctx, tx, it, upd, db.RenderIssue); err != nil {
 				return err
 			}
 			var err error
@@ -99,7 +99,7 @@ func applyItemUpdate(it *bulletin.Item, u bulletin.ItemUpdate) {
 // place, while the issue is a draft or scheduled, and renders the issue
 // again with build in the same transaction, so the preview and what will
 // be sent show the correction or neither changes.
-func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin.ItemUpdate, build bulletin.IssueRenderer) error {
+func (db *DB) correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin.ItemUpdate, build bulletin.IssueRenderer) error {
 	check := upd.CheckInPlace(it)
 	if upd.By != nil {
 		check = upd.By.CheckItemCorrection(it, upd)
@@ -117,7 +117,7 @@ func correctItem(ctx context.Context, tx pgx.Tx, it *bulletin.Item, upd bulletin
 	if err != nil {
 		return mapErr(err, "item")
 	}
-	_, err = renderItemIssue(ctx, tx, *it.IssueID, build)
+	_, err = db.renderItemIssue(ctx, tx, *it.IssueID, build)
 	return err
 }
 
@@ -170,8 +170,10 @@ func (db *DB) ReviewItem(ctx context.Context, id int64, status, note string, by 
 		if err != nil {
 			return err
 		}
-		out, err = findItem(ctx, tx, id, false)
-		return err
+		if out, err = findItem(ctx, tx, id, false); err != nil {
+			return err
+		}
+		return enqueueReviewed(ctx, tx, out, by) // notify.go
 	})
 	if err != nil {
 		return nil, fmt.Errorf("review item %d: %w", id, err)

@@ -39,6 +39,31 @@ func enqueueConfirmation(ctx context.Context, tx pgx.Tx, res *bulletin.Subscribe
 	})
 }
 
+// enqueueWelcome queues the welcome email of subscriber s, who just joined
+// list l through the public form, unless a newsletter of the list switched
+// welcome emails off (migration 0125).
+func enqueueWelcome(ctx context.Context, tx pgx.Tx, s *bulletin.Subscriber, l *bulletin.List) error {
+	var off bool
+	var nl string
+	err := tx.QueryRow(ctx, `SELECT coalesce(bool_or(NOT n.welcome_email), false),
+			coalesce((array_agg(n.slug ORDER BY n.is_default DESC, n.id))[1], '')
+		FROM newsletter_lists nl JOIN newsletters n ON n.id = nl.newsletter_id WHERE nl.list_id = $1`, l.ID).Scan(&off, &nl)
+	if err != nil {
+		return fmt.Errorf("welcome switch: %w", err)
+	}
+	if off {
+		return nil
+	}
+	sender, err := listSender(ctx, tx, l.ID)
+	if err != nil {
+		return fmt.Errorf("list sender: %w", err)
+	}
+	return enqueueMail(ctx, tx, bulletin.MailWelcome, bulletin.WelcomeMail{
+		SubscriberID: s.ID, Email: s.Email, ListName: l.Name, Token: s.Token, Newsletter: nl,
+		SenderName: sender.Name, SenderEmail: sender.Email,
+	})
+}
+
 // ClaimMail leases up to n due messages for lease. A message whose lease
 // expired (its sender died) is due again.
 func (db *DB) ClaimMail(ctx context.Context, n int, lease time.Duration) ([]bulletin.QueuedMail, error) {

@@ -26,7 +26,7 @@ func (db *DB) RerenderIssue(ctx context.Context, newsletter string, number int, 
 		if err != nil {
 			return mapErr(err, fmt.Sprintf("issue %d", number))
 		}
-		out, err = renderLocked(ctx, tx, nl, is, build)
+		out, err = db.renderLocked(ctx, tx, nl, is, build)
 		return err
 	})
 	if err != nil {
@@ -48,7 +48,7 @@ var errNoRenderer = errors.New("render issue: the store has no issue renderer")
 
 // renderLocked stores build's snapshot of issue is, whose row the caller
 // locked, from its items in issue order. A sending or sent issue is frozen.
-func renderLocked(ctx context.Context, tx pgx.Tx, nl *bulletin.Newsletter, is *bulletin.Issue, build bulletin.IssueRenderer) (*bulletin.Issue, error) {
+func (db *DB) renderLocked(ctx context.Context, tx pgx.Tx, nl *bulletin.Newsletter, is *bulletin.Issue, build bulletin.IssueRenderer) (*bulletin.Issue, error) {
 	if is.Status != bulletin.IssueDraft && is.Status != bulletin.IssueScheduled {
 		return nil, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d is %s; its content no longer changes", is.Number, is.Status)
 	}
@@ -68,13 +68,20 @@ func renderLocked(ctx context.Context, tx pgx.Tx, nl *bulletin.Newsletter, is *b
 	}
 	rows, _ := tx.Query(ctx, `UPDATE issues SET subject = $2, preheader = $3, html = $4, text_body = $5, updated_at = now()
 		WHERE id = $1 RETURNING `+issueColumns, is.ID, snap.Subject, snap.Preheader, snap.HTML, snap.Text)
-	return pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.Issue])
+	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.Issue])
+	if err != nil {
+		return nil, err
+	}
+	if err := db.storeLinks(ctx, tx, out, items); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // renderItemIssue renders again, in tx, the issue of an item just
 // corrected; the issue's row is locked first so that it cannot start
 // sending halfway through the correction.
-func renderItemIssue(ctx context.Context, tx pgx.Tx, issueID int64, build bulletin.IssueRenderer) (*bulletin.Issue, error) {
+func (db *DB) renderItemIssue(ctx context.Context, tx pgx.Tx, issueID int64, build bulletin.IssueRenderer) (*bulletin.Issue, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+issueColumns+` FROM issues WHERE id = $1 FOR UPDATE`, issueID)
 	is, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[bulletin.Issue])
 	if err != nil {
@@ -91,5 +98,5 @@ func renderItemIssue(ctx context.Context, tx pgx.Tx, issueID int64, build bullet
 	if err != nil {
 		return nil, mapErr(err, "newsletter")
 	}
-	return renderLocked(ctx, tx, nl, is, build)
+	return db.renderLocked(ctx, tx, nl, is, build)
 }

@@ -98,7 +98,13 @@ func (db *DB) Subscribe(ctx context.Context, req bulletin.SubscribeRequest) (*bu
 			return fmt.Errorf("upsert subscription: %w", err)
 		}
 		if !confirm {
-			return activate(ctx, tx, s)
+			if err := activate(ctx, tx, s); err != nil {
+				return err
+			}
+			if req.Public && req.Method == bulletin.ConsentForm {
+				return enqueueWelcome(ctx, tx, s, l) // only a reader's own sign-up is welcomed
+			}
+			return nil
 		}
 		return enqueueConfirmation(ctx, tx, res) // mail_queue.go: sent if this commits
 	})
@@ -170,7 +176,20 @@ func (db *DB) ConfirmSubscription(ctx context.Context, token, ip string) (*bulle
 			return fmt.Errorf("confirm: %w", err)
 		}
 		res.Status = bulletin.SubscriptionActive
-		return activate(ctx, tx, res.Subscriber)
+		if err := activate(ctx, tx, res.Subscriber); err != nil {
+			return err
+		}
+		// Welcome a reader who signed up on the public form; one added by
+		// the API or an admin confirms without one.
+		var method string
+		if err := tx.QueryRow(ctx, `SELECT consent_method FROM subscriptions WHERE list_id = $1 AND subscriber_id = $2`,
+			listID, res.Subscriber.ID).Scan(&method); err != nil {
+			return fmt.Errorf("confirm: consent method: %w", err)
+		}
+		if method != bulletin.ConsentForm {
+			return nil
+		}
+		return enqueueWelcome(ctx, tx, res.Subscriber, res.List)
 	})
 	if err != nil {
 		return nil, err

@@ -68,7 +68,7 @@ func FromDomain(nl *bulletin.Newsletter, number int, date time.Time, sections []
 	if baseURL = strings.TrimRight(baseURL, "/"); baseURL != "" {
 		in.ArchiveIndexURL = baseURL + "/archive/" + nl.Slug + "/"
 		in.ArchiveURL = in.ArchiveIndexURL + strconv.Itoa(number)
-		in.ContributeURL = baseURL + "/contribute"
+		in.ContributeURL = baseURL + "/contribute/" + nl.Slug
 	}
 	for _, it := range items {
 		v := Item{Kind: it.Kind, Title: it.Title, BodyHTML: it.BodyHTML, URL: it.URL,

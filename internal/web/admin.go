@@ -51,7 +51,8 @@ type adminView struct {
 // adminNav says which sections exist: a page whose store is not wired is
 // left out of the navigation rather than shown as a stub.
 type adminNav struct {
-	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound bool
+	Items, Issues, Newsletters, Lists, Subscribers, Users, Captured, Contribute, Inbound, Reports bool
+	Settings                                                                                      bool // settings.go: own settings, invitations
 }
 
 func (s *Server) nav() adminNav {
@@ -60,8 +61,10 @@ func (s *Server) nav() adminNav {
 		Items:       s.Items != nil && s.Newsletters != nil,
 		Contribute:  s.Items != nil && s.Newsletters != nil,
 		Inbound:     s.Inbound != nil,
+		Reports:     s.Reports != nil,
 		Issues:      s.Issues != nil && s.Compiler != nil,
 		Users:       s.Accounts != nil,
+		Settings:    s.Accounts != nil && s.AccountLinks != nil,
 		Newsletters: s.Newsletters != nil,
 		Lists:       s.Lists != nil && s.Subscribers != nil,
 		Subscribers: s.Lists != nil && s.Subscribers != nil,
@@ -82,7 +85,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusInternalServerError {
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	s.adminPage(w, r, code, "admin/error.html", http.StatusText(code), bulletin.ErrorMessage(err))
+	s.adminPage(w, r, code, "admin/error.html", errorTitle(code), errorView{Title: errorTitle(code), Message: bulletin.ErrorMessage(err)})
 }
 
 // back redirects to the page the form was on (same origin only), or to

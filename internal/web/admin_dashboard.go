@@ -16,6 +16,7 @@ type dashboardNL struct {
 	Last            *bulletin.Issue
 	LastCounts      bulletin.Counts
 	ScheduleProblem string
+	Growth          []growthView // its lists' last weeks (admin_reports.go); nil without reports
 }
 
 // handleDashboard shows, per newsletter, the next compile time and issue
@@ -43,6 +44,13 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) dashboardFor(r *http.Request, n *bulletin.Newsletter) (dashboardNL, error) {
 	d := dashboardNL{Newsletter: n, NextNumber: n.LastNumber + 1}
+	if s.Reports != nil {
+		gs, err := s.Reports.NewsletterGrowth(r.Context(), n.Slug, dashboardWeeks, time.Now())
+		if err != nil {
+			return d, err
+		}
+		d.Growth = growthViews(gs, n.Slug+"-")
+	}
 	if runs, err := nextRuns(n.Schedule, 1, time.Now()); err != nil {
 		d.ScheduleProblem = err.Error()
 	} else if len(runs) == 1 {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"bulletin/internal/bulletin"
 )
@@ -72,6 +73,17 @@ func (s *Server) handleIssues(w http.ResponseWriter, r *http.Request) {
 // to compile the list says why.
 func (s *Server) handleIssueCompileNow(w http.ResponseWriter, r *http.Request) {
 	nl := r.PathValue("nl")
+	auto, err := s.autoSend(r.Context(), nl)
+	if err != nil {
+		s.actionError(w, r, err, "/admin/issues?newsletter="+nl, "Back to the issues")
+		return
+	}
+	if auto && !confirmed(r) {
+		// Compiling an auto-send newsletter mails the issue at once: show
+		// what would go out first.
+		http.Redirect(w, r, "/admin/issues/"+nl+"/compile", http.StatusSeeOther)
+		return
+	}
 	is, err := s.Compiler.Compile(r.Context(), nl, nil, false)
 	if err != nil {
 		if code := bulletin.ErrorCode(err); code == bulletin.ECONFLICT || code == bulletin.EUNPROCESSABLE {
@@ -94,6 +106,10 @@ type issueView struct {
 	Failures   []bulletin.DeliveryFailure
 	CanSend    bool // the delivery service is wired
 	Percent    int
+	Stalled    bool   // sending, but paused by the sender alarm: Resume shows
+	Zone       string // the newsletter's time zone, for the schedule form
+	ScheduleAt string // the schedule form's value (datetime-local) in Zone
+	MinAt      string
 }
 
 func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
@@ -114,6 +130,18 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	if err := s.issueSchedule(r, &v); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if is.Status == bulletin.IssueSending && s.Delivery != nil {
+		p, err := s.Delivery.IssueProgress(r.Context(), is.ID)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		v.Stalled = p.Paused
+	}
 	if v.Counts.Total > 0 {
 		v.Percent = 100 * (v.Counts.Sent + v.Counts.Failed) / v.Counts.Total
 	}
@@ -127,7 +155,7 @@ func (s *Server) handleIssueCancelNow(w http.ResponseWriter, r *http.Request) {
 	}
 	is, err := s.Issues.CancelIssue(r.Context(), r.PathValue("nl"), n)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.actionError(w, r, err, issuePath(r.PathValue("nl"), n), "Back to the issue")
 		return
 	}
 	s.flash(r, "Issue %d is cancelled; its items are back in the queue.", is.Number)
@@ -139,9 +167,14 @@ func (s *Server) handleIssueSendNow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !confirmed(r) {
+		// Only the confirmation page's form sends.
+		http.Redirect(w, r, issuePath(r.PathValue("nl"), n)+"/send", http.StatusSeeOther)
+		return
+	}
 	count, err := s.Delivery.Send(r.Context(), r.PathValue("nl"), n)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.actionError(w, r, err, issuePath(r.PathValue("nl"), n), "Back to the issue")
 		return
 	}
 	s.flash(r, "Sending issue %d to %d subscribers.", n, count)
@@ -190,4 +223,25 @@ func issueNum(w http.ResponseWriter, r *http.Request) (int, bool) {
 
 func issuePath(nl string, n int) string {
 	return "/admin/issues/" + nl + "/" + strconv.Itoa(n)
+}
+
+// issueSchedule fills the schedule form: the newsletter's zone, and the
+// issue's send time (or an hour from now) in it.
+func (s *Server) issueSchedule(r *http.Request, v *issueView) error {
+	loc := time.UTC
+	if s.Newsletters != nil {
+		n, err := s.Newsletters.FindNewsletterBySlug(r.Context(), v.Newsletter)
+		if err != nil {
+			return err
+		}
+		loc = n.Location()
+	}
+	at := time.Now().Add(time.Hour)
+	if v.Issue.ScheduledAt != nil {
+		at = *v.Issue.ScheduledAt
+	}
+	v.Zone = loc.String()
+	v.ScheduleAt = at.In(loc).Format("2006-01-02T15:04")
+	v.MinAt = time.Now().In(loc).Format("2006-01-02T15:04")
+	return nil
 }

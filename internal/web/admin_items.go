@@ -15,6 +15,7 @@ type itemsView struct {
 	Newsletters                 []*bulletin.Newsletter
 	Sections                    []*bulletin.Section
 	Items                       []*bulletin.Item
+	Rows                        []queueRow
 	Query                       string // the current filter, to come back to
 	Statuses                    []string
 }
@@ -54,6 +55,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	v.Rows = queueRows(v.Items, v.Sections)
 	if v.Status == "" {
 		v.Status = "all"
 	}
@@ -79,6 +81,10 @@ func (s *Server) queueReview(w http.ResponseWriter, r *http.Request, status stri
 		return
 	}
 	s.flash(r, "%s: %q", strings.ToUpper(status[:1])+status[1:], it.Title)
+	if to := safeNext(r.PostFormValue("back")); to != "" { // from the edit page
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
 	back(w, r, "/admin/items")
 }
 

@@ -131,7 +131,7 @@ func TestItemEditAndMove(t *testing.T) {
 
 	// Edit: an empty title is refused with the reason and keeps the typed body.
 	code, _, body := post(t, ed, base+"/admin/items/"+ids[0]+"/edit", url.Values{"title": {""}, "body": {"changed"}, "kind": {"article"}})
-	if code != http.StatusBadRequest || !strings.Contains(body, "title: required") || !strings.Contains(body, "changed") {
+	if code != http.StatusBadRequest || !strings.Contains(body, "Enter the title.") || !strings.Contains(body, "changed") {
 		t.Fatalf("empty title = %d", code)
 	}
 	if it, _ := db.FindItemByID(ctx, mustInt(t, ids[0])); it.Body != "text" {

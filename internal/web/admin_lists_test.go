@@ -111,7 +111,7 @@ func TestSubscriberSearchAddErase(t *testing.T) {
 	if code, _, _ = post(t, ad, base+"/admin/subscribers/"+itoa(subs[0].ID)+"/erase", nil); code != 303 {
 		t.Fatalf("erase = %d", code)
 	}
-	if _, _, body = get(t, ad, base+"/admin/subscribers?email=dora@example.org"); !strings.Contains(body, "No subscriber with that address") {
+	if _, _, body = get(t, ad, base+"/admin/subscribers?email=dora@example.org"); !strings.Contains(body, "No subscriber matches") {
 		t.Fatal("an erased subscriber is still found by address")
 	}
 }

@@ -59,6 +59,8 @@ type newsletterView struct {
 	Choices []listChoice
 	Delay   string
 	Error   string
+	// Counting is the click and open switches (nil: not wired).
+	Counting *bulletin.Counting
 }
 
 // listChoice is one list as a checkbox of the newsletter form.
@@ -98,6 +100,14 @@ func (s *Server) handleNewsletter(w http.ResponseWriter, r *http.Request) {
 	if err := s.withChoices(r, &v); err != nil {
 		s.pageError(w, r, err)
 		return
+	}
+	if s.Counting != nil {
+		c, err := s.Counting.FindCounting(r.Context(), n.Slug)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		v.Counting = &c
 	}
 	s.adminPage(w, r, http.StatusOK, "admin/newsletter.html", n.Name, v)
 }

@@ -32,7 +32,13 @@ func (s *Server) handleSubscribers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) subscribersPage(w http.ResponseWriter, r *http.Request, status int, v subscribersView) {
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	subs, err := s.Subscribers.FindSubscribers(r.Context(), v.Query, after, subscribersPerPage)
+	var subs []bulletin.SubscriberDetail
+	var err error
+	if v.Query != "" && s.SubscriberRecords != nil { // part of an address or name
+		subs, err = s.SubscriberRecords.SearchSubscribers(r.Context(), v.Query, subscribersPerPage)
+	} else {
+		subs, err = s.Subscribers.FindSubscribers(r.Context(), v.Query, after, subscribersPerPage)
+	}
 	if code := bulletin.ErrorCode(err); code == bulletin.EINVALID {
 		v.Error, err = bulletin.ErrorMessage(err), nil
 		status = http.StatusBadRequest
@@ -85,4 +91,23 @@ func (s *Server) handleSubscriberEraseForm(w http.ResponseWriter, r *http.Reques
 	}
 	s.flash(r, "Subscriber erased: their address and name are gone.")
 	http.Redirect(w, r, "/admin/subscribers", http.StatusSeeOther)
+}
+
+// handleSubscriberRecord shows one subscriber: lists and consent,
+// deliveries, bounces and complaints.
+func (s *Server) handleSubscriberRecord(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	rec, err := s.SubscriberRecords.SubscriberRecord(r.Context(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	title := rec.Email
+	if title == "" {
+		title = "Erased subscriber"
+	}
+	s.adminPage(w, r, http.StatusOK, "admin/subscriber.html", title, rec)
 }

@@ -18,6 +18,7 @@ type archiveHitView struct {
 	Title   template.HTML // escaped text with <mark>s
 	Snippet template.HTML
 	Issue   archiveIssueView
+	URL     string // the issue page at the item's anchor
 }
 
 // handleSearch runs ?q= over the items of sent issues, ten hits a page.
@@ -75,7 +76,11 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 		loc := archiveLocation(nl)
 		for _, h := range res.Hits {
 			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
-			data.Hits = append(data.Hits, archiveHitView{Title: archiveMarked(h.Title), Snippet: archiveMarked(h.Snippet), Issue: iv})
+			hv := archiveHitView{Title: archiveMarked(h.Title), Snippet: archiveMarked(archiveSnippet(h.Snippet)), Issue: iv, URL: iv.URL}
+			if h.Ordinal > 0 {
+				hv.URL += "#item-" + strconv.Itoa(h.Ordinal)
+			}
+			data.Hits = append(data.Hits, hv)
 		}
 		data.ResultWord = "results"
 		if res.Total == 1 {

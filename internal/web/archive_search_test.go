@@ -31,7 +31,7 @@ func TestArchiveSearch(t *testing.T) {
 	}
 	archiveContains(t, "search", r.body, `<p id="summary">2 results for “budget”</p>`,
 		// The title match is highlighted, the payload is text.
-		`<a href="/archive/weekly/2">&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; <mark>Budget</mark> &lt;b&gt;vote&lt;/b&gt;</a>`,
+		`<a href="/archive/weekly/2#item-`, `">&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; <mark>Budget</mark> &lt;b&gt;vote&lt;/b&gt;</a>`,
 		`Payload &lt;img src=x onerror=alert(1)&gt; <mark>budget</mark>`,
 		`<mark>budget</mark>`, `href="/archive/weekly/1"`, `value="budget"`)
 	archiveLacks(t, "search", r.body, append(archiveUnsent, "<img src=x", "<script>", "<b>vote")...)
@@ -48,9 +48,9 @@ func TestArchiveSearch(t *testing.T) {
 
 	// Bad input: a clear 400, nothing searched.
 	for _, c := range []struct{ q, page, want string }{
-		{"budget", "0", "page must be a number from 1 to 100"},
-		{"budget", "x", "page must be a number from 1 to 100"},
-		{"budget", "101", "page must be a number from 1 to 100"},
+		{"budget", "0", "Page must be a number from 1 to 100"},
+		{"budget", "x", "Page must be a number from 1 to 100"},
+		{"budget", "101", "Page must be a number from 1 to 100"},
 		{strings.Repeat("budget ", 50), "", "longer than 300 characters"},
 	} {
 		got := search(c.q, "page", c.page)

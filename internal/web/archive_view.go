@@ -16,16 +16,18 @@ type archiveNav struct {
 	IndexURL     string
 	SearchURL    string
 	FeedURL      string
+	PrivacyURL   string // what the newsletter counts (privacy.go)
 	SubscribeURL string // "" when the newsletter has no public list
 	Query        string // the search box's current text
 }
 
 func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
 	n := archiveNav{
-		Name:      nl.Name,
-		IndexURL:  archivePath(nl.Slug),
-		SearchURL: archivePath(nl.Slug) + "search",
-		FeedURL:   archivePath(nl.Slug) + "feed.atom",
+		Name:       nl.Name,
+		IndexURL:   archivePath(nl.Slug),
+		SearchURL:  archivePath(nl.Slug) + "search",
+		FeedURL:    archivePath(nl.Slug) + "feed.atom",
+		PrivacyURL: "/privacy/" + url.PathEscape(nl.Slug),
 	}
 	if nl.SubscribeTo != "" {
 		n.SubscribeURL = "/subscribe/" + url.PathEscape(nl.SubscribeTo)

@@ -25,7 +25,9 @@ func (s *Server) handleContribute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it.Status = bulletin.ItemSubmitted
+	typed := *it // the store clears a field it refuses: show what was typed
 	if err := s.Items.SubmitItem(r.Context(), it, currentUser(r)); err != nil {
+		v.Item = &typed
 		v.Error = bulletin.ErrorMessage(err)
 		s.contributePage(w, r, statusOf(err), &v)
 		return

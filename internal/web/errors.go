@@ -40,3 +40,47 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	writeJSON(w, code, map[string]string{"error": bulletin.ErrorMessage(err)})
 }
+
+// errorView is what the admin error page shows: what happened, what to do
+// about it, and where to go back to.
+type errorView struct {
+	Title   string
+	Message string
+	Advice  string
+	Back    string // URL; "" shows no link
+	BackTo  string // link text
+}
+
+// errorTitle names an error page for people rather than by its status.
+func errorTitle(code int) string {
+	switch code {
+	case http.StatusUnprocessableEntity, http.StatusConflict:
+		return "That could not be done"
+	case http.StatusBadRequest:
+		return "Please check what you entered"
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	}
+	return http.StatusText(code)
+}
+
+// actionError shows a refused admin action: its status, the reason, that
+// nothing changed, and a link back to the page it came from.
+func (s *Server) actionError(w http.ResponseWriter, r *http.Request, err error, back, backTo string) {
+	code := statusOf(err)
+	if code == http.StatusInternalServerError {
+		s.pageError(w, r, err)
+		return
+	}
+	v := errorView{Title: errorTitle(code), Message: bulletin.ErrorMessage(err), Back: back, BackTo: backTo,
+		Advice: "Nothing was changed."}
+	switch code {
+	case http.StatusUnprocessableEntity, http.StatusConflict:
+		v.Advice = "Nothing was changed. The page it came from shows the current state; reload it to see what you can still do."
+	case http.StatusBadRequest:
+		v.Advice = "Nothing was changed. Go back, correct it and try again."
+	}
+	s.adminPage(w, r, code, "admin/error.html", errorTitle(code), v)
+}

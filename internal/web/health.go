@@ -38,3 +38,16 @@ func (s *Server) static() http.Handler {
 		fsrv.ServeHTTP(w, r)
 	})
 }
+
+// handleFavicon answers the /favicon.ico browsers ask for on every page
+// with the SVG icon the pages also name in their <head>.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.Templates, "web/static/favicon.svg")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}

@@ -19,8 +19,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // wired returns a Server whose services are all db, as main wires them;
 // compiling and sending are left to the tests that need them.
 func wired(db *postgres.DB) *Server {
-	return &Server{Health: db, Items: db, Issues: db, Newsletters: db, Lists: db, Subscribers: db,
-		Accounts: db, Users: db, Captured: db, ImportJobs: db}
+	return &Server{Health: db, Items: db, Issues: db, Newsletters: db, Lists: db, Subscribers: db, SubscriberRecords: db,
+		Accounts: db, AccountLinks: db, Users: db, Captured: db, ImportJobs: db, Reports: db, Counting: db}
 }
 
 // serve starts s over real HTTP with the built-in templates (unless s has

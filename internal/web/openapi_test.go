@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"bulletin/internal/bulletin"
 
@@ -248,8 +249,13 @@ func TestOpenAPISamples(t *testing.T) {
 	f.call(editor, "GET /api/v1/newsletters/{nl}/issues/{number}/preview", issue+"/preview", nil, 200, nil)
 	f.call(editor, "PATCH /api/v1/items/{id}", item, obj{"title": "Repair café on Saturday"}, 200, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/render", issue+"/render", nil, 200, nil)
+	f.call(editor, "GET /api/v1/newsletters/{nl}/issues/{number}/report", issue+"/report", nil, 200, nil)
+	f.call(editor, "GET /api/v1/newsletters/{nl}/issues/{number}/report", issues+"/999/report", nil, 404, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/send", issue+"/send", nil, 404, nil) // the stand-in sender knows no issue
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/test", issue+"/test", obj{"email": "me@example.org"}, 404, nil)
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/schedule", issue+"/schedule", obj{"at": time.Now().Add(-time.Hour).Format(time.RFC3339)}, 400, nil) // in the past
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/schedule", issue+"/schedule", obj{"at": time.Now().Add(time.Hour).Format(time.RFC3339)}, 200, nil)
+	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/unschedule", issue+"/unschedule", nil, 200, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/cancel", issue+"/cancel", nil, 200, nil)
 	f.call(editor, "POST /api/v1/newsletters/{nl}/issues/{number}/cancel", issue+"/cancel", nil, 422, nil)
 
@@ -258,6 +264,9 @@ func TestOpenAPISamples(t *testing.T) {
 	f.call(admin, "GET /api/v1/lists", "/api/v1/lists", nil, 200, nil)
 	f.call(admin, "GET /api/v1/lists/{list}", "/api/v1/lists/readers", nil, 200, nil)
 	f.call(admin, "PATCH /api/v1/lists/{list}", "/api/v1/lists/readers", obj{"description": "Everyone"}, 200, nil)
+	f.call(editor, "GET /api/v1/lists/{list}/growth", "/api/v1/lists/readers/growth?weeks=8", nil, 200, nil)
+	f.call(editor, "GET /api/v1/lists/{list}/growth", "/api/v1/lists/readers/growth?weeks=0", nil, 400, nil)
+	f.call(editor, "GET /api/v1/lists/{list}/growth", "/api/v1/lists/nope/growth", nil, 404, nil)
 	f.call(admin, "POST /api/v1/lists/{list}/subscribers", "/api/v1/lists/readers/subscribers", obj{"email": "ann@example.org", "name": "Ann", "confirmed": true}, 201, nil)
 	f.call(admin, "POST /api/v1/lists/{list}/subscribers/import", "/api/v1/lists/readers/subscribers/import", "email,name\nbob@example.org,Bob\nnot-an-address,X\n", 200, nil)
 	f.call(admin, "GET /api/v1/lists/{list}/subscribers/export", "/api/v1/lists/readers/subscribers/export", nil, 200, nil)

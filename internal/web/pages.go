@@ -19,7 +19,10 @@ type pages struct {
 
 // pageFuncs are the helpers every page template may use.
 var pageFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"errorField": errorField,
+	"humanError": humanError,
+	"invalid":    invalidAttrs,
 }
 
 // loadPages parses web/layout.html with each other web/**/*.html file. A
@@ -71,6 +74,7 @@ type Page struct {
 	Title string
 	User  any // *bulletin.User when logged in
 	Data  any
+	Brand *Brand // public pages: the newsletter they speak for (public_brand.go)
 }
 
 // page renders the named page inside the layout. Rendering goes to a buffer
@@ -82,8 +86,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if status >= 400 && !strings.HasPrefix(p.Title, "Error: ") {
+		p.Title = "Error: " + p.Title // said first by screen readers, seen in the tab
+	}
 	if u := currentUser(r); u != nil && p.User == nil {
 		p.User = u
+	}
+	if p.Brand == nil && isPublicPage(name) {
+		p.Brand = s.publicBrand(r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []route {
 	add("GET /healthz", anyone, s.handleHealthz)
 	add("GET /api/v1/openapi.json", anyone, s.handleOpenAPI)
 	t = append(t, route{"GET /static/", anyone, s.static()})
+	add("GET /favicon.ico", anyone, s.handleFavicon)
 	if s.Metrics != nil {
 		t = append(t, route{"GET /metrics", anyone, s.metricsAuth(s.Metrics)})
 	}
@@ -62,6 +63,8 @@ func (s *Server) routeTable() []route {
 		add("GET /api/v1/newsletters/{nl}/issues/{number}", editor, s.handleIssueGet)
 		add("GET /api/v1/newsletters/{nl}/issues/{number}/preview", editor, s.handleIssuePreview)
 		add("POST /api/v1/newsletters/{nl}/issues/{number}/cancel", editor, s.handleIssueCancel)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/schedule", editor, s.handleIssueScheduleAPI)
+		add("POST /api/v1/newsletters/{nl}/issues/{number}/unschedule", editor, s.handleIssueUnscheduleAPI)
 		add("POST /api/v1/newsletters/{nl}/issues/{number}/render", editor, s.handleIssueRender)
 	}
 	if s.Issues != nil && s.Delivery != nil { // api_delivery.go
@@ -116,6 +119,14 @@ func (s *Server) routeTable() []route {
 		add("DELETE /api/v1/subscribers/{id}", admin, s.handleSubscriberErase)
 	}
 
+	if s.Clicks != nil && s.ClickTargets != nil { // redirect.go: answered by clickFront, listed here
+		add("GET /r/{issue}/{link}", anyone, s.handleRedirect)
+		add("GET /o/{pixel}", anyone, s.handlePixel)
+	}
+	if s.Counting != nil && s.Newsletters != nil { // privacy.go
+		add("GET /privacy/{nl}", anyone, s.handlePrivacy)
+	}
+
 	if a := s.newArchive(); a != nil { // the public archive (archive*.go)
 		add("GET /{$}", anyone, a.handleRoot)
 		add("GET /archive/{$}", anyone, a.handleRoot)
@@ -128,6 +139,10 @@ func (s *Server) routeTable() []route {
 		add("GET /archive/{nl}/{rest...}", anyone, a.handleUnknown)
 	}
 
+	if s.Newsletters != nil { // contribute_public.go: how to contribute, for anyone
+		add("GET /contribute/{nl}", anyone, s.handleContributeInfo)
+	}
+
 	if s.sessions == nil {
 		return t
 	}
@@ -136,7 +151,11 @@ func (s *Server) routeTable() []route {
 	add("POST /login", anyone, s.handleLogin)
 	add("POST /logout", anyone, s.handleLogout)
 	add("GET /admin/login", anyone, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusSeeOther)
+		to := "/login"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
 	t = append(t, route{"GET /admin", anyone, http.RedirectHandler("/admin/", http.StatusSeeOther)})
 	add("GET /admin/{$}", editor, s.handleDashboard)
@@ -155,8 +174,12 @@ func (s *Server) routeTable() []route {
 		add("POST /admin/issues/{nl}/compile", editor, s.handleIssueCompileNow)
 		add("GET /admin/issues/{nl}/{number}", editor, s.handleIssue)
 		add("POST /admin/issues/{nl}/{number}/cancel", editor, s.handleIssueCancelNow)
+		add("GET /admin/issues/{nl}/compile", editor, s.handleIssueCompileConfirm)
+		add("POST /admin/issues/{nl}/{number}/schedule", editor, s.handleIssueSchedule)
+		add("POST /admin/issues/{nl}/{number}/unschedule", editor, s.handleIssueUnschedule)
 	}
 	if s.Issues != nil && s.Delivery != nil {
+		add("GET /admin/issues/{nl}/{number}/send", editor, s.handleIssueSendConfirm)
 		add("POST /admin/issues/{nl}/{number}/send", editor, s.handleIssueSendNow)
 		add("POST /admin/issues/{nl}/{number}/test", editor, s.handleIssueTestSend)
 	}
@@ -169,12 +192,30 @@ func (s *Server) routeTable() []route {
 		add("POST /admin/users/{id}/tokens", admin, s.handleTokenCreate)
 		add("POST /admin/users/{id}/tokens/{token}/revoke", admin, s.handleTokenRevoke)
 	}
+	if s.Accounts != nil && s.AccountLinks != nil { // account_links.go, settings.go
+		add("GET /login/forgot", anyone, s.handleForgotForm)
+		add("POST /login/forgot", anyone, s.handleForgot)
+		add("GET /reset/{token}", anyone, s.handleLinkForm(bulletin.LinkReset))
+		add("POST /reset/{token}", anyone, s.handleLinkUse(bulletin.LinkReset))
+		add("GET /invite/{token}", anyone, s.handleLinkForm(bulletin.LinkInvite))
+		add("POST /invite/{token}", anyone, s.handleLinkUse(bulletin.LinkInvite))
+		add("GET /admin/users/invite", admin, s.handleInviteForm)
+		add("POST /admin/users/invite", admin, s.handleInvite)
+		add("GET /admin/settings", contributor, s.handleSettings)
+		add("POST /admin/settings", contributor, s.handleSettingsSave)
+		add("POST /admin/settings/password", contributor, s.handleSettingsPassword)
+		add("POST /admin/settings/tokens", contributor, s.handleSettingsTokenCreate)
+		add("POST /admin/settings/tokens/{token}/revoke", contributor, s.handleSettingsTokenRevoke)
+	}
 	if s.Newsletters != nil {
 		add("GET /admin/newsletters", admin, s.handleNewsletters)
 		add("POST /admin/newsletters", admin, s.handleNewsletterAdd)
 		add("GET /admin/newsletters/{nl}", admin, s.handleNewsletter)
 		add("POST /admin/newsletters/{nl}", admin, s.handleNewsletterSave)
 		add("POST /admin/newsletters/{nl}/sections", admin, s.handleSectionAdd)
+		if s.Counting != nil {
+			add("POST /admin/newsletters/{nl}/counting", admin, s.handleCountingSave) // privacy.go
+		}
 	}
 	if s.Lists != nil && s.Subscribers != nil {
 		add("GET /admin/lists", admin, s.handleLists)
@@ -186,11 +227,21 @@ func (s *Server) routeTable() []route {
 		add("GET /admin/subscribers", admin, s.handleSubscribers)
 		add("POST /admin/subscribers", admin, s.handleSubscriberAddForm)
 		add("POST /admin/subscribers/{id}/erase", admin, s.handleSubscriberEraseForm)
+		if s.SubscriberRecords != nil {
+			add("GET /admin/subscribers/{id}", admin, s.handleSubscriberRecord)
+		}
 	}
 	for _, provider := range []string{"ses", "postmark"} {
 		if h := s.Webhooks[provider]; h != nil { // internal/webhook: signature or shared secret
 			t = append(t, route{"POST /webhooks/" + provider, anyone, h})
 		}
+	}
+	if s.Reports != nil { // admin_reports.go, api_report.go
+		add("GET /api/v1/newsletters/{nl}/issues/{number}/report", editor, s.handleIssueReportAPI)
+		add("GET /api/v1/lists/{list}/growth", editor, s.handleListGrowthAPI)
+		add("GET /admin/reports", editor, s.handleReports)
+		add("GET /admin/issues/{nl}/{number}/report", editor, s.handleIssueReport)
+		add("GET /admin/issues/{nl}/{number}/report.csv", editor, s.handleIssueReportCSV)
 	}
 	if s.Inbound != nil { // admin_inbound.go
 		add("GET /admin/inbound/{$}", editor, s.handleInboundList)

@@ -15,6 +15,7 @@ import (
 
 	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
+	"bulletin/internal/clicks"
 	"bulletin/internal/password"
 
 	"github.com/alexedwards/scs/v2"
@@ -38,6 +39,13 @@ type Server struct {
 	// main keeps it in step with the database (archivecache.Watch).
 	ArchiveCache *archivecache.Cache
 
+	// Clicks counts link clicks and opens in memory (a service of main's
+	// flushes it); ClickTargets resolves /r/ and /o/ ids. Both nil: no
+	// redirect routes (redirect.go).
+	Clicks       *clicks.Counter
+	ClickTargets *clicks.Resolver
+	Counting     bulletin.CountingService // the newsletters' click and open switches, /privacy/{nl}
+
 	// The services, one per resource (bulletin/service.go). The JSON API
 	// and the admin pages call the same ones.
 	Items       bulletin.ItemService
@@ -47,14 +55,23 @@ type Server struct {
 	Newsletters bulletin.NewsletterService
 	Lists       bulletin.ListService
 	Subscribers bulletin.SubscriberService
-	Accounts    bulletin.AccountService
-	Archive     ArchiveStore // the public archive
+	// SubscriberRecords serves the admin's subscriber search and pages.
+	SubscriberRecords bulletin.SubscriberRecords
+	Accounts          bulletin.AccountService
+	Archive           ArchiveStore           // the public archive
+	Reports           bulletin.ReportService // issue reports and list growth (admin_reports.go)
+	// AccountLinks: invitations, password resets and the settings page
+	// (account_*.go, settings.go).
+	AccountLinks bulletin.AccountLinkService
 
 	Users      SessionUsers     // who is calling: logins, sessions, API tokens
 	Sessions   scs.Store        // the sessions table (scs pgxstore); nil = no logins
 	Captured   CapturedMessages // the built-in SMTP capture's messages
 	ImportJobs ImportJobStore   // uploaded imports run as jobs by the import-jobs service
 	Inbound    InboundPages     // admin_inbound.go; nil: no Inbound page
+	// ContributeAddress is a newsletter's contribution address
+	// (inbound.Addresses.Contribute); nil without an inbound domain.
+	ContributeAddress func(slug string, isDefault bool) string
 	// Webhooks are the ESP endpoints by provider ("ses", "postmark"),
 	// served at POST /webhooks/{provider}; they authenticate themselves.
 	Webhooks map[string]http.Handler
@@ -79,6 +96,7 @@ type Server struct {
 	loginByIP    *limiter
 	loginByEmail *limiter
 	hashes       *password.Gate
+	acct         accountLimits // account_links.go
 	localLimits  *memoryLimits
 	lastSweep    atomic.Int64
 }
@@ -99,6 +117,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.sessions = s.newSessions()
 	s.loginByIP, s.loginByEmail = s.newLimiter("login-ip", 20, 15*time.Minute), s.newLimiter("login-email", 5, 15*time.Minute)
 	s.hashes = password.NewGate(s.LoginHashes)
+	s.acct = s.newAccountLimits()
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// Cross-origin POSTs are refused (CSRF) by Fetch metadata, except the
@@ -111,6 +130,6 @@ func (s *Server) Handler() (http.Handler, error) {
 	// anything else reads it. Cached archive pages are answered right after
 	// that, without the per-request log line or session lookup: an archive
 	// is read in bursts after each send.
-	return s.recoverer(s.securityHeaders(s.validInput(s.archiveFront(s.logRequests(s.resolveClient(
-		cop.Handler(s.sessionAuth(s.bearerAuth(mux))))))))), nil
+	return s.recoverer(s.securityHeaders(s.validInput(s.clickFront(s.archiveFront(s.logRequests(s.resolveClient(
+		cop.Handler(s.sessionAuth(s.bearerAuth(mux)))))))))), nil
 }

@@ -1,15 +1,21 @@
-// Live sending progress for the admin issue page. It polls the issue JSON
-// (same origin, session cookie) once a second and stops when nothing is
-// pending. Served as a file so the page's CSP can forbid inline scripts.
+// Live status and sending progress for the admin issue page. It polls the
+// issue JSON (same origin, session cookie) once a second while the issue
+// can still change (draft, scheduled, sending) and updates the page in
+// place: the status, the delivery figures, and the controls that only an
+// unsent issue has. Served as a file so the page's CSP can forbid inline
+// scripts.
 (function () {
   "use strict";
+  var status = document.getElementById("issue-status");
+  if (!status) return;
+  var url = status.getAttribute("data-url");
+  var section = document.getElementById("delivery");
   var box = document.getElementById("progress");
-  if (!box) return;
-  var url = box.getAttribute("data-url");
-  var bar = box.querySelector("progress");
+  var bar = box ? box.querySelector("progress") : null;
   var seen = null; // first observation, when the API gives no start time
 
   function set(name, text) {
+    if (!box) return;
     var el = box.querySelector('[data-f="' + name + '"]');
     if (el) el.textContent = text;
   }
@@ -22,38 +28,67 @@
     return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
   }
 
+  // showStatus updates the status badge and hides the controls of an
+  // unsent issue once it starts.
+  function showStatus(st) {
+    if (status.getAttribute("data-status") === st) return;
+    status.setAttribute("data-status", st);
+    status.textContent = st;
+    status.className = "status status-" + st;
+    if (st !== "draft" && st !== "scheduled") {
+      var open = document.querySelectorAll(".open-only");
+      for (var i = 0; i < open.length; i++) open[i].hidden = true;
+      var when = document.getElementById("issue-when");
+      if (when) when.hidden = true;
+    }
+    if (section && (st === "sending" || st === "sent")) section.hidden = false;
+    var archive = document.getElementById("archive-link-box");
+    if (archive && st === "sent") archive.hidden = false;
+  }
+
+  // rateOf is messages per second: over the whole send once it is sent
+  // (first to last delivery), else the engine's recent rate.
+  function rateOf(issue, p, done, now) {
+    if (issue.status === "sent" && issue.started_at && issue.sent_at) {
+      var span = (Date.parse(issue.sent_at) - Date.parse(issue.started_at)) / 1000;
+      return span > 0 ? done / span : NaN;
+    }
+    if (p && p.rate > 0) return p.rate;
+    if (issue.started_at) {
+      var secs = (now - Date.parse(issue.started_at)) / 1000;
+      return secs > 0 ? done / secs : NaN;
+    }
+    if (seen === null) {
+      seen = { t: now, done: done };
+      return NaN;
+    }
+    return now > seen.t ? (done - seen.done) / ((now - seen.t) / 1000) : NaN;
+  }
+
   function show(issue) {
+    showStatus(issue.status);
     var p = issue.progress || null; // the delivery engine's view, once sending
     var c = p || issue.counts || { total: 0, pending: 0, sent: 0, failed: 0 };
     var done = c.sent + c.failed;
-    var pct = c.total > 0 ? Math.floor((100 * done) / c.total) : 0;
-    bar.max = Math.max(c.total, 1);
-    bar.value = c.total > 0 ? done : 0;
-    box.setAttribute("data-status", issue.status);
-    box.setAttribute("data-percent", String(pct));
-    set("status", issue.status);
-    set("percent", pct + " %");
-    set("total", String(c.total));
-    set("sent", String(c.sent));
-    set("failed", String(c.failed));
-    set("pending", String(c.pending));
-
-    var now = Date.now(), rate = NaN;
-    if (p && p.rate > 0) {
-      rate = p.rate;
-    } else if (issue.started_at) {
-      var secs = (now - Date.parse(issue.started_at)) / 1000;
-      if (secs > 0) rate = done / secs;
-    } else if (seen === null) {
-      seen = { t: now, done: done };
-    } else if (now > seen.t) {
-      rate = (done - seen.done) / ((now - seen.t) / 1000);
+    if (box) {
+      var pct = c.total > 0 ? Math.floor((100 * done) / c.total) : 0;
+      bar.max = Math.max(c.total, 1);
+      bar.value = c.total > 0 ? done : 0;
+      box.setAttribute("data-status", issue.status);
+      box.setAttribute("data-percent", String(pct));
+      set("percent", pct + " %");
+      set("total", String(c.total));
+      set("sent", String(c.sent));
+      set("failed", String(c.failed));
+      set("pending", String(c.pending));
+      var rate = rateOf(issue, p, done, Date.now());
+      set("rate", isFinite(rate) && rate > 0 ? rate.toFixed(1) + " /s" : "–");
+      var eta = p && p.eta_seconds > 0 ? p.eta_seconds : rate > 0 ? c.pending / rate : NaN;
+      set("eta", c.pending === 0 && issue.status === "sent" ? "done" : duration(eta));
+      if (p && p.paused) set("note", "Paused by the sender alarm: " + (p.alarm || "policy rejections") + ". Reload the page to resume it.");
     }
-    set("rate", isFinite(rate) ? rate.toFixed(1) + " /s" : "–");
-    var eta = p && p.eta_seconds > 0 ? p.eta_seconds : rate > 0 ? c.pending / rate : NaN;
-    set("eta", c.pending === 0 ? "done" : duration(eta));
-    if (p && p.paused) set("note", "Paused by the sender alarm: " + (p.alarm || "policy rejections") + ". Press Send now to resume.");
-    return issue.status === "sending" || (c.pending > 0 && issue.status !== "cancelled");
+    return issue.status === "draft" || issue.status === "scheduled" || issue.status === "sending" ||
+      (c.pending > 0 && issue.status !== "cancelled");
   }
 
   function tick() {
@@ -65,7 +100,6 @@
       .then(function (issue) {
         set("note", "");
         if (show(issue)) setTimeout(tick, 1000);
-        else if (issue.status !== box.getAttribute("data-initial")) location.reload(); // show the final state and any failures
       })
       .catch(function (e) {
         set("note", "Progress unavailable (" + e.message + "); retrying.");

@@ -1,0 +1,46 @@
+package delivery_test
+
+import (
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/pgtest"
+
+	"github.com/emersion/go-smtp"
+)
+
+// The last delivery finishes its issue: with a poll of an hour, the only
+// way the issue can become "sent" during the test is the finisher being
+// woken by the mark of its last delivery (and of a final failure).
+func TestLastDeliveryFinishesIssue(t *testing.T) {
+	db := pgtest.New(t)
+	issue := seed(t, db, 6)
+	s := newSink(t)
+	// One address is refused for good: its final failure is a last mark too.
+	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+		if rcpt == email(6) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}
+	cfg := fastConfig()
+	cfg.Poll = time.Hour
+	cfg.MaxAttempts = 1
+	_, svc := startPool(t, db, s, cfg)
+	sendAndWait(t, db, svc, issue)
+	if got := s.count(); got != 5 {
+		t.Errorf("sink received %d messages, want 5", got)
+	}
+	var sentAt, last time.Time
+	if err := db.Pool.QueryRow(t.Context(), `SELECT i.sent_at, max(d.sent_at) FROM issues i JOIN deliveries d ON d.issue_id = i.id
+		WHERE i.id = $1 AND d.status = 'sent' GROUP BY i.sent_at`, issue).Scan(&sentAt, &last); err != nil {
+		t.Fatal(err)
+	}
+	if sentAt.Before(last) {
+		t.Errorf("issue sent at %v, before its last delivery at %v", sentAt, last)
+	}
+	if st := issueStatus(t, db, issue); st != bulletin.IssueSent {
+		t.Errorf("issue is %s, want sent", st)
+	}
+}
