@@ -80,8 +80,9 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 	var err error
 	switch {
 	case a.DeliveryID > 0:
-		err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE id = $1 FOR UPDATE`,
-			a.DeliveryID).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		where, args := deliveryByID(a)
+		err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE `+where+` FOR UPDATE`,
+			args...).Scan(&d.id, &d.issue, &d.sub, &d.status)
 	case a.Recipient != "":
 		// No VERP address: the last message we sent to that address.
 		err = tx.QueryRow(ctx, `SELECT d.id, d.issue_id, d.subscriber_id, d.status FROM subscribers s
@@ -123,7 +124,7 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 		reply += ": " + a.Diagnostic
 	}
 	if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'failed', last_code = $2, last_reply = $3,
-		locked_until = NULL, updated_at = now() WHERE id = $1`, d.id, code, reply); err != nil {
+		locked_until = NULL, updated_at = now() WHERE id = $1 AND issue_id = $4`, d.id, code, reply, d.issue); err != nil {
 		return rec, fmt.Errorf("fail delivery: %w", err)
 	}
 	sentDelta := 0
@@ -190,6 +191,18 @@ func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) 
 	return n, nil
 }
 
+// deliveryByID is the condition that finds the delivery a VERP address
+// names. An address that names the issue finds it in the issue's
+// partition of deliveries alone (migration 0140); one of the first format,
+// sent before addresses carried the issue, by its id in every partition:
+// one primary-key probe each.
+func deliveryByID(a inbound.Action) (string, []any) {
+	if a.IssueID > 0 {
+		return `id = $1 AND issue_id = $2`, []any{a.DeliveryID, a.IssueID}
+	}
+	return `id = $1`, []any{a.DeliveryID}
+}
+
 // smtpCodeIn finds the reply code in a Diagnostic-Code ("smtp; 550 5.1.1 …").
 func smtpCodeIn(diag string) int {
 	if _, after, ok := strings.Cut(diag, ";"); ok {
@@ -217,7 +230,8 @@ func applyLeave(ctx context.Context, tx pgx.Tx, a inbound.Action, how string) (i
 	case a.DeliveryID > 0:
 		var issue int64
 		var sub *int64
-		err = tx.QueryRow(ctx, `SELECT issue_id, subscriber_id FROM deliveries WHERE id = $1`, a.DeliveryID).Scan(&issue, &sub)
+		where, args := deliveryByID(a)
+		err = tx.QueryRow(ctx, `SELECT issue_id, subscriber_id FROM deliveries WHERE `+where, args...).Scan(&issue, &sub)
 		if err == nil {
 			rec.deliveryID, rec.issueID = &a.DeliveryID, &issue
 			if sub == nil {
