@@ -22,10 +22,13 @@ import (
 // default), each of BULLETIN_BENCH_ISSUE_ROWS deliveries (default
 // 100,000; 1000000 for the full size), inserted directly with
 // generate_series. It prints, side by side with the ratio: the fan-out
-// of a new issue to as many subscribers, a claim of 100, the
-// per-subscriber history probe of the bounce rule, the VERP lookup by id
-// alone, and the size of deliveries. BULLETIN_BENCH_ISSUES sets how many
-// issues the large database holds.
+// of a new issue to as many subscribers, a claim of 100, the bounce
+// rule's per-subscriber history (for a subscriber of every issue, and for
+// one in none, the worst case), the VERP lookup of an address that names
+// the issue and of one of the first format (id alone), a commit of four
+// 250s, and the size of deliveries. BULLETIN_BENCH_ISSUES sets how many
+// issues the large database holds. The subscribers joined a year before
+// the kept issues, which went out weekly.
 //
 //	BULLETIN_BENCH_ISSUE_ROWS=100000 go test -run '^$' -bench DeliveriesAtScale -benchtime 1x ./internal/postgres/
 func BenchmarkDeliveriesAtScale(b *testing.B) {
@@ -46,8 +49,10 @@ func BenchmarkDeliveriesAtScale(b *testing.B) {
 var atScaleNames = []string{
 	"fan-out of a new issue",
 	"claim of 100 (mean of 50)",
-	"subscriber history (mean of 500)",
-	"VERP lookup by id (mean of 500)",
+	"history, in every issue (mean of 500)",
+	"history, in no issue (mean of 100)",
+	"VERP lookup, issue named (mean of 500)",
+	"VERP lookup, old address (mean of 500)",
 	"mark 4 sent (mean of 200)",
 	"deliveries size, all partitions",
 }
@@ -83,10 +88,19 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 	ctx := context.Background()
 	db := pgtest.New(b)
 	issue := fanOutIssueTB(b, db, rows)
+	var lonely int64 // in no issue: the history walks every kept issue for them
+	if err := db.Pool.QueryRow(ctx, `INSERT INTO subscribers (email, token, status) VALUES ('lonely@example.org', 'tok-lonely', 'bounced')
+		RETURNING id`).Scan(&lonely); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE subscribers SET created_at = now() - interval '1 year'`); err != nil {
+		b.Fatal(err)
+	}
 	for k := range kept {
 		var old int64
-		err := db.Pool.QueryRow(ctx, `INSERT INTO issues (newsletter_id, number, status, sent_at)
-			SELECT newsletter_id, $2, 'sent', now() - interval '1 day' FROM issues WHERE id = $1 RETURNING id`, issue, 100+k).Scan(&old)
+		err := db.Pool.QueryRow(ctx, `INSERT INTO issues (newsletter_id, number, status, started_at, sent_at)
+			SELECT newsletter_id, $2, 'sent', now() - ($3::int - $4::int) * interval '1 week', now() - ($3::int - $4::int) * interval '1 week' + interval '1 hour'
+			FROM issues WHERE id = $1 RETURNING id`, issue, 100+k, kept, k).Scan(&old)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -133,42 +147,51 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 	}
 	out[1] = figure{v: float64(elapsed / 50)}
 
-	var maxSub, maxID int64
-	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM subscribers`).Scan(&maxSub); err != nil {
-		b.Fatal(err)
-	}
+	var maxID int64
 	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM deliveries`).Scan(&maxID); err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	elapsed = 0
 	for range 500 {
-		sub := 1 + rng.Int64N(maxSub)
+		sub := 1 + rng.Int64N(lonely-1)
 		t := time.Now()
-		r, _ := db.Pool.Query(ctx, `SELECT status = 'failed' AND last_code BETWEEN 500 AND 599 FROM deliveries
-			WHERE subscriber_id = $1 AND id <= $2 AND status <> 'pending' ORDER BY id DESC LIMIT 3`, sub, maxID)
-		for r.Next() {
-		}
-		r.Close()
-		elapsed += time.Since(t)
-		if r.Err() != nil {
-			b.Fatal(r.Err())
-		}
-	}
-	out[2] = figure{v: float64(elapsed / 500)}
-
-	elapsed = 0
-	for range 500 {
-		id := claimed[rng.IntN(len(claimed))]
-		var issueID int64
-		t := time.Now()
-		err := db.Pool.QueryRow(ctx, `SELECT issue_id FROM deliveries WHERE id = $1`, id).Scan(&issueID)
+		_, err := db.HardFailureRun(ctx, sub, maxID, 3)
 		elapsed += time.Since(t)
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	out[3] = figure{v: float64(elapsed / 500)}
+	out[2] = figure{v: float64(elapsed / 500)}
+
+	elapsed = 0
+	for range 100 {
+		t := time.Now()
+		n, err := db.HardFailureRun(ctx, lonely, maxID, 3)
+		elapsed += time.Since(t)
+		if err != nil || n != 0 {
+			b.Fatalf("history of a subscriber in no issue: %d, %v", n, err)
+		}
+	}
+	out[3] = figure{v: float64(elapsed / 100)}
+
+	for k, named := range []bool{true, false} {
+		elapsed = 0
+		for range 500 {
+			id := claimed[rng.IntN(len(claimed))]
+			in := int64(0)
+			if named {
+				in = issue
+			}
+			t := time.Now()
+			found, err := db.FindVERPDelivery(ctx, id, in)
+			elapsed += time.Since(t)
+			if err != nil || found != issue {
+				b.Fatalf("VERP lookup of delivery %d: issue %d, %v", id, found, err)
+			}
+		}
+		out[4+k] = figure{v: float64(elapsed / 500)}
+	}
 
 	elapsed = 0
 	for i := range 200 {
@@ -183,13 +206,13 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 		}
 		elapsed += time.Since(t)
 	}
-	out[4] = figure{v: float64(elapsed / 200)}
+	out[6] = figure{v: float64(elapsed / 200)}
 
 	var size int64
 	if err := db.Pool.QueryRow(ctx, `SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('deliveries')`).Scan(&size); err != nil {
 		b.Fatal(err)
 	}
-	out[5] = figure{v: float64(size), bytes: true}
+	out[7] = figure{v: float64(size), bytes: true}
 	return out
 }
 

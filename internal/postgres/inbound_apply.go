@@ -85,10 +85,11 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 			args...).Scan(&d.id, &d.issue, &d.sub, &d.status)
 	case a.Recipient != "":
 		// No VERP address: the last message we sent to that address.
-		err = tx.QueryRow(ctx, `SELECT d.id, d.issue_id, d.subscriber_id, d.status FROM subscribers s
-			JOIN deliveries d ON d.subscriber_id = s.id
-			WHERE lower(s.email) = lower($1) AND d.status <> 'pending' ORDER BY d.id DESC LIMIT 1 FOR UPDATE OF d`,
-			a.Recipient).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		var id, issue int64
+		if id, issue, err = lastDeliveryTo(ctx, tx, a.Recipient); err == nil {
+			err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries
+				WHERE id = $1 AND issue_id = $2 AND status <> 'pending' FOR UPDATE`, id, issue).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		}
 	default:
 		rec.effect = "ignored: the bounce names no delivery and no address"
 		return rec, nil
@@ -165,11 +166,12 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 }
 
 // hardFailureRun counts, up to limit, the subscriber's deliveries up to
-// and including delivery upTo that failed with a 5xx, newest first,
-// stopping at the first that did not.
+// and including delivery upTo that failed with a 5xx, newest issue first,
+// stopping at the first that did not. It reads the partitions of the last
+// few issues only (subscriberHistory).
 func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) (int, error) {
-	rows, _ := tx.Query(ctx, `SELECT status = 'failed' AND last_code BETWEEN 500 AND 599 FROM deliveries
-		WHERE subscriber_id = $1 AND id <= $2 AND status <> 'pending' ORDER BY id DESC LIMIT $3`, sub, upTo, limit)
+	rows, _ := tx.Query(ctx, subscriberHistory(`d.status = 'failed' AND d.last_code BETWEEN 500 AND 599`,
+		` AND d.id <= $2 AND d.status <> 'pending'`, `LIMIT $3`), sub, upTo, limit)
 	hard, err := pgx.CollectRows(rows, pgx.RowTo[bool])
 	if err != nil {
 		return 0, fmt.Errorf("hard failure run: %w", err)
@@ -258,9 +260,11 @@ func applyLeave(ctx context.Context, tx pgx.Tx, a inbound.Action, how string) (i
 	rec.subscriberID = &s.ID
 	if rec.issueID == nil && how == bulletin.LeftByComplaint {
 		// Count it against the last issue they were sent.
-		var issue int64
-		if err := tx.QueryRow(ctx, `SELECT issue_id FROM deliveries WHERE subscriber_id = $1 AND status = 'sent'
-			ORDER BY id DESC LIMIT 1`, s.ID).Scan(&issue); err == nil {
+		issue, ok, err := lastIssueSent(ctx, tx, s.ID)
+		if err != nil {
+			return rec, err
+		}
+		if ok {
 			rec.issueID = &issue
 		}
 	}
