@@ -90,9 +90,10 @@ type Store interface {
 	ResumeIssue(ctx context.Context, issueID int64) error
 
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Job, error)
-	// RenewDeliveries extends to lease from now the claims of ids whose
-	// lease has not run out, and returns the ids it renewed.
-	RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error)
+	// RenewDeliveries extends to lease from now the claims of ids (rows
+	// of issues) whose lease has not run out, and returns the ids it
+	// renewed.
+	RenewDeliveries(ctx context.Context, issues, ids []int64, lease time.Duration) ([]int64, error)
 	MarkSent(ctx context.Context, sent []Sent) error
 	MarkFailure(ctx context.Context, f Failure, bounceAfter int) error
 	// RecordPolicyRejection counts a 5.7.x refusal for the issue and pauses

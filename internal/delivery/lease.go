@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -31,8 +32,9 @@ type leases struct {
 // yet done, and the generation of the newest, so a renewal answered for
 // an older claim does not drop a newer one.
 type claim struct {
-	n   int
-	gen uint64
+	n     int
+	gen   uint64
+	issue int64
 }
 
 func (l *leases) add(js []Job) {
@@ -48,7 +50,7 @@ func (l *leases) add(js []Job) {
 			l.ids[j.ID] = c
 		}
 		l.seq++
-		c.n, c.gen = c.n+1, l.seq
+		c.n, c.gen, c.issue = c.n+1, l.seq, j.IssueID
 	}
 }
 
@@ -74,15 +76,19 @@ func (l *leases) held(id int64) bool {
 }
 
 // list is the rows held now, with the generation of each one's newest
-// claim, for keep.
-func (l *leases) list() map[int64]uint64 {
+// claim, for keep, and the issues they belong to.
+func (l *leases) list() (map[int64]uint64, []int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	held := make(map[int64]uint64, len(l.ids))
+	var issues []int64
 	for id, c := range l.ids {
 		held[id] = c.gen
+		if !slices.Contains(issues, c.issue) {
+			issues = append(issues, c.issue)
+		}
 	}
-	return held
+	return held, issues
 }
 
 // keep forgets the rows of listed that renewed does not hold, unless the
@@ -115,7 +121,7 @@ func (p *Pool) renew(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		listed := p.leases.list()
+		listed, issues := p.leases.list()
 		if len(listed) == 0 {
 			continue
 		}
@@ -124,7 +130,7 @@ func (p *Pool) renew(ctx context.Context) {
 			ids = append(ids, id)
 		}
 		rctx, cancel := context.WithTimeout(ctx, p.cfg.Lease/4)
-		renewed, err := p.Store.RenewDeliveries(rctx, ids, p.cfg.Lease)
+		renewed, err := p.Store.RenewDeliveries(rctx, issues, ids, p.cfg.Lease)
 		cancel()
 		if err != nil {
 			if ctx.Err() == nil {

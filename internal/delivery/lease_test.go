@@ -31,7 +31,7 @@ func TestLeaseOfARowClaimedTwiceOutlivesTheFirstDone(t *testing.T) {
 func TestLeaseRenewalAnsweredForAnOlderClaim(t *testing.T) {
 	var l leases
 	l.add([]Job{{ID: 1}, {ID: 2}, {ID: 3}})
-	listed := l.list()
+	listed, _ := l.list()
 	l.done(2)
 	l.add([]Job{{ID: 2}}) // claimed again while the renewal ran
 	if lost := l.keep(listed, []int64{3}); lost != 1 {

@@ -160,11 +160,13 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
 // RenewDeliveries extends the claims on ids whose lease has not yet run
 // out and returns the ids it renewed. A lease that ran out may have been
 // claimed by another sender since, so it is not taken back. Only
-// locked_until changes: a HOT update. Like ReleaseDeliveries it probes
-// every partition's primary key, once per renewal of a batch.
-func (db *DB) RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error) {
+// locked_until changes: a HOT update. The issues of the rows (a pool
+// sends one or a few at a time) prune the update to their partitions, so
+// a renewal does not probe every kept issue's partition for every row.
+func (db *DB) RenewDeliveries(ctx context.Context, issues, ids []int64, lease time.Duration) ([]int64, error) {
 	rows, _ := db.Pool.Query(ctx, `UPDATE deliveries SET locked_until = now() + $2 * interval '1 millisecond'
-		WHERE id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`, ids, lease.Milliseconds())
+		WHERE issue_id = ANY($3) AND id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`,
+		ids, lease.Milliseconds(), issues)
 	renewed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, fmt.Errorf("renew delivery leases: %w", err)

@@ -65,27 +65,15 @@ func TestBounceFindsDeliveryByVERPInBothFormats(t *testing.T) {
 }
 
 // The lookup by a VERP address that names the issue reads that issue's
-// partition only; the first format's reads every partition.
-func TestVERPLookupPlanTouchesOnePartition(t *testing.T) {
+// partition only; the first format's reads every partition. A renewal of
+// leases names its rows' issues and so reads only theirs too.
+func TestLookupsNamingTheIssueTouchOnePartition(t *testing.T) {
 	db := pgtest.New(t)
-	ctx := context.Background()
 	issue, _ := startedIssue(t, db, 3)
 	other := otherPartitionedIssue(t, db, issue)
 	plan := func(where string, args ...any) string {
 		t.Helper()
-		rows, _ := db.Pool.Query(ctx, `EXPLAIN SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE `+where, args...)
-		var b strings.Builder
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString(line + "\n")
-		}
-		if rows.Err() != nil {
-			t.Fatal(rows.Err())
-		}
-		return b.String()
+		return explain(t, db, `SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE `+where, args...)
 	}
 	own, otherName := "deliveries_"+strconv.FormatInt(issue, 10), "deliveries_"+strconv.FormatInt(other, 10)
 	p := plan(`id = $1 AND issue_id = $2`, int64(1), issue)
@@ -96,6 +84,30 @@ func TestVERPLookupPlanTouchesOnePartition(t *testing.T) {
 	if !strings.Contains(p, own) || !strings.Contains(p, otherName) {
 		t.Errorf("lookup by id alone should probe every partition:\n%s", p)
 	}
+	p = explain(t, db, `UPDATE deliveries SET locked_until = now() + $2 * interval '1 millisecond'
+		WHERE issue_id = ANY($3) AND id = ANY($1) AND status = 'pending' AND locked_until > now() RETURNING id`,
+		[]int64{1, 2}, int64(1000), []int64{issue})
+	if !strings.Contains(p, own) || strings.Contains(p, otherName) || strings.Contains(p, "deliveries_default") {
+		t.Errorf("a renewal of leases of issue %d reads more than %s:\n%s", issue, own, p)
+	}
+}
+
+// explain is the plan of query with args.
+func explain(t *testing.T, db *postgres.DB, query string, args ...any) string {
+	t.Helper()
+	rows, _ := db.Pool.Query(context.Background(), `EXPLAIN `+query, args...)
+	var b strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(line + "\n")
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	return b.String()
 }
 
 // otherPartitionedIssue adds a second issue of issue's newsletter, with its
