@@ -15,40 +15,77 @@ import (
 // are sending and not paused, under a lease: locked_until in the future.
 // A lease that expired (its sender died) is taken like any other due row.
 // SKIP LOCKED lets any number of sender processes claim side by side
-// without waiting on each other.
+// without waiting on each other. An error after some issues' rows were
+// claimed returns those rows too: they are leased, and must be sent.
 func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]delivery.Job, error) {
-	// The claim walks each sending issue's part of the pending index in
-	// order (LATERAL with its own LIMIT), so it touches only the rows it
-	// takes and those under a live lease. A filter over the whole table
-	// instead lets the planner choose a sequential scan, which rereads
-	// every sent row on each claim. The update changes no indexed column,
-	// so it is a HOT update (migration 0042).
-	//
-	// Every step names the issue: the LATERAL scan prunes to the issue's
-	// partition (migration 0140) as it runs, and the update finds each row
-	// by (id, issue_id), one probe in one partition.
+	// The sending issues that are not paused, and whether each has its
+	// own partition of deliveries (migration 0140); a handful of rows.
+	type sending struct {
+		id  int64
+		own bool
+	}
+	rows, _ := db.Pool.Query(ctx, `SELECT i.id, to_regclass('deliveries_' || i.id) IS NOT NULL FROM issues i
+		WHERE i.status = 'sending'
+		AND NOT EXISTS (SELECT 1 FROM delivery_alarms a WHERE a.issue_id = i.id AND a.paused_at IS NOT NULL)
+		ORDER BY i.id`)
+	issues, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (sending, error) {
+		var s sending
+		err := r.Scan(&s.id, &s.own)
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	var jobs []delivery.Job
+	for _, is := range issues {
+		if len(jobs) >= limit {
+			break
+		}
+		table := "deliveries" // rows of an issue without a partition, in the default one
+		if is.own {
+			table = partitionName(is.id)
+		}
+		got, err := db.claimFrom(ctx, table, is.id, limit-len(jobs), lease)
+		if err != nil {
+			return jobs, err
+		}
+		jobs = append(jobs, got...)
+	}
+	return jobs, nil
+}
+
+// claimFrom claims up to limit due rows of one issue from table, the
+// issue's partition. Naming the partition itself, rather than deliveries
+// with a condition on issue_id, keeps the statement's planning and locking
+// to one table of one issue's size: on the partitioned parent both grow
+// with every partition kept (a claim took 2.4 times as long with 20 kept
+// issues as with one, nearly all of it planning).
+//
+// It walks the issue's part of the pending index in order, so it touches
+// only the rows it takes and those under a live lease. A filter over the
+// whole table instead lets the planner choose a sequential scan, which
+// rereads every sent row on each claim. The update changes no indexed
+// column, so it is a HOT update (migration 0042).
+func (db *DB) claimFrom(ctx context.Context, table string, issueID int64, limit int, lease time.Duration) ([]delivery.Job, error) {
 	rows, _ := db.Pool.Query(ctx, `WITH c AS (
-			SELECT d.id, d.issue_id, d.subscriber_id, d.locked_until FROM issues i CROSS JOIN LATERAL (
-				SELECT d.id, d.issue_id, d.subscriber_id, d.locked_until FROM deliveries d
-				WHERE d.issue_id = i.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-				AND (d.locked_until IS NULL OR d.locked_until < now())
-				ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d
-			WHERE i.status = 'sending'
-			AND NOT EXISTS (SELECT 1 FROM delivery_alarms a WHERE a.issue_id = i.id AND a.paused_at IS NOT NULL)
-			LIMIT $1)
-		UPDATE deliveries d SET attempts = d.attempts + 1,
+			SELECT d.id, d.subscriber_id, d.locked_until FROM `+table+` d
+			WHERE d.issue_id = $3 AND d.status = 'pending' AND d.next_attempt_at <= now()
+			AND (d.locked_until IS NULL OR d.locked_until < now())
+			ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+		UPDATE `+table+` d SET attempts = d.attempts + 1,
 			locked_until = now() + $2 * interval '1 millisecond', updated_at = now()
 		FROM c LEFT JOIN subscribers s ON s.id = c.subscriber_id
-		WHERE d.id = c.id AND d.issue_id = c.issue_id
+		WHERE d.id = c.id AND d.issue_id = $3
 		RETURNING d.id, d.issue_id, coalesce(s.id, 0), d.attempts, coalesce(s.email, ''), coalesce(s.name, ''),
-			coalesce(s.token, ''), coalesce(s.status = 'active', false), c.locked_until IS NOT NULL`, limit, lease.Milliseconds())
+			coalesce(s.token, ''), coalesce(s.status = 'active', false), c.locked_until IS NOT NULL`,
+		limit, lease.Milliseconds(), issueID)
 	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (delivery.Job, error) {
 		var j delivery.Job
 		err := r.Scan(&j.ID, &j.IssueID, &j.SubscriberID, &j.Attempts, &j.Email, &j.Name, &j.Token, &j.Active, &j.Rescued)
 		return j, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
+		return nil, fmt.Errorf("claim deliveries of issue %d: %w", issueID, err)
 	}
 	return jobs, nil
 }
