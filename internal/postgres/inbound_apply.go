@@ -170,8 +170,8 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 // stopping at the first that did not. It reads the partitions of the last
 // few issues only (subscriberHistory).
 func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) (int, error) {
-	rows, _ := tx.Query(ctx, subscriberHistory(`d.status = 'failed' AND d.last_code BETWEEN 500 AND 599`,
-		` AND d.id <= $2 AND d.status <> 'pending'`, `LIMIT $3`), sub, upTo, limit)
+	rows, _ := tx.Query(ctx, subscriberHistory(`d.status = 'failed' AND d.last_code BETWEEN 500 AND 599`, ``),
+		sub, upTo, finished, limit)
 	hard, err := pgx.CollectRows(rows, pgx.RowTo[bool])
 	if err != nil {
 		return 0, fmt.Errorf("hard failure run: %w", err)

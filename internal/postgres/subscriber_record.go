@@ -58,8 +58,8 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (*bulletin.Subscri
 	}
 	// The last 50 issues they were sent, newest first, each read from its
 	// own partition of deliveries (subscriberHistory).
-	rows, _ = db.Pool.Query(ctx, subscriberHistory(`(SELECT n.name FROM newsletters n WHERE n.id = i.newsletter_id) AS newsletter,
-		i.number, d.status, d.attempts, d.last_reply, d.sent_at`, ``, `LIMIT 50`), id)
+	rows, _ = db.Pool.Query(ctx, subscriberHistory(`n.name AS newsletter, i.number, d.status, d.attempts, d.last_reply, d.sent_at`,
+		`JOIN issues i ON i.id = d.issue_id JOIN newsletters n ON n.id = i.newsletter_id`), id, nil, nil, 50)
 	if rec.Deliveries, err = pgx.CollectRows(rows, pgx.RowToStructByName[bulletin.SubscriberDelivery]); err != nil {
 		return nil, fmt.Errorf("subscriber deliveries: %w", err)
 	}
