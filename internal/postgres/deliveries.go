@@ -106,10 +106,10 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 			return fmt.Errorf("mark sent: %w", err)
 		}
 	}
-	// The function (migration 0140, after 0070) also clears each
+	// The function (migration 0142, after 0070 and 0140) also clears each
 	// subscriber's hard-failure count and moves the issue's kept counts; it
-	// runs with a generic plan, planned once per connection rather than per
-	// commit, and finds each row in its issue's partition only.
+	// updates each issue's rows in that issue's partition, named, so
+	// neither its planning nor its locks grow with the partitions kept.
 	_, err := db.Pool.Exec(ctx, `SELECT mark_deliveries_sent($1::bigint[], $2::bigint[], $3::text[])`, ids, issues, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
