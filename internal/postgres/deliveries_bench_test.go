@@ -30,24 +30,33 @@ import (
 // issues the large database holds. The subscribers joined a year before
 // the kept issues, which went out weekly.
 //
+// Both databases are built first; then the measurements alternate between
+// them for three rounds and each figure is the best of its three, so a
+// change in the machine's load (it is shared) falls on both sides rather
+// than on one.
+//
 //	BULLETIN_BENCH_ISSUE_ROWS=100000 go test -run '^$' -bench DeliveriesAtScale -benchtime 1x ./internal/postgres/
 func BenchmarkDeliveriesAtScale(b *testing.B) {
 	rows := envInt(b, "BULLETIN_BENCH_ISSUE_ROWS", 100_000)
 	many := envInt(b, "BULLETIN_BENCH_ISSUES", 20)
 	for range b.N {
-		one := measureAtScale(b, rows, 1)
-		lots := measureAtScale(b, rows, many)
+		one := buildAtScale(b, rows, 1)
+		lots := buildAtScale(b, rows, many)
+		for r := range 3 {
+			one.measure(b, r)
+			lots.measure(b, r)
+		}
 		load, _ := os.ReadFile("/proc/loadavg")
-		fmt.Printf("deliveries at scale: %d rows per issue; load average %s", rows, load)
-		fmt.Printf("%-34s %14s %14s %7s\n", "", "1 issue", fmt.Sprintf("%d issues", many), "ratio")
+		fmt.Printf("deliveries at scale: %d rows per issue; best of 3 alternating rounds; load average %s", rows, load)
+		fmt.Printf("%-40s %14s %14s %7s\n", "", "1 issue", fmt.Sprintf("%d issues", many), "ratio")
 		for i, name := range atScaleNames {
-			fmt.Printf("%-34s %14s %14s %7.2f\n", name, one[i].show(), lots[i].show(), lots[i].v/one[i].v)
+			fmt.Printf("%-40s %14s %14s %7.2f\n", name, one.best[i].show(), lots.best[i].show(), lots.best[i].v/one.best[i].v)
 		}
 	}
 }
 
 var atScaleNames = []string{
-	"fan-out of a new issue",
+	"fan-out of a new issue (once)",
 	"claim of 100 (mean of 50)",
 	"history, in every issue (mean of 500)",
 	"history, in no issue (mean of 100)",
@@ -81,9 +90,19 @@ func envInt(b *testing.B, name string, def int) int {
 	return n
 }
 
-// measureAtScale builds a database with kept issues of rows sent
-// deliveries each, then measures the sender's statements on a new issue.
-func measureAtScale(b *testing.B, rows, kept int) []figure {
+// atScale is a database built for the benchmark and the best figures
+// measured on it so far.
+type atScale struct {
+	db     *postgres.DB
+	issue  int64 // the new issue, fanned out and sending
+	lonely int64 // a subscriber in no issue
+	best   []figure
+}
+
+// buildAtScale builds a database with kept issues of rows sent
+// deliveries each, then fans out a new issue to as many subscribers (the
+// first figure).
+func buildAtScale(b *testing.B, rows, kept int) *atScale {
 	b.Helper()
 	ctx := context.Background()
 	db := pgtest.New(b)
@@ -121,8 +140,7 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 			b.Fatal(err)
 		}
 	}
-	out := make([]figure, len(atScaleNames))
-
+	s := &atScale{db: db, issue: issue, lonely: lonely, best: make([]figure, len(atScaleNames))}
 	t0 := time.Now()
 	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
 		b.Fatal(err)
@@ -130,31 +148,56 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 	if _, err := db.FanOut(ctx, issue); err != nil {
 		b.Fatal(err)
 	}
-	out[0] = figure{v: float64(time.Since(t0))}
+	s.best[0] = figure{v: float64(time.Since(t0))}
+	return s
+}
 
-	var claimed []int64
+// keep records f as figure i if it is the best so far.
+func (s *atScale) keep(i int, f figure) {
+	if s.best[i].v == 0 || f.v < s.best[i].v {
+		s.best[i] = f
+	}
+}
+
+// measure takes one round of the sender's and inbound mail's statements
+// on the new issue. Claims hold their rows for a millisecond only, so each
+// claim takes the same first rows again rather than walking past the
+// leases of the claims before it, as a sender that sends what it claims
+// does; the rows for the 250s are claimed, untimed, with a minute's lease.
+func (s *atScale) measure(b *testing.B, round int) {
+	b.Helper()
+	ctx := context.Background()
+	db, issue := s.db, s.issue
 	var elapsed time.Duration
 	for range 50 {
 		t := time.Now()
-		jobs, err := db.ClaimDeliveries(ctx, 100, time.Minute)
+		jobs, err := db.ClaimDeliveries(ctx, 100, time.Millisecond)
 		elapsed += time.Since(t)
 		if err != nil || len(jobs) != 100 {
+			b.Fatalf("claim: %d jobs, %v", len(jobs), err)
+		}
+		time.Sleep(2 * time.Millisecond) // the lease runs out
+	}
+	s.keep(1, figure{v: float64(elapsed / 50)})
+
+	var claimed []int64
+	for len(claimed) < 800 {
+		jobs, err := db.ClaimDeliveries(ctx, 100, time.Minute)
+		if err != nil || len(jobs) == 0 {
 			b.Fatalf("claim: %d jobs, %v", len(jobs), err)
 		}
 		for _, j := range jobs {
 			claimed = append(claimed, j.ID)
 		}
 	}
-	out[1] = figure{v: float64(elapsed / 50)}
-
 	var maxID int64
 	if err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM deliveries`).Scan(&maxID); err != nil {
 		b.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(1, uint64(round)))
 	elapsed = 0
 	for range 500 {
-		sub := 1 + rng.Int64N(lonely-1)
+		sub := 1 + rng.Int64N(s.lonely-1)
 		t := time.Now()
 		_, err := db.HardFailureRun(ctx, sub, maxID, 3)
 		elapsed += time.Since(t)
@@ -162,18 +205,18 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 			b.Fatal(err)
 		}
 	}
-	out[2] = figure{v: float64(elapsed / 500)}
+	s.keep(2, figure{v: float64(elapsed / 500)})
 
 	elapsed = 0
 	for range 100 {
 		t := time.Now()
-		n, err := db.HardFailureRun(ctx, lonely, maxID, 3)
+		n, err := db.HardFailureRun(ctx, s.lonely, maxID, 3)
 		elapsed += time.Since(t)
 		if err != nil || n != 0 {
 			b.Fatalf("history of a subscriber in no issue: %d, %v", n, err)
 		}
 	}
-	out[3] = figure{v: float64(elapsed / 100)}
+	s.keep(3, figure{v: float64(elapsed / 100)})
 
 	for k, named := range []bool{true, false} {
 		elapsed = 0
@@ -190,7 +233,7 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 				b.Fatalf("VERP lookup of delivery %d: issue %d, %v", id, found, err)
 			}
 		}
-		out[4+k] = figure{v: float64(elapsed / 500)}
+		s.keep(4+k, figure{v: float64(elapsed / 500)})
 	}
 
 	elapsed = 0
@@ -206,14 +249,13 @@ func measureAtScale(b *testing.B, rows, kept int) []figure {
 		}
 		elapsed += time.Since(t)
 	}
-	out[6] = figure{v: float64(elapsed / 200)}
+	s.keep(6, figure{v: float64(elapsed / 200)})
 
 	var size int64
 	if err := db.Pool.QueryRow(ctx, `SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('deliveries')`).Scan(&size); err != nil {
 		b.Fatal(err)
 	}
-	out[7] = figure{v: float64(size), bytes: true}
-	return out
+	s.keep(7, figure{v: float64(size), bytes: true})
 }
 
 // fanOutIssueTB is fanOutIssue for a benchmark: a scheduled issue of the
