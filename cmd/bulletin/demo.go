@@ -51,11 +51,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	cfg.SMTP = config.PlainSMTP(cap.Addr)
 	cfg.SMTPURL = cfg.SMTP.URL()
 
-	seed, err := seedDemo(ctx, m)
+	history, err := parseDemoHistory(demoHistoryText) // demo_history_data.go
+	if err != nil {
+		return err
+	}
+	seed, current, err := seedDemoWith(ctx, m, history)
 	if err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
-	in, err := demoInbound(m) // demo_inbound.go: the inbound role, its samples and swaks lines
+	m.add("demo-history", m.backdateDemoHistory(len(history))) // demo_backdate.go
+	in, err := demoInbound(m, current)                         // demo_inbound.go: the inbound role, its samples and swaks lines
 	if err != nil {
 		return err
 	}
@@ -74,6 +79,8 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  SMTP capture: %s  (every message sent is kept; try: swaks --server %s --to you@example.org)\n", cap.Addr, cap.Addr)
 	fmt.Fprintf(env.Stdout, "  Admin UI:     %s/admin/  (captured mail at %s/admin/captured/)\n", cfg.BaseURL, cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  Archive:      %s/  (public; an issue appears once it is sent)\n", cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "  History:      %d issues before this one, a week apart (by month: %s/archive/weekly/  feed: %s/archive/weekly/feed.atom  search: %s/archive/weekly/search?q=hedgehog)\n",
+		len(history), cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
 	for _, line := range seed {
 		fmt.Fprintf(env.Stdout, "  %s\n", line)
 	}
@@ -82,22 +89,31 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 }
 
 // seedDemo fills an empty database with the sample newsletter, list,
-// subscribers and items, and runs the cycle once. It returns lines to print
-// (logins, URLs). A second run on a kept --data-dir finds the data there.
+// subscribers and items, and runs the cycle once, with no history. It
+// returns lines to print (logins, URLs). A second run on a kept --data-dir
+// finds the data there.
 func seedDemo(ctx context.Context, m *Main) ([]string, error) {
+	lines, _, err := seedDemoWith(ctx, m, nil)
+	return lines, err
+}
+
+// seedDemoWith is seedDemo with a history of past issues compiled first
+// (demo_history.go). It also returns the number of the current issue, the
+// one the demo's reports wait for.
+func seedDemoWith(ctx context.Context, m *Main, history [][]demoItem) ([]string, int, error) {
 	users, err := seedDemoUsers(ctx, m) // demo_users.go: logins per role
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	issue, err := seedDemoIssue(ctx, m) // demo_issue.go: sample items, issue 1
+	issue, current, err := seedDemoIssues(ctx, m, history) // demo_issue.go: history, sample items, current issue
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// After the issue's seed, which creates the default newsletter.
 	subs, err := seedSubscribers(ctx, m) // demo_subscribers.go: list "weekly", readers
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	sending := demoSending(m) // demo_send.go: the sender role mails issue 1 through the capture
-	return append(append(append(users, issue...), subs...), sending...), nil
+	sending := demoSending(m, current) // demo_send.go: the sender role mails the issues through the capture
+	return append(append(append(users, issue...), subs...), sending...), current, nil
 }

@@ -16,9 +16,10 @@ const demoInboundDomain = "in.bulletin.test"
 
 // demoInbound turns the inbound role on (issue 13): its listener on
 // BULLETIN_INBOUND_ADDR (127.0.0.1:2526 by default), sample bounces, a
-// complaint and an emailed contribution once issue 1 is sent, and the
-// lines that say how to try it.
-func demoInbound(m *Main) ([]string, error) {
+// complaint and an emailed contribution once the current issue is sent, and the
+// lines that say how to try it. current is the number of the issue the
+// samples answer.
+func demoInbound(m *Main, current int) ([]string, error) {
 	in := &m.Config.Inbound
 	if in.Domain == "" {
 		in.Domain = demoInboundDomain
@@ -35,8 +36,11 @@ func demoInbound(m *Main) ([]string, error) {
 	}
 	m.inbound.listener = ln
 	addr := ln.Addr().String()
-	m.add("demo-inbound-samples", m.seedDemoInbound)
-	bounce := m.inbound.addrs.Bounce(1, 5) // issue 1; the samples below use deliveries 1 to 4
+	m.add("demo-inbound-samples", func(ctx context.Context) error { return m.seedDemoInbound(ctx, current) })
+	// Delivery 5 exists once the first issue is out: the history's oldest,
+	// compiled first into a fresh database, so issue 1. The samples use
+	// the current issue's deliveries.
+	bounce := m.inbound.addrs.Bounce(1, 5)
 	return []string{
 		fmt.Sprintf("Inbound SMTP: %s for *@%s  (bounces, complaints, unsubscribes, contributions; counts at %s/metrics)", addr, in.Domain, m.Config.BaseURL),
 		fmt.Sprintf("  contribute: swaks --server %s --from contributor@example.org --to contribute@%s --header 'Subject: A new bakery on Mill Lane' --body 'It opens on Saturday.'", addr, in.Domain),
@@ -44,11 +48,11 @@ func demoInbound(m *Main) ([]string, error) {
 	}, nil
 }
 
-// seedDemoInbound feeds the processor, once issue 1 is sent, two
+// seedDemoInbound feeds the processor, once the current issue is sent, two
 // permanent bounces, a delayed one, a complaint and an emailed
 // contribution, so the counts have something to show. A demo resumed
 // from --data-dir finds them there and adds none.
-func (m *Main) seedDemoInbound(ctx context.Context) error {
+func (m *Main) seedDemoInbound(ctx context.Context, current int) error {
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	var ids []int64
@@ -59,7 +63,7 @@ func (m *Main) seedDemoInbound(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
-		is, err := m.DB.FindSendIssue(ctx, "", 1)
+		is, err := m.DB.FindSendIssue(ctx, "", current)
 		if err != nil || is.Status != bulletin.IssueSent {
 			continue
 		}

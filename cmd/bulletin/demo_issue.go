@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"bulletin/internal/bulletin"
 
@@ -61,13 +62,21 @@ func demoItems() []demoItem {
 	}
 }
 
-// seedDemoIssue makes sure a default newsletter exists with sections and
-// sample approved items, then compiles issue 1 unless the newsletter has an
-// issue already (a resumed demo). It returns lines for the demo to print.
+// seedDemoIssue seeds the sample items and issue 1, with no history.
 func seedDemoIssue(ctx context.Context, m *Main) ([]string, error) {
+	lines, _, err := seedDemoIssues(ctx, m, nil)
+	return lines, err
+}
+
+// seedDemoIssues makes sure a default newsletter exists with sections and,
+// on an empty database, compiles the history's issues (demo_history.go),
+// then the current sample items as the next issue. A resumed demo compiles
+// nothing. It returns lines for the demo to print and the number of the
+// current issue: the last one.
+func seedDemoIssues(ctx context.Context, m *Main, history [][]demoItem) ([]string, int, error) {
 	var nl int64
 	var slug string
-	var issues int
+	var number int
 	err := pgx.BeginFunc(ctx, m.DB.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO newsletters (slug, name, from_name, from_email, schedule, intro, auto_send, is_default)
 			SELECT 'weekly', 'Weekly update', 'Riverside Weekly', 'weekly@bulletin.example', 'CRON_TZ=Europe/London 0 17 * * TUE',
@@ -75,11 +84,11 @@ func seedDemoIssue(ctx context.Context, m *Main) ([]string, error) {
 			WHERE NOT EXISTS (SELECT 1 FROM newsletters WHERE is_default) ON CONFLICT (slug) DO NOTHING`); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT id, slug, (SELECT count(*) FROM issues WHERE newsletter_id = n.id)
-			FROM newsletters n WHERE is_default`).Scan(&nl, &slug, &issues); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT id, slug, (SELECT coalesce(max(number), 0) FROM issues WHERE newsletter_id = n.id)
+			FROM newsletters n WHERE is_default`).Scan(&nl, &slug, &number); err != nil {
 			return err
 		}
-		if issues > 0 {
+		if number > 0 {
 			return nil
 		}
 		for i, s := range demoSections() {
@@ -88,46 +97,60 @@ func seedDemoIssue(ctx context.Context, m *Main) ([]string, error) {
 				return err
 			}
 		}
-		for i, it := range demoItems() {
-			if _, err := tx.Exec(ctx, `INSERT INTO items (newsletter_id, section_id, kind, title, body, body_html, url, source,
-				closing, status, position, approved_at)
-				VALUES ($1, (SELECT id FROM sections WHERE newsletter_id = $1 AND slug = $2), $3, $4, $5, $6, $7, $8, $9, 'approved', $10, now())`,
-				nl, it.section, it.kind, it.title, it.body, it.html, it.url, it.source, it.closing, i+1); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sample items: %w", err)
+		return nil, 0, fmt.Errorf("sample items: %w", err)
 	}
-	number := 1
-	if issues == 0 {
-		c, err := m.newCompiler()
-		if err != nil {
-			return nil, err
+	if number == 0 {
+		if number, err = compileDemoIssues(ctx, m, history); err != nil {
+			return nil, 0, err
 		}
-		is, err := c.Compile(ctx, slug, nil, false)
-		if err != nil {
-			return nil, err
-		}
-		number = is.Number
 	}
 	// A file needs no login: the quickest way to look at the email.
 	is, err := m.DB.FindIssueByNumber(ctx, slug, number)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	html, _ := bulletin.NewPersonalizer(is.HTML, is.Text).Apply(bulletin.Personal{})
 	file := filepath.Join(os.TempDir(), fmt.Sprintf("bulletin-demo-%s-%d.html", slug, number))
 	if err := os.WriteFile(file, []byte(html), 0o644); err != nil {
-		return nil, fmt.Errorf("write preview: %w", err)
+		return nil, 0, fmt.Errorf("write preview: %w", err)
 	}
 	m.onClose = append(m.onClose, func() { _ = os.Remove(file) }) // the demo leaves nothing behind
 	base := m.Config.BaseURL
 	return []string{
-		fmt.Sprintf("Issue %d:      file://%s  (%q)", number, file, is.Subject),
+		fmt.Sprintf("%-13s file://%s  (%q)", fmt.Sprintf("Issue %d:", number), file, is.Subject),
 		fmt.Sprintf("Issue API:    %s/api/v1/newsletters/%s/issues/%d/preview  (editor token)", base, slug, number),
 		fmt.Sprintf("Archive:      %s/archive/%s/%d  (once sent)", base, slug, number),
-	}, nil
+	}, number, nil
+}
+
+// compileDemoIssues compiles the history, then the sample items of
+// demoItems as the current issue, and returns its number.
+func compileDemoIssues(ctx context.Context, m *Main, history [][]demoItem) (int, error) {
+	nl, err := m.DB.FindDefaultNewsletter(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(history) > 0 {
+		if err := seedDemoHistory(ctx, m, nl, history); err != nil {
+			return 0, err
+		}
+	}
+	err = pgx.BeginFunc(ctx, m.DB.Pool, func(tx pgx.Tx) error {
+		return insertDemoItems(ctx, tx, nl.ID, demoItems(), time.Now())
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sample items: %w", err)
+	}
+	c, err := m.newCompiler()
+	if err != nil {
+		return 0, err
+	}
+	is, err := c.Compile(ctx, nl.Slug, nil, false)
+	if err != nil {
+		return 0, err
+	}
+	return is.Number, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"bulletin/internal/bulletin"
 )
@@ -13,7 +14,7 @@ import (
 // dir: the list is kept, the import is idempotent.
 func seedSubscribers(ctx context.Context, m *Main) ([]string, error) {
 	l := &bulletin.List{Slug: "weekly", Name: "Weekly update readers", Public: true, DoubleOptin: true,
-		Description: "The weekly update by email, every Wednesday morning. Unsubscribe in one click at any time."}
+		Description: demoListDescription(ctx, m)}
 	if err := m.DB.CreateList(ctx, l); err != nil && bulletin.ErrorCode(err) != bulletin.ECONFLICT {
 		return nil, fmt.Errorf("demo list: %w", err)
 	}
@@ -43,6 +44,19 @@ func seedSubscribers(ctx context.Context, m *Main) ([]string, error) {
 	return []string{
 		fmt.Sprintf("Subscribe:    %s/subscribe/%s  (%d demo readers on the list)", m.Config.BaseURL, l.Slug, res.Imported),
 	}, nil
+}
+
+// demoListDescription tells readers when the update comes, from the
+// default newsletter's schedule, so the two cannot disagree.
+func demoListDescription(ctx context.Context, m *Main) string {
+	when := ""
+	if n, err := m.DB.FindDefaultNewsletter(ctx); err == nil {
+		when = describeSchedule(n.Schedule, time.Now())
+	}
+	if when == "" {
+		return "The update by email. Unsubscribe in one click at any time."
+	}
+	return "The update by email, " + when + ". Unsubscribe in one click at any time."
 }
 
 // asciiFold drops the accents of the demo names for their addresses.

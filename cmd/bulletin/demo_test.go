@@ -9,14 +9,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
 // The demo binary, run as a user would with no configuration at all, starts
-// its own PostgreSQL and SMTP capture, serves /healthz, and on Ctrl-C leaves
-// no process and no folder behind.
+// its own PostgreSQL and SMTP capture, serves /healthz, sends its history
+// through the capture (checkDemoHistory, demo_history_test.go), and on
+// Ctrl-C leaves no process and no folder behind.
 func TestDemoBinaryStartsAndCleansUp(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "bulletin")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -35,26 +37,43 @@ func TestDemoBinaryStartsAndCleansUp(t *testing.T) {
 	cmd := exec.Command(bin, "demo", "--addr", "127.0.0.1:0", "--smtp-addr", "127.0.0.1:0", "--inbound-addr", "127.0.0.1:0")
 	cmd.Env = append(cleanEnv(), "TMPDIR="+tmp)
 	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderrPipe, _ := cmd.StderrPipe()
+	var stderr syncBuilder
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	addrc := make(chan string, 1)
-	var printed strings.Builder
+	addrc, tokenc, historyc := make(chan string, 1), make(chan string, 1), make(chan struct{})
+	var pipes sync.WaitGroup
+	pipes.Add(2)
 	go func() {
-		re := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
+		defer pipes.Done()
+		addr := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
+		token := regexp.MustCompile(`Editor token: (\S+)`)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			printed.WriteString(sc.Text() + "\n")
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			if m := addr.FindStringSubmatch(sc.Text()); m != nil {
 				addrc <- m[1]
+			}
+			if m := token.FindStringSubmatch(sc.Text()); m != nil {
+				tokenc <- m[1]
 			}
 		}
 		io.Copy(io.Discard, stdout)
 	}()
-	go func() { exited <- cmd.Wait() }()
+	go func() {
+		defer pipes.Done()
+		sc := bufio.NewScanner(stderrPipe)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			stderr.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), `msg="`+demoHistoryReady+`"`) {
+				close(historyc)
+			}
+		}
+		io.Copy(io.Discard, stderrPipe)
+	}()
+	go func() { pipes.Wait(); exited <- cmd.Wait() }() // Wait closes the pipes: read them to the end first
 
 	var addr string
 	select {
@@ -73,6 +92,22 @@ func TestDemoBinaryStartsAndCleansUp(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("healthz = %d", resp.StatusCode)
 	}
+	var token string
+	select {
+	case token = <-tokenc: // printed with the address
+	case <-time.After(time.Minute):
+		t.Error("demo printed no editor token")
+	}
+	select {
+	case <-historyc:
+	case err := <-exited:
+		t.Fatalf("demo exited before its history was sent: %v\n%s", err, stderr.String())
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("demo logged no %q within 2 minutes\n%s", demoHistoryReady, stderr.String())
+	}
+	// A subtest: a failed check still stops the demo below.
+	t.Run("history", func(t *testing.T) { checkDemoHistory(t, "http://"+addr, token) })
 
 	cmd.Process.Signal(syscall.SIGINT)
 	select {
@@ -103,4 +138,22 @@ func cleanEnv() []string {
 		}
 	}
 	return env
+}
+
+// syncBuilder is a strings.Builder two goroutines may use.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) WriteString(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.WriteString(v)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,52 +1,17 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"testing"
-
-	"bulletin/internal/config"
-	"bulletin/internal/pgtest"
 )
 
 // startMainArgs boots the real service like startMain, with extra flags.
 func startMainArgs(t *testing.T, args ...string) string {
 	t.Helper()
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	cfg, err := config.Load(fs, args, func(k string) string {
-		return map[string]string{"DATABASE_URL": pgtest.NewURL(t)}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Listener: ln}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := m.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	})
-	select {
-	case <-m.ready:
-	case err := <-done:
-		t.Fatalf("Run ended early: %v", err)
-	}
-	return "http://" + m.Addr
+	_, base := startWith(t, args...)
+	return base
 }
 
 func getStatus(t *testing.T, url, bearer string) int {

@@ -28,8 +28,14 @@ func testEnv(vars map[string]string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 // and returns its base URL; it is stopped when the test ends.
 func startMain(t *testing.T, roles string) (*Main, string) {
 	t.Helper()
+	return startWith(t, "--roles", roles)
+}
+
+// startWith boots the real service like startMain, with the flags given.
+func startWith(t *testing.T, args ...string) (*Main, string) {
+	t.Helper()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	cfg, err := config.Load(fs, []string{"--roles", roles}, func(k string) string {
+	cfg, err := config.Load(fs, args, func(k string) string {
 		return map[string]string{"DATABASE_URL": pgtest.NewURL(t)}[k]
 	})
 	if err != nil {

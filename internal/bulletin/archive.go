@@ -15,6 +15,7 @@ type ArchiveNewsletter struct {
 	Schedule    string    `db:"schedule"`
 	SubscribeTo string    `db:"subscribe_to"` // slug of a public list of the newsletter, "" when none
 	CreatedAt   time.Time `db:"created_at"`
+	Brand
 }
 
 // ArchiveIssue is one sent issue. HTML (the stored snapshot with its

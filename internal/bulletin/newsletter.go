@@ -18,9 +18,11 @@ type Newsletter struct {
 	SendDelay       time.Duration `json:"-" db:"send_delay"` // stored as interval
 	LastNumber      int           `json:"last_number" db:"last_number"`
 	IsDefault       bool          `json:"is_default" db:"is_default"`
-	Lists           []string      `json:"lists" db:"-"` // list slugs
-	CreatedAt       time.Time     `json:"created_at" db:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at" db:"updated_at"`
+	WelcomeEmail    bool          `json:"welcome_email" db:"welcome_email"` // mail readers who join through a public form
+	Brand
+	Lists     []string  `json:"lists" db:"-"` // list slugs
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
 }
 
 // DefaultSubjectTemplate is used when a newsletter has none. It is a

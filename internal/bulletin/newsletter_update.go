@@ -18,6 +18,11 @@ type NewsletterUpdate struct {
 	SendDelay       *time.Duration
 	Lists           *[]string // list slugs; replaces the set
 	IsDefault       *bool     // only true is accepted: it moves the default here
+	WelcomeEmail    *bool
+	LogoURL         *string
+	AccentColor     *string
+	OrgName         *string
+	OrgAddress      *string
 }
 
 // Apply copies every set field of u onto n. The store applies an update
@@ -26,7 +31,8 @@ type NewsletterUpdate struct {
 func (u NewsletterUpdate) Apply(n *Newsletter) {
 	for _, f := range []struct{ dst, src *string }{{&n.Name, u.Name}, {&n.Description, u.Description},
 		{&n.FromName, u.FromName}, {&n.FromEmail, u.FromEmail}, {&n.ReplyTo, u.ReplyTo}, {&n.Schedule, u.Schedule},
-		{&n.SubjectTemplate, u.SubjectTemplate}, {&n.Intro, u.Intro}} {
+		{&n.SubjectTemplate, u.SubjectTemplate}, {&n.Intro, u.Intro}, {&n.LogoURL, u.LogoURL},
+		{&n.AccentColor, u.AccentColor}, {&n.OrgName, u.OrgName}, {&n.OrgAddress, u.OrgAddress}} {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
@@ -42,6 +48,9 @@ func (u NewsletterUpdate) Apply(n *Newsletter) {
 	}
 	if u.IsDefault != nil {
 		n.IsDefault = *u.IsDefault
+	}
+	if u.WelcomeEmail != nil {
+		n.WelcomeEmail = *u.WelcomeEmail
 	}
 }
 

@@ -102,7 +102,7 @@ func PrepareNewsletter(n *bulletin.Newsletter) error {
 			return err
 		}
 	}
-	return nil
+	return PrepareBrand(&n.Brand)
 }
 
 // PrepareSection checks a section's slug and name.

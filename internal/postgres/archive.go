@@ -27,6 +27,7 @@ func closingTitle(a string) string {
 // one of its public lists (its subscribe page), if any.
 func (db *DB) ArchiveNewsletter(ctx context.Context, slug string) (*bulletin.ArchiveNewsletter, error) {
 	rows, _ := db.Pool.Query(ctx, `SELECT n.id, n.slug, n.name, n.description, n.from_name, n.schedule, n.created_at,
+		n.logo_url, n.accent_color, n.org_name, n.org_address,
 		coalesce((SELECT l.slug FROM newsletter_lists nl JOIN lists l ON l.id = nl.list_id
 			WHERE nl.newsletter_id = n.id AND l.public ORDER BY l.id LIMIT 1), '') AS subscribe_to
 		FROM newsletters n WHERE n.slug = $1`, slug)

@@ -13,7 +13,8 @@ import (
 
 // compileNewsletterColumns are the newsletters columns bulletin.Newsletter maps.
 const compileNewsletterColumns = `id, slug, name, description, from_name, from_email, reply_to, schedule,
-	subject_template, intro, auto_send, send_delay, last_number, is_default, created_at, updated_at`
+	subject_template, intro, auto_send, send_delay, last_number, is_default, welcome_email,
+	logo_url, accent_color, org_name, org_address, created_at, updated_at`
 
 // compileItemColumns are the items columns bulletin.Item maps.
 const compileItemColumns = `i.id, i.newsletter_id, i.section_id, i.issue_id, i.contributor_id, i.kind, i.title,

@@ -11,7 +11,8 @@ import (
 )
 
 const newsletterColumns = `id, slug, name, description, from_name, from_email, reply_to, schedule,
-	subject_template, intro, auto_send, send_delay, last_number, is_default, created_at, updated_at,
+	subject_template, intro, auto_send, send_delay, last_number, is_default, welcome_email,
+	logo_url, accent_color, org_name, org_address, created_at, updated_at,
 	coalesce((SELECT array_agg(l.slug ORDER BY l.slug) FROM newsletter_lists nl JOIN lists l ON l.id = nl.list_id
 		WHERE nl.newsletter_id = newsletters.id), '{}') AS lists`
 
@@ -98,10 +99,13 @@ func (db *DB) CreateNewsletter(ctx context.Context, n *bulletin.Newsletter) erro
 			}
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO newsletters (slug, name, description, from_name, from_email, reply_to,
-			schedule, subject_template, intro, auto_send, send_delay, is_default)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, created_at, updated_at`,
+			schedule, subject_template, intro, auto_send, send_delay, is_default, welcome_email,
+			logo_url, accent_color, org_name, org_address)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			RETURNING id, created_at, updated_at`,
 			n.Slug, n.Name, n.Description, n.FromName, n.FromEmail, n.ReplyTo, n.Schedule, n.SubjectTemplate,
-			n.Intro, n.AutoSend, n.SendDelay, n.IsDefault).Scan(&n.ID, &n.CreatedAt, &n.UpdatedAt)
+			n.Intro, n.AutoSend, n.SendDelay, n.IsDefault, n.WelcomeEmail,
+			n.LogoURL, n.AccentColor, n.OrgName, n.OrgAddress).Scan(&n.ID, &n.CreatedAt, &n.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("create newsletter: %w", mapErr(err, "newsletter "+n.Slug))
 		}
@@ -135,9 +139,11 @@ func (db *DB) UpdateNewsletter(ctx context.Context, slug string, upd bulletin.Ne
 		}
 		err = tx.QueryRow(ctx, `UPDATE newsletters SET name = $2, description = $3, from_name = $4, from_email = $5,
 			reply_to = $6, schedule = $7, subject_template = $8, intro = $9, auto_send = $10, send_delay = $11,
-			is_default = $12, updated_at = now() WHERE id = $1 RETURNING updated_at`,
+			is_default = $12, welcome_email = $13, logo_url = $14, accent_color = $15, org_name = $16,
+			org_address = $17, updated_at = now() WHERE id = $1 RETURNING updated_at`,
 			n.ID, n.Name, n.Description, n.FromName, n.FromEmail, n.ReplyTo, n.Schedule, n.SubjectTemplate,
-			n.Intro, n.AutoSend, n.SendDelay, n.IsDefault).Scan(&n.UpdatedAt)
+			n.Intro, n.AutoSend, n.SendDelay, n.IsDefault, n.WelcomeEmail,
+			n.LogoURL, n.AccentColor, n.OrgName, n.OrgAddress).Scan(&n.UpdatedAt)
 		if err != nil {
 			return mapErr(err, "newsletter")
 		}

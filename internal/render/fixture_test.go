@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"bulletin/internal/bulletin"
 	"bulletin/internal/render"
 	"bulletin/templates"
 )
@@ -20,6 +21,9 @@ func fixture() render.Issue {
 		ArchiveURL:      "https://bulletin.example/archive/weekly/61",
 		ArchiveIndexURL: "https://bulletin.example/archive/weekly/",
 		ContributeURL:   "https://bulletin.example/contribute",
+		PrivacyURL:      "https://bulletin.example/privacy/weekly",
+		Brand: bulletin.Brand{LogoURL: "https://bulletin.example/logo.png?v=2&size=96", AccentColor: "#1a4f9c",
+			OrgName: "Riverside Council", OrgAddress: "1 High Street\nRiverside RV1 2AB"},
 		Items: []render.Item{
 			{Section: "Community Budgets", Kind: "article", Title: "Ward budgets open for ideas",
 				BodyHTML: `<p>Residents can propose projects until <strong>5 December</strong>.</p><script>alert(1)</script>`,

@@ -26,7 +26,10 @@ type page struct {
 	// Placeholders, replaced per recipient after inlining.
 	Name, Unsubscribe, Preferences string
 	ArchiveURL, ArchiveIndexURL    string
-	ContributeURL                  string
+	ContributeURL, PrivacyURL      string
+	// The newsletter's brand; "" where it has none.
+	LogoURL, Accent, AccentText string
+	OrgName, OrgAddress         string // the address on one line
 }
 
 type pageSection struct {
@@ -73,7 +76,13 @@ func newPage(in Issue, policy *bluemonday.Policy) (*page, error) {
 		Preferences:    bulletin.PlaceholderPreferencesURL,
 		ArchiveURL:     in.ArchiveURL, ArchiveIndexURL: in.ArchiveIndexURL,
 		ContributeURL: in.ContributeURL,
+		PrivacyURL:    in.PrivacyURL,
 		PreheaderPad:  make([]struct{}, 40),
+		LogoURL:       in.Brand.LogoURL,
+		Accent:        in.Brand.AccentColor,
+		AccentText:    in.Brand.AccentText(),
+		OrgName:       in.Brand.OrgName,
+		OrgAddress:    strings.Join(in.Brand.AddressLines(), ", "),
 	}
 	var sec *pageSection
 	for i, it := range in.Items {

@@ -28,6 +28,8 @@ type Issue struct {
 	ArchiveURL      string    // this issue on the public archive
 	ArchiveIndexURL string
 	ContributeURL   string
+	PrivacyURL      string         // what the newsletter counts and keeps about readers
+	Brand           bulletin.Brand // logo, accent and organisation line; validated by the store
 }
 
 // Item is one entry of the issue. Items of one section are adjacent.
@@ -64,11 +66,13 @@ func FromDomain(nl *bulletin.Newsletter, number int, date time.Time, sections []
 		Number:          number,
 		Date:            date,
 		Intro:           nl.Intro,
+		Brand:           nl.Brand,
 	}
 	if baseURL = strings.TrimRight(baseURL, "/"); baseURL != "" {
 		in.ArchiveIndexURL = baseURL + "/archive/" + nl.Slug + "/"
 		in.ArchiveURL = in.ArchiveIndexURL + strconv.Itoa(number)
 		in.ContributeURL = baseURL + "/contribute/" + nl.Slug
+		in.PrivacyURL = baseURL + "/privacy/" + nl.Slug
 	}
 	for _, it := range items {
 		v := Item{Kind: it.Kind, Title: it.Title, BodyHTML: it.BodyHTML, URL: it.URL,

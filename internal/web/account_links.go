@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bulletin/internal/password"
 	"net/http"
 	"strings"
 	"time"
@@ -91,6 +92,9 @@ type linkView struct {
 	Purpose, Token, Email, Error string
 	Invalid, Done                bool
 }
+
+// MinLen is the shortest password the form accepts, shown as a hint.
+func (linkView) MinLen() int { return password.MinLen }
 
 func linkTitle(purpose string) string {
 	if purpose == bulletin.LinkInvite {

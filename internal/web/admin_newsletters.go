@@ -117,6 +117,7 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	f := func(k string) *string { v := r.PostFormValue(k); return &v }
 	auto := r.PostFormValue("auto_send") == "on"
+	welcome := r.PostFormValue("welcome_email") == "on"
 	typed := r.PostFormValue("lists")
 	if r.PostForm.Has("list") || r.PostFormValue("lists_checkboxes") == "1" {
 		typed = strings.Join(r.PostForm["list"], ",")
@@ -129,7 +130,8 @@ func newsletterForm(w http.ResponseWriter, r *http.Request) (bulletin.Newsletter
 	}
 	upd := bulletin.NewsletterUpdate{Name: f("name"), Description: f("description"), FromName: f("from_name"),
 		FromEmail: f("from_email"), ReplyTo: f("reply_to"), Schedule: f("schedule"), SubjectTemplate: f("subject_template"),
-		Intro: f("intro"), AutoSend: &auto, Lists: &lists}
+		Intro: f("intro"), AutoSend: &auto, Lists: &lists, WelcomeEmail: &welcome,
+		LogoURL: f("logo_url"), AccentColor: f("accent_color"), OrgName: f("org_name"), OrgAddress: f("org_address")}
 	delay := strings.TrimSpace(r.PostFormValue("send_delay"))
 	if delay == "" {
 		delay = "0s"
@@ -166,7 +168,8 @@ func (s *Server) handleNewsletterSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNewsletterAdd(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	n := &bulletin.Newsletter{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"), Lists: []string{}}
+	n := &bulletin.Newsletter{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: r.PostFormValue("name"), Lists: []string{},
+		WelcomeEmail: true}
 	if err := s.Newsletters.CreateNewsletter(r.Context(), n); err != nil {
 		s.newslettersPage(w, r, statusOf(err), newslettersView{Form: n, Error: bulletin.ErrorMessage(err)})
 		return

@@ -35,12 +35,18 @@ type newsletterRequest struct {
 	SendDelay       *string   `json:"send_delay"`
 	Lists           *[]string `json:"lists"`
 	IsDefault       *bool     `json:"is_default"`
+	WelcomeEmail    *bool     `json:"welcome_email"`
+	LogoURL         *string   `json:"logo_url"`
+	AccentColor     *string   `json:"accent_color"`
+	OrgName         *string   `json:"org_name"`
+	OrgAddress      *string   `json:"org_address"`
 }
 
 func (q *newsletterRequest) update() (bulletin.NewsletterUpdate, error) {
 	upd := bulletin.NewsletterUpdate{Slug: q.Slug, Name: q.Name, Description: q.Description, FromName: q.FromName,
 		FromEmail: q.FromEmail, ReplyTo: q.ReplyTo, Schedule: q.Schedule, SubjectTemplate: q.SubjectTemplate,
-		Intro: q.Intro, AutoSend: q.AutoSend, Lists: q.Lists, IsDefault: q.IsDefault}
+		Intro: q.Intro, AutoSend: q.AutoSend, Lists: q.Lists, IsDefault: q.IsDefault, WelcomeEmail: q.WelcomeEmail,
+		LogoURL: q.LogoURL, AccentColor: q.AccentColor, OrgName: q.OrgName, OrgAddress: q.OrgAddress}
 	if q.SendDelay != nil {
 		d, err := time.ParseDuration(*q.SendDelay)
 		if err != nil {
@@ -76,7 +82,7 @@ func (s *Server) handleNewsletterCreate(w http.ResponseWriter, r *http.Request) 
 		s.apiError(w, r, err)
 		return
 	}
-	n := &bulletin.Newsletter{}
+	n := &bulletin.Newsletter{WelcomeEmail: true} // as the column's default
 	if req.Slug != nil {
 		n.Slug = *req.Slug
 	}

@@ -113,3 +113,45 @@ func TestAPISections(t *testing.T) {
 	e.must(t, 409, "admin", "POST", "/api/v1/newsletters/weekly/sections", `{"slug":"news","name":"Again"}`, nil)
 	e.must(t, 400, "admin", "PATCH", "/api/v1/newsletters/weekly/sections/news", `{"slug":"renamed"}`, nil)
 }
+
+// The brand and the welcome switch go through the API, and a refused brand
+// changes nothing.
+func TestAPINewsletterBrand(t *testing.T) {
+	t.Parallel()
+	e := newAPIEnv(t)
+	type brandOut struct {
+		LogoURL      string `json:"logo_url"`
+		AccentColor  string `json:"accent_color"`
+		OrgName      string `json:"org_name"`
+		OrgAddress   string `json:"org_address"`
+		WelcomeEmail bool   `json:"welcome_email"`
+	}
+	var b brandOut
+	e.must(t, 201, "admin", "POST", "/api/v1/newsletters", `{"slug":"brand","name":"Brand"}`, &b)
+	if !b.WelcomeEmail || b.LogoURL != "" || b.AccentColor != "" {
+		t.Fatalf("new newsletter %+v: want the welcome email on and no brand", b)
+	}
+	e.must(t, 200, "admin", "PATCH", "/api/v1/newsletters/brand", `{"logo_url":"https://example.org/logo.png",
+		"accent_color":"#1A4F9C","org_name":"Parish Council","org_address":"1 High Street\nLittle Town","welcome_email":false}`, &b)
+	want := brandOut{LogoURL: "https://example.org/logo.png", AccentColor: "#1a4f9c", OrgName: "Parish Council",
+		OrgAddress: "1 High Street\nLittle Town"}
+	if b != want {
+		t.Fatalf("patched %+v, want %+v", b, want)
+	}
+	for _, tc := range []struct{ body, msg string }{
+		{`{"logo_url":"http://example.org/logo.png","org_name":"Changed"}`, "logo_url: must start with https://"},
+		{`{"logo_url":"javascript:alert(1)"}`, "logo_url:"},
+		{`{"accent_color":"blue","org_name":"Changed"}`, `accent_color: "blue" is not a colour`},
+		{`{"org_name":"Parish\nCouncil"}`, "org_name:"},
+		{`{"welcome_email":"no"}`, "welcome_email"},
+	} {
+		code, out := e.call(t, "admin", "PATCH", "/api/v1/newsletters/brand", tc.body)
+		if code != 400 || !strings.Contains(errorOf(t, out), tc.msg) {
+			t.Errorf("PATCH %s = %d %s, want 400 containing %q", tc.body, code, out, tc.msg)
+		}
+	}
+	e.must(t, 200, "admin", "GET", "/api/v1/newsletters/brand", nil, &b)
+	if b != want {
+		t.Fatalf("refused patches changed the newsletter: %+v", b)
+	}
+}

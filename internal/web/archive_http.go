@@ -3,8 +3,8 @@ package web
 import "net/http"
 
 // archivePublicCSP is the policy of every public archive page: nothing but our own
-// files, no inline script, no plug-ins, not framed by other sites.
-const archivePublicCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+// files (and https images: a newsletter's logo), no inline script, no plug-ins, not framed by other sites.
+const archivePublicCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // archiveEmailCSP is the policy of a stored email served on its own. The sandbox

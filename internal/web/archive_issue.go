@@ -102,7 +102,13 @@ func (a *archive) buildEmail(r *http.Request) (archivecache.Response, bool, erro
 	if res != nil || err != nil {
 		return archiveAnswer(res), false, err
 	}
-	body := archiveTargetTop(archiveNeutralize(is.HTML, a.neutralURL(nl)))
+	// The personal footer ("Unsubscribe", "change your preferences") gives
+	// way to the public one ("Subscribe") the email carries for this copy.
+	subscribe := ""
+	if nav := archiveNavFor(nl); nav.SubscribeURL != "" {
+		subscribe = a.s.BaseURL + nav.SubscribeURL
+	}
+	body := archiveTargetTop(archiveNeutralize(bulletin.PublicCopy(is.HTML, subscribe), a.neutralURL(nl)))
 	return archivecache.Response{
 		Status: http.StatusOK, ContentType: "text/html; charset=utf-8", Body: []byte(body), Modified: is.SentAt,
 		Header: http.Header{

@@ -71,11 +71,19 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	}
 	uncached := benchListen(b, ph)
 
-	type target struct{ name, path, file string }
+	// The gzip rows are what a browser gets (every browser asks for gzip;
+	// wrk does not unless told): the same cached, precompressed bytes from
+	// each server.
+	type target struct {
+		name, path, file string
+		gzip             bool
+	}
 	targets := []target{
-		{"issue page", "/archive/weekly/150", "issue"},
-		{"email", "/archive/weekly/150/email", "email"},
-		{"search ?q=budget", "/archive/weekly/search?q=budget", "search"},
+		{"issue page", "/archive/weekly/150", "issue", false},
+		{"email", "/archive/weekly/150/email", "email", false},
+		{"issue page, gzip", "/archive/weekly/150", "issue-gz", true},
+		{"email, gzip", "/archive/weekly/150/email", "email-gz", true},
+		{"search ?q=budget", "/archive/weekly/search?q=budget", "search", false},
 	}
 	dir := b.TempDir()
 	html := filepath.Join(dir, "html")
@@ -85,9 +93,19 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	minimal := http.NewServeMux()
 	var locations strings.Builder
 	for _, t := range targets {
-		resp, err := http.Get(ours + t.path)
+		req, err := http.NewRequest("GET", ours+t.path, nil)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if t.gzip { // set by hand, so the client leaves the body compressed
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if t.gzip != (resp.Header.Get("Content-Encoding") == "gzip") {
+			b.Fatalf("%s: Content-Encoding %q", t.name, resp.Header.Get("Content-Encoding"))
 		}
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -100,7 +118,7 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 		// nginx and the minimal server send the same headers as ours.
 		hdr := http.Header{}
 		fmt.Fprintf(&locations, "    location = /%s {\n", t.file)
-		for _, k := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Robots-Tag", "Cache-Control", "Vary"} {
+		for _, k := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Robots-Tag", "Cache-Control", "Vary", "Content-Encoding"} {
 			if v := resp.Header.Get(k); v != "" {
 				fmt.Fprintf(&locations, "        add_header %s %q;\n", k, v)
 				hdr[k] = []string{v}
@@ -141,8 +159,12 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	for _, t := range targets {
 		shares := map[string][]float64{}
 		rps := map[string][]float64{}
+		var hdrs []string
+		if t.gzip {
+			hdrs = []string{"Accept-Encoding: gzip"}
+		}
 		for round := 1; round <= rounds; round++ {
-			limit := benchWrk(b, wrk, nginxURL+"/"+t.file)
+			limit := benchWrk(b, wrk, nginxURL+"/"+t.file, hdrs...)
 			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", limit.load)
 			rps["nginx"] = append(rps["nginx"], limit.rps)
 			servers := []struct{ name, url string }{{"bulletin", ours + t.path}, {"minimal Go", goURL + "/" + t.file}}
@@ -153,7 +175,7 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 				servers = append(servers, struct{ name, url string }{"no cache", uncached + t.path})
 			}
 			for _, s := range servers {
-				r := benchWrk(b, wrk, s.url)
+				r := benchWrk(b, wrk, s.url, hdrs...)
 				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, r.load)
 				shares[s.name] = append(shares[s.name], r.rps/limit.rps)
 				rps[s.name] = append(rps[s.name], r.rps)
@@ -263,14 +285,18 @@ type wrkResult struct {
 	load string
 }
 
-// benchWrk runs wrk -t2 -c16 -d10s --latency on url.
-func benchWrk(b *testing.B, bin, url string) wrkResult {
+// benchWrk runs wrk -t2 -c16 -d10s --latency on url, with request headers.
+func benchWrk(b *testing.B, bin, url string, headers ...string) wrkResult {
 	d := os.Getenv("BULLETIN_BENCH_DURATION")
 	if d == "" {
 		d = "10s"
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
-	out, err := exec.Command(bin, "-t2", "-c16", "-d"+d, "--latency", url).CombinedOutput()
+	args := []string{"-t2", "-c16", "-d" + d, "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	out, err := exec.Command(bin, append(args, url)...).CombinedOutput()
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", url, err, out)
 	}

@@ -19,6 +19,7 @@ type archiveNav struct {
 	PrivacyURL   string // what the newsletter counts (privacy.go)
 	SubscribeURL string // "" when the newsletter has no public list
 	Query        string // the search box's current text
+	Brand        *Brand // logo, accent and organisation line
 }
 
 func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
@@ -28,6 +29,7 @@ func archiveNavFor(nl *bulletin.ArchiveNewsletter) archiveNav {
 		SearchURL:  archivePath(nl.Slug) + "search",
 		FeedURL:    archivePath(nl.Slug) + "feed.atom",
 		PrivacyURL: "/privacy/" + url.PathEscape(nl.Slug),
+		Brand:      brandOf(nl.Slug, nl.Name, nl.Brand),
 	}
 	if nl.SubscribeTo != "" {
 		n.SubscribeURL = "/subscribe/" + url.PathEscape(nl.SubscribeTo)

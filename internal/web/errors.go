@@ -74,7 +74,7 @@ func (s *Server) actionError(w http.ResponseWriter, r *http.Request, err error, 
 		s.pageError(w, r, err)
 		return
 	}
-	v := errorView{Title: errorTitle(code), Message: bulletin.ErrorMessage(err), Back: back, BackTo: backTo,
+	v := errorView{Title: errorTitle(code), Message: sentence(bulletin.ErrorMessage(err)), Back: back, BackTo: backTo,
 		Advice: "Nothing was changed."}
 	switch code {
 	case http.StatusUnprocessableEntity, http.StatusConflict:

@@ -22,6 +22,7 @@ var fieldLabels = map[string]string{
 	"schedule": "schedule", "from_email": "sender address", "from_name": "sender name",
 	"reply_to": "reply-to address", "description": "description", "timezone": "time zone",
 	"role": "role", "q": "search",
+	"logo_url": "logo URL", "accent_color": "accent colour", "org_name": "organisation", "org_address": "postal address",
 }
 
 // errorField is the form field a service error is about, or "".

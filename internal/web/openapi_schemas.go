@@ -58,10 +58,16 @@ func apiSchemas() obj {
 		"subject_template": typ("string"), "intro": typ("string"), "auto_send": typ("boolean"),
 		"send_delay":  obj{"type": "string", "description": `a Go duration: "16h", "90m", "0s"`},
 		"last_number": typ("integer"), "is_default": typ("boolean"), "lists": arrayOf(typ("string")),
-		"created_at": timestamp(), "updated_at": timestamp()}
+		"welcome_email": obj{"type": "boolean", "description": "mail a welcome to readers who join through a public form (default true)"},
+		"logo_url":      obj{"type": "string", "description": `"" or an https URL of the logo shown in the email and on public pages`},
+		"accent_color":  obj{"type": "string", "pattern": "^(#[0-9a-fA-F]{6})?$", "description": `"" or "#rrggbb"; text on it is black or white, whichever contrasts more`},
+		"org_name":      obj{"type": "string", "description": "organisation shown in the footers"},
+		"org_address":   obj{"type": "string", "description": "its postal address; lines separated by \n"},
+		"created_at":    timestamp(), "updated_at": timestamp()}
 	newsletterReq := obj{}
 	for _, k := range []string{"slug", "name", "description", "from_name", "from_email", "reply_to", "schedule",
-		"subject_template", "intro", "auto_send", "send_delay", "lists", "is_default"} {
+		"subject_template", "intro", "auto_send", "send_delay", "lists", "is_default", "welcome_email",
+		"logo_url", "accent_color", "org_name", "org_address"} {
 		newsletterReq[k] = newsletter[k]
 	}
 	list := obj{"slug": typ("string"), "name": typ("string"), "description": typ("string"), "public": typ("boolean"),

@@ -224,6 +224,9 @@ func TestOpenAPISamples(t *testing.T) {
 	f.call(contributor, "GET /api/v1/newsletters/{nl}", "/api/v1/newsletters/monthly", nil, 200, nil)
 	f.call(admin, "PATCH /api/v1/newsletters/{nl}", "/api/v1/newsletters/monthly", obj{"intro": "Hello", "slug": "renamed"}, 400, nil)
 	f.call(admin, "PATCH /api/v1/newsletters/{nl}", "/api/v1/newsletters/monthly", obj{"intro": "Hello"}, 200, nil)
+	f.call(admin, "PATCH /api/v1/newsletters/{nl}", "/api/v1/newsletters/monthly", obj{"logo_url": "https://example.org/l.png",
+		"accent_color": "#1a4f9c", "org_name": "Parish Council", "org_address": "1 High Street\nLittle Town", "welcome_email": false}, 200, nil)
+	f.call(admin, "PATCH /api/v1/newsletters/{nl}", "/api/v1/newsletters/monthly", obj{"logo_url": "http://example.org/l.png"}, 400, nil)
 	f.call(admin, "POST /api/v1/newsletters/{nl}/sections", "/api/v1/newsletters/monthly/sections", obj{"slug": "news", "name": "News"}, 201, nil)
 	f.call(contributor, "GET /api/v1/newsletters/{nl}/sections", "/api/v1/newsletters/monthly/sections", nil, 200, nil)
 	f.call(admin, "PATCH /api/v1/newsletters/{nl}/sections/{slug}", "/api/v1/newsletters/monthly/sections/news", obj{"name": "The news"}, 200, nil)

@@ -141,6 +141,7 @@ func (s *Server) routeTable() []route {
 
 	if s.Newsletters != nil { // contribute_public.go: how to contribute, for anyone
 		add("GET /contribute/{nl}", anyone, s.handleContributeInfo)
+		add("GET /brand/{nl}/style.css", anyone, s.handleBrandStyle) // public_brand.go
 	}
 
 	if s.sessions == nil {

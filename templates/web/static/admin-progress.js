@@ -35,6 +35,10 @@
     status.setAttribute("data-status", st);
     status.textContent = st;
     status.className = "status status-" + st;
+    // A flash such as "Issue 1 will go out at 12:39" told of the state the
+    // page was loaded in; once the status moves on it would mislead.
+    var flash = document.getElementById("flash");
+    if (flash) flash.hidden = true;
     if (st !== "draft" && st !== "scheduled") {
       var open = document.querySelectorAll(".open-only");
       for (var i = 0; i < open.length; i++) open[i].hidden = true;
