@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bulletin/internal/delivery"
 	"cmp"
 	"context"
 	"errors"
@@ -102,6 +103,7 @@ func (m *Main) wire() error {
 	}
 	if m.Config.Roles.Scheduler {
 		m.add("scheduler", m.schedulerService(compiler))
+		m.add("delivery-retention", (&delivery.Retention{Store: m.DB, Log: m.Log, Retention: m.Config.DeliveryRetention}).Run)
 	}
 	send, err := m.wireSending(m.Config.Roles.Sender) // sender.go: delivery service, sender pool, metrics
 	if err != nil {

@@ -37,7 +37,10 @@ func demoInbound(m *Main, current int) ([]string, error) {
 	m.inbound.listener = ln
 	addr := ln.Addr().String()
 	m.add("demo-inbound-samples", func(ctx context.Context) error { return m.seedDemoInbound(ctx, current) })
-	bounce := m.inbound.addrs.Bounce(5) // a delivery that exists once the first issue is out; the samples use the current issue's
+	// Delivery 5 exists once the first issue is out: the history's oldest,
+	// compiled first into a fresh database, so issue 1. The samples use
+	// the current issue's deliveries.
+	bounce := m.inbound.addrs.Bounce(1, 5)
 	return []string{
 		fmt.Sprintf("Inbound SMTP: %s for *@%s  (bounces, complaints, unsubscribes, contributions; counts at %s/metrics)", addr, in.Domain, m.Config.BaseURL),
 		fmt.Sprintf("  contribute: swaks --server %s --from contributor@example.org --to contribute@%s --header 'Subject: A new bakery on Mill Lane' --body 'It opens on Saturday.'", addr, in.Domain),
@@ -53,6 +56,7 @@ func (m *Main) seedDemoInbound(ctx context.Context, current int) error {
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	var ids []int64
+	var issue int64
 	for len(ids) < 4 {
 		select {
 		case <-ctx.Done():
@@ -67,6 +71,7 @@ func (m *Main) seedDemoInbound(ctx context.Context, current int) error {
 		if err := m.DB.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE source = 'demo')`).Scan(&seeded); err != nil || seeded {
 			return nil // a demo, not a service: never stop over it
 		}
+		issue = is.ID
 		rows, _ := m.DB.Pool.Query(ctx, `SELECT id FROM deliveries WHERE issue_id = $1 AND status = 'sent' ORDER BY id LIMIT 4`, is.ID)
 		for rows.Next() {
 			var id int64
@@ -79,16 +84,17 @@ func (m *Main) seedDemoInbound(ctx context.Context, current int) error {
 	p, a := m.inbound.processor, m.inbound.addrs
 	var email [4]string
 	for i, id := range ids {
-		_ = m.DB.Pool.QueryRow(ctx, `SELECT s.email FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = $1`, id).Scan(&email[i])
+		_ = m.DB.Pool.QueryRow(ctx, `SELECT s.email FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+			WHERE d.id = $1 AND d.issue_id = $2`, id, issue).Scan(&email[i])
 	}
 	msgs := []struct {
 		env inbound.Envelope
 		raw []byte
 	}{
-		{inbound.Envelope{RcptTo: a.Bounce(ids[0])}, inbound.SampleDSN(a.Bounce(ids[0]), email[0], "failed", "5.1.1", "smtp; 550 5.1.1 <"+email[0]+">: Recipient address rejected: User unknown")},
-		{inbound.Envelope{RcptTo: a.Bounce(ids[1])}, inbound.SampleDSN(a.Bounce(ids[1]), email[1], "failed", "5.2.1", "smtp; 550 5.2.1 The email account that you tried to reach is disabled")},
-		{inbound.Envelope{RcptTo: a.Bounce(ids[2])}, inbound.SampleDSN(a.Bounce(ids[2]), email[2], "delayed", "4.4.1", "X-Postfix; connect to mx.example.net[192.0.2.1]:25: Connection timed out")},
-		{inbound.Envelope{MailFrom: "feedback@fbl.example.com", RcptTo: "fbl@" + a.Domain}, inbound.SampleARF("fbl@"+a.Domain, a.Bounce(ids[3]))},
+		{inbound.Envelope{RcptTo: a.Bounce(issue, ids[0])}, inbound.SampleDSN(a.Bounce(issue, ids[0]), email[0], "failed", "5.1.1", "smtp; 550 5.1.1 <"+email[0]+">: Recipient address rejected: User unknown")},
+		{inbound.Envelope{RcptTo: a.Bounce(issue, ids[1])}, inbound.SampleDSN(a.Bounce(issue, ids[1]), email[1], "failed", "5.2.1", "smtp; 550 5.2.1 The email account that you tried to reach is disabled")},
+		{inbound.Envelope{RcptTo: a.Bounce(issue, ids[2])}, inbound.SampleDSN(a.Bounce(issue, ids[2]), email[2], "delayed", "4.4.1", "X-Postfix; connect to mx.example.net[192.0.2.1]:25: Connection timed out")},
+		{inbound.Envelope{MailFrom: "feedback@fbl.example.com", RcptTo: "fbl@" + a.Domain}, inbound.SampleARF("fbl@"+a.Domain, a.Bounce(issue, ids[3]))},
 		{inbound.Envelope{MailFrom: "contributor@example.org", RcptTo: a.Contribute("", true)},
 			inbound.SampleMail("Cleo Contributor <contributor@example.org>", a.Contribute("", true), "Re: The library's new opening hours",
 				"From next week the library opens at 8 on weekdays.\n\nhttps://example.org/library")},

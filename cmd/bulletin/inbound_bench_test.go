@@ -90,7 +90,7 @@ func BenchmarkInboundServe10000Bounces(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for id := range ids {
-					to := a.Bounce(id)
+					to := a.Bounce(1, id) // issue 1, as inserted above
 					if err := send(addr, "", to, inbound.SampleDSN(to, fmt.Sprintf("r%d@example.com", id), "failed", "5.1.1", "smtp; 550 5.1.1 unknown")); err != nil {
 						mu.Lock()
 						failed = err

@@ -77,8 +77,8 @@ func TestInboundPageInBrowser(t *testing.T) {
 		env inbound.Envelope
 		raw []byte
 	}{
-		{inbound.Envelope{RcptTo: a.Bounce(1)}, inbound.SampleDSN(a.Bounce(1), "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown")},
-		{inbound.Envelope{MailFrom: "fbl@isp.example", RcptTo: "fbl@in.example.test"}, inbound.SampleARF("fbl@in.example.test", a.Bounce(2))},
+		{inbound.Envelope{RcptTo: a.Bounce(1, 1)}, inbound.SampleDSN(a.Bounce(1, 1), "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown")},
+		{inbound.Envelope{MailFrom: "fbl@isp.example", RcptTo: "fbl@in.example.test"}, inbound.SampleARF("fbl@in.example.test", a.Bounce(1, 2))},
 		{inbound.Envelope{MailFrom: "stranger@example.net", RcptTo: "contribute@in.example.test"},
 			inbound.SampleMail("stranger@example.net", "contribute@in.example.test", "Street party on Sunday", "Everyone is welcome.")},
 	} {

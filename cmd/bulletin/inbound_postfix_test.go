@@ -190,7 +190,7 @@ func TestDeliveryConfigInboundAddresses(t *testing.T) {
 	}
 	m.inbound = &inboundParts{addrs: inbound.Addresses{Domain: "in.example.test", Secret: make([]byte, 32)}}
 	c := m.deliveryConfig()
-	if c.MailtoFor == nil || c.EnvelopeFor == nil || !strings.HasPrefix(c.EnvelopeFor(7), "bounces+7-") ||
+	if c.MailtoFor == nil || c.EnvelopeFor == nil || !strings.HasPrefix(c.EnvelopeFor(3, 7), "bounces+3-7-") ||
 		!strings.HasPrefix(c.MailtoFor("tok"), "unsubscribe+") {
 		t.Error("inbound domain set, but no VERP or mailto addresses")
 	}

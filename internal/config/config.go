@@ -49,6 +49,8 @@ type Config struct {
 
 	SMTPIdle time.Duration // a pooled SMTP connection idle this long is closed; 0 = never
 
+	DeliveryRetention time.Duration // retention.go: a sent issue's delivery rows are dropped this long after
+
 	ArchiveCacheMB int // memory for finished archive pages per web process; 0 = no cache
 
 	raw map[string]*string // variable name → raw value, filled by Bind
@@ -88,6 +90,7 @@ var Variables = []Variable{
 	{"BULLETIN_SMTP_CONNS", "smtp-conns", "4", "SMTP connections per sender process"},
 	{"BULLETIN_SEND_RATE", "send-rate", "0", "messages per second per sender process, 0 = unlimited"},
 	{"BULLETIN_MARK_WINDOW", "mark-window", "1", "250s per SMTP connection that may await their commit; a crash re-sends at most this + 1 per connection (8: bulk, faster)"},
+	{"BULLETIN_DELIVERY_RETENTION", "delivery-retention", "365d", "keep a sent issue's delivery rows this long (at least 30d, for late bounces), then keep only its counts"},
 	{"BULLETIN_SMTP_IDLE", "smtp-idle", "30s", "close a pooled SMTP connection idle this long, before the server drops it (0: never)"},
 	{"BULLETIN_DKIM_DOMAIN", "dkim-domain", "", "DKIM signing domain (d=)"},
 	{"BULLETIN_DKIM_SELECTOR", "dkim-selector", "", "DKIM selector (s=)"},
@@ -194,6 +197,9 @@ func (c *Config) Finish() error {
 	}
 	if dkim != 0 && dkim != 3 {
 		return fmt.Errorf("BULLETIN_DKIM_DOMAIN, BULLETIN_DKIM_SELECTOR and BULLETIN_DKIM_KEY_FILE: set all three or none")
+	}
+	if c.DeliveryRetention, err = parseRetention(get("BULLETIN_DELIVERY_RETENTION")); err != nil {
+		return fmt.Errorf("BULLETIN_DELIVERY_RETENTION: %v", err)
 	}
 	if c.ArchiveCacheMB, err = strconv.Atoi(get("BULLETIN_ARCHIVE_CACHE_MB")); err != nil || c.ArchiveCacheMB < 0 || c.ArchiveCacheMB > 65536 {
 		return fmt.Errorf("BULLETIN_ARCHIVE_CACHE_MB: %q is not a whole number from 0 to 65536", get("BULLETIN_ARCHIVE_CACHE_MB"))

@@ -41,7 +41,7 @@ func classify(err error) (v verdict, code int, esc string) {
 // failure turns a failed send of job into what to store.
 func (c Config) failure(job Job, err error, now time.Time) (Failure, verdict) {
 	v, code, _ := classify(err)
-	f := Failure{ID: job.ID, SubscriberID: job.SubscriberID, Code: code, Reply: oneLine(err.Error(), 500)}
+	f := Failure{ID: job.ID, IssueID: job.IssueID, SubscriberID: job.SubscriberID, Code: code, Reply: oneLine(err.Error(), 500)}
 	switch v {
 	case final:
 		f.Final, f.Hard = true, true

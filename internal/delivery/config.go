@@ -19,10 +19,11 @@ type Config struct {
 	PauseAfter   int           // 5.7.x rejections per issue before it is paused
 	BaseURL      string        // public URL for unsubscribe, preference and archive links
 	// With an inbound domain (cmd/bulletin wires internal/inbound's
-	// Addresses): the VERP envelope sender of each delivery, and the
+	// Addresses): the VERP envelope sender of each delivery (named with
+	// its issue, so a bounce finds it in one partition), and the
 	// List-Unsubscribe mailto address of a token. Nil: the transport's
 	// envelope sender, and no mailto advertised, since nobody reads it.
-	EnvelopeFor func(deliveryID int64) string
+	EnvelopeFor func(issueID, deliveryID int64) string
 	MailtoFor   func(token string) string
 }
 

@@ -47,6 +47,7 @@ type Issue struct {
 // Sent is a delivery accepted by the server, with the server's reply.
 type Sent struct {
 	ID           int64
+	IssueID      int64 // names the delivery's partition; 0 looks in every one
 	SubscriberID int64
 	Reply        string
 }
@@ -54,6 +55,7 @@ type Sent struct {
 // Failure is a delivery the server refused or could not take.
 type Failure struct {
 	ID           int64
+	IssueID      int64 // names the delivery's partition; 0 looks in every one
 	SubscriberID int64
 	Code         int    // SMTP reply code, 0 for a transport failure
 	Reply        string // what the server said, or the transport error
@@ -88,9 +90,10 @@ type Store interface {
 	ResumeIssue(ctx context.Context, issueID int64) error
 
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]Job, error)
-	// RenewDeliveries extends to lease from now the claims of ids whose
-	// lease has not run out, and returns the ids it renewed.
-	RenewDeliveries(ctx context.Context, ids []int64, lease time.Duration) ([]int64, error)
+	// RenewDeliveries extends to lease from now the claims of ids (rows
+	// of issues) whose lease has not run out, and returns the ids it
+	// renewed.
+	RenewDeliveries(ctx context.Context, issues, ids []int64, lease time.Duration) ([]int64, error)
 	MarkSent(ctx context.Context, sent []Sent) error
 	MarkFailure(ctx context.Context, f Failure, bounceAfter int) error
 	// RecordPolicyRejection counts a 5.7.x refusal for the issue and pauses

@@ -97,7 +97,7 @@ func (p *prepared) recipient(cfg Config, id int64, s subscriber, now time.Time) 
 		mailto = "mailto:" + cfg.MailtoFor(s.Token) + "?subject=unsubscribe"
 	}
 	if cfg.EnvelopeFor != nil && id != 0 {
-		envelope = cfg.EnvelopeFor(id)
+		envelope = cfg.EnvelopeFor(p.ID, id)
 	}
 	return &Recipient{
 		To: s.Email, ToName: s.Name, Envelope: envelope,

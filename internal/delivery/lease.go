@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -12,26 +13,56 @@ import (
 const DefaultLease = 20 * time.Second
 
 // leases are the rows this pool has claimed and not yet finished with.
+//
+// A row can be claimed again by this same pool while the worker that
+// attempted it has not yet called done: its failure is committed (lease
+// cleared, retry due soon) before the worker records the policy alarm and
+// returns. Each claim of a row is therefore counted, and done ends one of
+// them; keyed by id alone, the first done would drop the second claim's
+// lease too, the second job would be skipped as "no longer ours", and the
+// row would stay leased to nobody until the lease ran out
+// (TestPolicyRejectionsPauseTheIssue timed out on that under load).
 type leases struct {
 	mu  sync.Mutex
-	ids map[int64]struct{}
+	seq uint64
+	ids map[int64]*claim
+}
+
+// claim is this pool's hold on one row: how many of its claims are not
+// yet done, and the generation of the newest, so a renewal answered for
+// an older claim does not drop a newer one.
+type claim struct {
+	n     int
+	gen   uint64
+	issue int64
 }
 
 func (l *leases) add(js []Job) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ids == nil {
-		l.ids = map[int64]struct{}{}
+		l.ids = map[int64]*claim{}
 	}
 	for _, j := range js {
-		l.ids[j.ID] = struct{}{}
+		c := l.ids[j.ID]
+		if c == nil {
+			c = &claim{}
+			l.ids[j.ID] = c
+		}
+		l.seq++
+		c.n, c.gen, c.issue = c.n+1, l.seq, j.IssueID
 	}
 }
 
+// done ends one claim of the row.
 func (l *leases) done(id int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.ids, id)
+	if c := l.ids[id]; c != nil {
+		if c.n--; c.n <= 0 {
+			delete(l.ids, id)
+		}
+	}
 }
 
 // held reports whether the row is still ours: a renewal can find that its
@@ -44,18 +75,25 @@ func (l *leases) held(id int64) bool {
 	return ok
 }
 
-func (l *leases) list() []int64 {
+// list is the rows held now, with the generation of each one's newest
+// claim, for keep, and the issues they belong to.
+func (l *leases) list() (map[int64]uint64, []int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ids := make([]int64, 0, len(l.ids))
-	for id := range l.ids {
-		ids = append(ids, id)
+	held := make(map[int64]uint64, len(l.ids))
+	var issues []int64
+	for id, c := range l.ids {
+		held[id] = c.gen
+		if !slices.Contains(issues, c.issue) {
+			issues = append(issues, c.issue)
+		}
 	}
-	return ids
+	return held, issues
 }
 
-// keep forgets the rows of ids that renewed does not hold.
-func (l *leases) keep(ids, renewed []int64) int {
+// keep forgets the rows of listed that renewed does not hold, unless the
+// row was claimed again since the list was taken.
+func (l *leases) keep(listed map[int64]uint64, renewed []int64) int {
 	ok := make(map[int64]bool, len(renewed))
 	for _, id := range renewed {
 		ok[id] = true
@@ -63,8 +101,8 @@ func (l *leases) keep(ids, renewed []int64) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lost := 0
-	for _, id := range ids {
-		if _, claimed := l.ids[id]; claimed && !ok[id] {
+	for id, gen := range listed {
+		if c := l.ids[id]; c != nil && c.gen == gen && !ok[id] {
 			delete(l.ids, id)
 			lost++
 		}
@@ -83,12 +121,16 @@ func (p *Pool) renew(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		ids := p.leases.list()
-		if len(ids) == 0 {
+		listed, issues := p.leases.list()
+		if len(listed) == 0 {
 			continue
 		}
+		ids := make([]int64, 0, len(listed))
+		for id := range listed {
+			ids = append(ids, id)
+		}
 		rctx, cancel := context.WithTimeout(ctx, p.cfg.Lease/4)
-		renewed, err := p.Store.RenewDeliveries(rctx, ids, p.cfg.Lease)
+		renewed, err := p.Store.RenewDeliveries(rctx, issues, ids, p.cfg.Lease)
 		cancel()
 		if err != nil {
 			if ctx.Err() == nil {
@@ -96,7 +138,7 @@ func (p *Pool) renew(ctx context.Context) {
 			}
 			continue
 		}
-		if lost := p.leases.keep(ids, renewed); lost > 0 {
+		if lost := p.leases.keep(listed, renewed); lost > 0 {
 			p.Log.Warn("delivery leases ran out before renewal; those rows are left to other claims", "count", lost)
 		}
 	}

@@ -99,12 +99,12 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 	if job.Rescued && job.Attempts > p.cfg.MaxAttempts {
 		// Its sender died on each of its attempts: most likely the message
 		// itself kills it.
-		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
+		p.recordFailure(Failure{ID: job.ID, IssueID: job.IssueID, SubscriberID: job.SubscriberID, Final: true,
 			Reply: "not sent: the lease expired on the last attempt"}, job.IssueID, retry)
 		return true
 	}
 	if !job.Active {
-		p.recordFailure(Failure{ID: job.ID, SubscriberID: job.SubscriberID, Final: true,
+		p.recordFailure(Failure{ID: job.ID, IssueID: job.IssueID, SubscriberID: job.SubscriberID, Final: true,
 			Reply: "not sent: subscriber is no longer active"}, job.IssueID, retry)
 		return true
 	}
@@ -135,7 +135,7 @@ func (w *worker) deliver(ctx context.Context, job Job) bool {
 		reply, err = w.send(iss, r)
 	}
 	if err == nil {
-		w.marks = append(w.marks, p.marker.mark(Sent{ID: job.ID, SubscriberID: job.SubscriberID, Reply: reply}))
+		w.marks = append(w.marks, p.marker.mark(Sent{ID: job.ID, IssueID: job.IssueID, SubscriberID: job.SubscriberID, Reply: reply}))
 		if w.sent++; w.sent >= p.cfg.RecycleAfter {
 			w.hangUp() // receivers cap messages per connection
 		}

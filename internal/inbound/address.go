@@ -13,12 +13,17 @@ import (
 // Addresses makes and reads the addresses that identify themselves, all at
 // one inbound domain:
 //
-//	bounces+{delivery id}-{tag}@DOMAIN   envelope sender of each delivery (VERP)
+//	bounces+{issue id}-{delivery id}-{tag}@DOMAIN   envelope sender of each delivery (VERP)
 //	unsubscribe+{token}@DOMAIN          List-Unsubscribe's mailto
 //	contribute@DOMAIN, contribute+{slug}@DOMAIN
 //
 // Everything is lower case, since some servers change the case of local
 // parts: the tag is hex, the token is written in base32.
+//
+// The issue in a bounce address lets the store find the delivery in its
+// issue's partition of deliveries alone (migration 0140). Addresses sent
+// before it carried the issue, bounces+{delivery id}-{tag}, still parse
+// (IssueID 0), and the store then looks for the id in every partition.
 type Addresses struct {
 	Domain string // lower case, no @
 	Secret []byte // keys the VERP tag; kept in PostgreSQL (app_secrets)
@@ -28,15 +33,44 @@ const tagLen = 10 // hex digits of the HMAC: 40 bits, enough to make guessing us
 
 var lowerB32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// Bounce is the VERP envelope sender of delivery id.
-func (a Addresses) Bounce(id int64) string {
-	return "bounces+" + strconv.FormatInt(id, 10) + "-" + a.tag(id) + "@" + a.Domain
+// Bounce is the VERP envelope sender of delivery id of issue.
+func (a Addresses) Bounce(issue, id int64) string {
+	ext := strconv.FormatInt(issue, 10) + "-" + strconv.FormatInt(id, 10)
+	return "bounces+" + ext + "-" + a.tag(ext) + "@" + a.Domain
 }
 
-func (a Addresses) tag(id int64) string {
+// tag signs the extension's ids: "{delivery id}" in the first format,
+// "{issue id}-{delivery id}" now, so neither id can be changed alone.
+func (a Addresses) tag(ids string) string {
 	m := hmac.New(sha256.New, a.Secret)
-	m.Write([]byte("verp:" + strconv.FormatInt(id, 10)))
+	m.Write([]byte("verp:" + ids))
 	return hex.EncodeToString(m.Sum(nil))[:tagLen]
+}
+
+// parseBounce reads a bounce address's extension in either format: the
+// delivery, its issue (0 in the first format) and whether the tag is good.
+func (a Addresses) parseBounce(ext string) (issue, id int64, ok bool) {
+	cut := strings.LastIndexByte(ext, '-')
+	if cut < 0 {
+		return 0, 0, false
+	}
+	ids, tag := ext[:cut], ext[cut+1:]
+	idText := ids
+	if issueText, rest, two := strings.Cut(ids, "-"); two {
+		n, err := strconv.ParseInt(issueText, 10, 64)
+		if err != nil || n <= 0 || issueText != strconv.FormatInt(n, 10) {
+			return 0, 0, false
+		}
+		issue, idText = n, rest
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 || idText != strconv.FormatInt(id, 10) {
+		return 0, 0, false
+	}
+	if !hmac.Equal([]byte(tag), []byte(a.tag(ids))) {
+		return 0, 0, false
+	}
+	return issue, id, true
 }
 
 // Unsubscribe is the mailto address for a subscriber's token.
@@ -57,6 +91,7 @@ func (a Addresses) Contribute(slug string, isDefault bool) string {
 type Target struct {
 	Kind       string // KindBounce, KindUnsubscribe, KindContribution, or "" for another local part
 	DeliveryID int64  // bounce address with a good tag
+	IssueID    int64  // the delivery's issue; 0 in an address of the first format
 	BadTag     bool   // a bounce address whose tag does not match: forged or guessed
 	Token      string // unsubscribe: the subscriber's token as stored
 	Slug       string // contribution: "" for the default newsletter
@@ -73,13 +108,12 @@ func (a Addresses) Parse(addr string) (t Target, ours bool) {
 	switch base {
 	case "bounces":
 		t.Kind = KindBounce
-		idText, tag, ok := strings.Cut(ext, "-")
-		id, err := strconv.ParseInt(idText, 10, 64)
-		if !ok || err != nil || id <= 0 || !hmac.Equal([]byte(tag), []byte(a.tag(id))) {
+		issue, id, ok := a.parseBounce(ext)
+		if !ok {
 			t.BadTag = true
 			return t, true
 		}
-		t.DeliveryID = id
+		t.DeliveryID, t.IssueID = id, issue
 	case "unsubscribe":
 		t.Kind = KindUnsubscribe
 		t.Token = decodeToken(ext)

@@ -32,8 +32,8 @@ func TestMakeItemAndProcessAgain(t *testing.T) {
 	}
 
 	sub, _ := w.reader("gone@example.com")
-	_, d := w.sentIssue(sub)
-	to := addrs().Bounce(d[0])
+	issue, d := w.sentIssue(sub)
+	to := addrs().Bounce(issue, d[0])
 	b := w.receive(inbound.Envelope{RcptTo: to}, dsnMessage(to, "gone@example.com", "failed", "5.1.1", "smtp; 550 no", "<q@x>"))
 	if err := w.p.ProcessAgain(ctx, b.ID, w.db.ReprocessInbound); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 //	go test -run '^$' -bench 'Classify|ReadMessage' ./internal/inbound/
 func BenchmarkClassify(b *testing.B) {
 	a := addrs()
-	verp := a.Bounce(42)
+	verp := a.Bounce(7, 42)
 	cases := []struct {
 		name string
 		env  inbound.Envelope
@@ -49,7 +49,7 @@ func BenchmarkClassify(b *testing.B) {
 }
 
 func BenchmarkReadMessage(b *testing.B) {
-	raw := inbound.SampleDSN(addrs().Bounce(42), "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown")
+	raw := inbound.SampleDSN(addrs().Bounce(7, 42), "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown")
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {
 		m, err := mail.ReadMessage(bytes.NewReader(raw))
@@ -92,7 +92,7 @@ func BenchmarkListener10000Bounces(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for id := range ids {
-					to := a.Bounce(id)
+					to := a.Bounce(issue, id)
 					if err := send(addr, "", to, inbound.SampleDSN(to, fmt.Sprintf("r%d@example.com", id), "failed", "5.1.1", "smtp; 550 5.1.1 unknown")); err != nil {
 						mu.Lock()
 						failed = err

@@ -12,7 +12,7 @@ import (
 //	go test -run '^$' -fuzz FuzzClassify -fuzztime 60s ./internal/inbound/
 func FuzzClassify(f *testing.F) {
 	a := addrs()
-	verp := a.Bounce(42)
+	verp := a.Bounce(7, 42)
 	f.Add(verp, dsnMessage(verp, "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 nope", "<m@x>"))
 	f.Add("fbl@"+domain, arfMessage("fbl@"+domain, verp, "<https://x/unsubscribe/tok>", "r@example.com"))
 	f.Add(verp, qmailBounce(verp, "gone@example.com"))

@@ -1,6 +1,7 @@
 package inbound_test
 
 import (
+	"strings"
 	"testing"
 
 	"bulletin/internal/inbound"
@@ -10,21 +11,53 @@ func addrs() inbound.Addresses {
 	return inbound.Addresses{Domain: domain, Secret: []byte("0123456789abcdef0123456789abcdef")}
 }
 
-func TestAddressesRoundTrip(t *testing.T) {
+// Addresses sent before the issue was carried (bounces+{delivery}-{tag},
+// the tag an HMAC of "verp:{delivery}") still name their delivery, with
+// no issue: this one was made by that code with the secret of addrs().
+func TestBounceAddressOfTheFirstFormat(t *testing.T) {
 	a := addrs()
-	b := a.Bounce(12345)
-	for _, v := range []string{b, toUpper(b)} {
+	old := "bounces+12345-02c4782f0d@" + domain
+	for _, v := range []string{old, toUpper(old)} {
 		got, ours := a.Parse(v)
-		if !ours || got.Kind != inbound.KindBounce || got.DeliveryID != 12345 || got.BadTag {
+		if !ours || got.Kind != inbound.KindBounce || got.DeliveryID != 12345 || got.IssueID != 0 || got.BadTag {
 			t.Errorf("Parse(%q) = %+v, %v", v, got, ours)
 		}
 	}
-	wrong := "bounces+12345-0000000000@" + domain
-	if got, _ := a.Parse(wrong); !got.BadTag || got.DeliveryID != 0 {
-		t.Errorf("wrong tag accepted: %+v", got)
+	if got, _ := a.Parse("bounces+12346-02c4782f0d@" + domain); !got.BadTag {
+		t.Errorf("the first format's tag accepted for another delivery: %+v", got)
+	}
+}
+
+func TestAddressesRoundTrip(t *testing.T) {
+	a := addrs()
+	b := a.Bounce(31, 12345)
+	if !strings.HasPrefix(b, "bounces+31-12345-") {
+		t.Errorf("bounce address %q does not name issue 31 and delivery 12345", b)
+	}
+	for _, v := range []string{b, toUpper(b)} {
+		got, ours := a.Parse(v)
+		if !ours || got.Kind != inbound.KindBounce || got.DeliveryID != 12345 || got.IssueID != 31 || got.BadTag {
+			t.Errorf("Parse(%q) = %+v, %v", v, got, ours)
+		}
+	}
+	tag := b[len("bounces+31-12345-"):strings.IndexByte(b, '@')]
+	for _, wrong := range []string{
+		"bounces+12345-0000000000@" + domain,
+		"bounces+31-12345-0000000000@" + domain,
+		"bounces+32-12345-" + tag + "@" + domain, // another issue under the same tag
+		"bounces+31-12346-" + tag + "@" + domain, // another delivery under the same tag
+		"bounces+12345-" + tag + "@" + domain,    // the issue dropped
+		"bounces+031-12345-" + tag + "@" + domain,
+		"bounces+-31-12345-" + tag + "@" + domain,
+		"bounces+31-12345@" + domain,
+		"bounces+@" + domain,
+	} {
+		if got, _ := a.Parse(wrong); !got.BadTag || got.DeliveryID != 0 || got.IssueID != 0 {
+			t.Errorf("Parse(%q) accepted: %+v", wrong, got)
+		}
 	}
 	other := inbound.Addresses{Domain: domain, Secret: []byte("another secret of thirty-two bytes!")}
-	if got, _ := a.Parse(other.Bounce(12345)); !got.BadTag {
+	if got, _ := a.Parse(other.Bounce(31, 12345)); !got.BadTag {
 		t.Errorf("tag made with another secret accepted: %+v", got)
 	}
 	for _, tok := range []string{"AbC-_d0123456789xyzXYZ", "not base64 token!"} {
@@ -46,7 +79,7 @@ func TestAddressesRoundTrip(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	a := addrs()
-	verp := a.Bounce(42)
+	verp := a.Bounce(7, 42)
 	unsub := a.Unsubscribe("AbC-_d0123456789xyzXYZ")
 	cases := []struct {
 		name string
@@ -106,7 +139,7 @@ func TestClassify(t *testing.T) {
 
 func TestClassifyFindsTheComplainer(t *testing.T) {
 	a := addrs()
-	c := inbound.Classify(inbound.Envelope{RcptTo: "fbl@" + domain}, arfMessage("fbl@"+domain, a.Bounce(77), "<https://x/unsubscribe/tok>", "redacted"), a)
+	c := inbound.Classify(inbound.Envelope{RcptTo: "fbl@" + domain}, arfMessage("fbl@"+domain, a.Bounce(7, 77), "<https://x/unsubscribe/tok>", "redacted"), a)
 	if c.Complained.DeliveryID != 77 {
 		t.Errorf("VERP Return-Path: complained = %+v", c.Complained)
 	}

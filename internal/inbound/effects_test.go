@@ -20,10 +20,10 @@ func TestBounceFailsDeliveryThenBounces(t *testing.T) {
 		issue, d := w.sentIssue(sub)
 		// A relay's 250 cleared the count (MarkSent) before the DSN came.
 		exec(t, w.db, `UPDATE subscribers SET hard_bounces = 0 WHERE id = $1`, sub)
-		raw := dsnMessage(a.Bounce(d[0]), "gone@example.com", "failed", "5.1.1",
+		raw := dsnMessage(a.Bounce(issue, d[0]), "gone@example.com", "failed", "5.1.1",
 			"smtp; 550 5.1.1 <gone@example.com>: Recipient address rejected", fmt.Sprintf("<i%d@example.org>", n))
 		for range 2 { // the second copy must change nothing
-			w.receive(inbound.Envelope{RcptTo: a.Bounce(d[0])}, raw)
+			w.receive(inbound.Envelope{RcptTo: a.Bounce(issue, d[0])}, raw)
 		}
 		var status, reply string
 		var code int
@@ -56,9 +56,9 @@ func TestBounceFailsDeliveryThenBounces(t *testing.T) {
 func TestDelayedBounceChangesNothing(t *testing.T) {
 	w := newWorld(t)
 	sub, _ := w.reader("slow@example.com")
-	_, d := w.sentIssue(sub)
+	issue, d := w.sentIssue(sub)
 	a := addrs()
-	m := w.receive(inbound.Envelope{RcptTo: a.Bounce(d[0])}, dsnMessage(a.Bounce(d[0]), "slow@example.com", "delayed", "4.4.1", "X-Postfix; timed out", "<x@y>"))
+	m := w.receive(inbound.Envelope{RcptTo: a.Bounce(issue, d[0])}, dsnMessage(a.Bounce(issue, d[0]), "slow@example.com", "delayed", "4.4.1", "X-Postfix; timed out", "<x@y>"))
 	kind, effect, done := w.stored(m.ID)
 	if kind != "bounce" || !done || !strings.Contains(effect, "delayed") {
 		t.Errorf("stored %s %q %v", kind, effect, done)
@@ -102,7 +102,7 @@ func TestComplaintUnsubscribesEverywhere(t *testing.T) {
 	issue, d := w.sentIssue(sub, keep)
 	a := addrs()
 	fbl := "fbl@" + domain
-	m := w.receive(inbound.Envelope{MailFrom: "fbl@isp.example", RcptTo: fbl}, arfMessage(fbl, a.Bounce(d[0]), "", "redacted"))
+	m := w.receive(inbound.Envelope{MailFrom: "fbl@isp.example", RcptTo: fbl}, arfMessage(fbl, a.Bounce(issue, d[0]), "", "redacted"))
 	if kind, _, done := w.stored(m.ID); kind != "complaint" || !done {
 		t.Fatalf("stored %s %v", kind, done)
 	}

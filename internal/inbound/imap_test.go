@@ -23,11 +23,11 @@ func TestIMAPPolling(t *testing.T) {
 	ctx := context.Background()
 	sub, tok := w.reader("leaver@example.com")
 	gone, _ := w.reader("gone@example.com")
-	_, dl := w.sentIssue(gone)
+	issue, dl := w.sentIssue(gone)
 	a := addrs()
 	to := a.Unsubscribe(tok)
 	d.Deliver(t, append([]byte("Return-Path: <leaver@example.com>\r\nDelivered-To: "+to+"\r\n"), plainMessage("leaver@example.com", to, "unsubscribe", "", "")...))
-	verp := a.Bounce(dl[0])
+	verp := a.Bounce(issue, dl[0])
 	d.Deliver(t, append([]byte("Return-Path: <>\r\nDelivered-To: "+verp+"\r\n"), dsnMessage(verp, "gone@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 unknown", "<z@x>")...))
 
 	p := poller(w, d)

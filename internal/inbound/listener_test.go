@@ -123,7 +123,7 @@ func TestListenerThousandAtOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				to := a.Bounce(j.id)
+				to := a.Bounce(issue, j.id)
 				if err := send(addr, "", to, dsnMessage(to, j.email, "failed", "5.1.1", "smtp; 550 5.1.1 unknown", fmt.Sprintf("<%d@x>", j.id))); err != nil {
 					errs <- err
 				}

@@ -133,15 +133,15 @@ func (p *Processor) action(ctx context.Context, c Class, m *Message) Action {
 			// A forged or guessed bounce address: act on nothing it says.
 			a.Kind, a.Reason = KindUnknown, "bounce to an address with a wrong tag"
 		case c.Ours && c.Target.DeliveryID != 0:
-			a.DeliveryID = c.Target.DeliveryID
+			a.DeliveryID, a.IssueID = c.Target.DeliveryID, c.Target.IssueID
 		default:
 			a.Recipient = c.Recipient
 		}
 	case KindComplaint:
-		a.DeliveryID, a.Token, a.Email = c.Complained.DeliveryID, c.Complained.Token, c.ComplainedTo
+		a.DeliveryID, a.IssueID, a.Token, a.Email = c.Complained.DeliveryID, c.Complained.IssueID, c.Complained.Token, c.ComplainedTo
 		a.Status = c.FeedbackType
 		if a.DeliveryID == 0 && c.Ours && c.Target.DeliveryID != 0 {
-			a.DeliveryID = c.Target.DeliveryID // sent on to the Return-Path (SES feedback forwarding)
+			a.DeliveryID, a.IssueID = c.Target.DeliveryID, c.Target.IssueID // sent on to the Return-Path (SES feedback forwarding)
 		}
 	case KindUnsubscribe:
 		a.Token = c.Target.Token

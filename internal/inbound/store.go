@@ -37,6 +37,7 @@ type Action struct {
 
 	// Bounces: the delivery (from a VERP address) or the address it was to.
 	DeliveryID  int64
+	IssueID     int64 // the delivery's issue when its address names it, else 0
 	Recipient   string
 	Failed      bool // Action: failed (delayed otherwise)
 	Permanent   bool // a 5.x.x failure: counts towards "bounced"

@@ -87,7 +87,7 @@ func TestRenewDeliveries(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(5 * time.Millisecond) // the 1 ms lease runs out
-	renewed, err := db.RenewDeliveries(ctx, []int64{held[0].ID, held[1].ID, lapsed[0].ID}, 2*time.Hour)
+	renewed, err := db.RenewDeliveries(ctx, []int64{held[0].IssueID}, []int64{held[0].ID, held[1].ID, lapsed[0].ID}, 2*time.Hour)
 	if err != nil || len(renewed) != 1 || renewed[0] != held[0].ID {
 		t.Fatalf("renewed %v (%v); want only %d, the lease still held", renewed, err, held[0].ID)
 	}

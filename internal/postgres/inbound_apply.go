@@ -80,14 +80,16 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 	var err error
 	switch {
 	case a.DeliveryID > 0:
-		err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE id = $1 FOR UPDATE`,
-			a.DeliveryID).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		where, args := deliveryByID(a)
+		err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries WHERE `+where+` FOR UPDATE`,
+			args...).Scan(&d.id, &d.issue, &d.sub, &d.status)
 	case a.Recipient != "":
 		// No VERP address: the last message we sent to that address.
-		err = tx.QueryRow(ctx, `SELECT d.id, d.issue_id, d.subscriber_id, d.status FROM subscribers s
-			JOIN deliveries d ON d.subscriber_id = s.id
-			WHERE lower(s.email) = lower($1) AND d.status <> 'pending' ORDER BY d.id DESC LIMIT 1 FOR UPDATE OF d`,
-			a.Recipient).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		var id, issue int64
+		if id, issue, err = lastDeliveryTo(ctx, tx, a.Recipient); err == nil {
+			err = tx.QueryRow(ctx, `SELECT id, issue_id, subscriber_id, status FROM deliveries
+				WHERE id = $1 AND issue_id = $2 AND status <> 'pending' FOR UPDATE`, id, issue).Scan(&d.id, &d.issue, &d.sub, &d.status)
+		}
 	default:
 		rec.effect = "ignored: the bounce names no delivery and no address"
 		return rec, nil
@@ -123,7 +125,7 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 		reply += ": " + a.Diagnostic
 	}
 	if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'failed', last_code = $2, last_reply = $3,
-		locked_until = NULL, updated_at = now() WHERE id = $1`, d.id, code, reply); err != nil {
+		locked_until = NULL, updated_at = now() WHERE id = $1 AND issue_id = $4`, d.id, code, reply, d.issue); err != nil {
 		return rec, fmt.Errorf("fail delivery: %w", err)
 	}
 	sentDelta := 0
@@ -164,11 +166,12 @@ func applyBounce(ctx context.Context, tx pgx.Tx, a inbound.Action) (inboundRecor
 }
 
 // hardFailureRun counts, up to limit, the subscriber's deliveries up to
-// and including delivery upTo that failed with a 5xx, newest first,
-// stopping at the first that did not.
+// and including delivery upTo that failed with a 5xx, newest issue first,
+// stopping at the first that did not. It reads the partitions of the last
+// few issues only (subscriberHistory).
 func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) (int, error) {
-	rows, _ := tx.Query(ctx, `SELECT status = 'failed' AND last_code BETWEEN 500 AND 599 FROM deliveries
-		WHERE subscriber_id = $1 AND id <= $2 AND status <> 'pending' ORDER BY id DESC LIMIT $3`, sub, upTo, limit)
+	rows, _ := tx.Query(ctx, subscriberHistory(`d.status = 'failed' AND d.last_code BETWEEN 500 AND 599`, ``),
+		sub, upTo, finished, limit)
 	hard, err := pgx.CollectRows(rows, pgx.RowTo[bool])
 	if err != nil {
 		return 0, fmt.Errorf("hard failure run: %w", err)
@@ -177,7 +180,29 @@ func hardFailureRun(ctx context.Context, tx pgx.Tx, sub, upTo int64, limit int) 
 	for n < len(hard) && hard[n] {
 		n++
 	}
+	if n == len(hard) && n < limit {
+		// Every kept delivery was a hard failure: the run may go on into
+		// deliveries whose rows retention dropped (migration 0140).
+		var kept int
+		err := tx.QueryRow(ctx, `SELECT coalesce((SELECT hard_run FROM delivery_history WHERE subscriber_id = $1), 0)`, sub).Scan(&kept)
+		if err != nil {
+			return 0, fmt.Errorf("hard failure run: %w", err)
+		}
+		n = min(n+kept, limit)
+	}
 	return n, nil
+}
+
+// deliveryByID is the condition that finds the delivery a VERP address
+// names. An address that names the issue finds it in the issue's
+// partition of deliveries alone (migration 0140); one of the first format,
+// sent before addresses carried the issue, by its id in every partition:
+// one primary-key probe each.
+func deliveryByID(a inbound.Action) (string, []any) {
+	if a.IssueID > 0 {
+		return `id = $1 AND issue_id = $2`, []any{a.DeliveryID, a.IssueID}
+	}
+	return `id = $1`, []any{a.DeliveryID}
 }
 
 // smtpCodeIn finds the reply code in a Diagnostic-Code ("smtp; 550 5.1.1 …").
@@ -207,7 +232,8 @@ func applyLeave(ctx context.Context, tx pgx.Tx, a inbound.Action, how string) (i
 	case a.DeliveryID > 0:
 		var issue int64
 		var sub *int64
-		err = tx.QueryRow(ctx, `SELECT issue_id, subscriber_id FROM deliveries WHERE id = $1`, a.DeliveryID).Scan(&issue, &sub)
+		where, args := deliveryByID(a)
+		err = tx.QueryRow(ctx, `SELECT issue_id, subscriber_id FROM deliveries WHERE `+where, args...).Scan(&issue, &sub)
 		if err == nil {
 			rec.deliveryID, rec.issueID = &a.DeliveryID, &issue
 			if sub == nil {
@@ -234,9 +260,11 @@ func applyLeave(ctx context.Context, tx pgx.Tx, a inbound.Action, how string) (i
 	rec.subscriberID = &s.ID
 	if rec.issueID == nil && how == bulletin.LeftByComplaint {
 		// Count it against the last issue they were sent.
-		var issue int64
-		if err := tx.QueryRow(ctx, `SELECT issue_id FROM deliveries WHERE subscriber_id = $1 AND status = 'sent'
-			ORDER BY id DESC LIMIT 1`, s.ID).Scan(&issue); err == nil {
+		issue, ok, err := lastIssueSent(ctx, tx, s.ID)
+		if err != nil {
+			return rec, err
+		}
+		if ok {
 			rec.issueID = &issue
 		}
 	}

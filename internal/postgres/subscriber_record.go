@@ -56,9 +56,10 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (*bulletin.Subscri
 	if rec.Consents, err = pgx.CollectRows(rows, pgx.RowToStructByName[bulletin.ConsentRecord]); err != nil {
 		return nil, fmt.Errorf("subscriber consent: %w", err)
 	}
-	rows, _ = db.Pool.Query(ctx, `SELECT n.name AS newsletter, i.number, d.status, d.attempts, d.last_reply, d.sent_at
-		FROM deliveries d JOIN issues i ON i.id = d.issue_id JOIN newsletters n ON n.id = i.newsletter_id
-		WHERE d.subscriber_id = $1 ORDER BY d.id DESC LIMIT 50`, id)
+	// The last 50 issues they were sent, newest first, each read from its
+	// own partition of deliveries (subscriberHistory).
+	rows, _ = db.Pool.Query(ctx, subscriberHistory(`n.name AS newsletter, i.number, d.status, d.attempts, d.last_reply, d.sent_at`,
+		`JOIN issues i ON i.id = d.issue_id JOIN newsletters n ON n.id = i.newsletter_id`), id, nil, nil, 50)
 	if rec.Deliveries, err = pgx.CollectRows(rows, pgx.RowToStructByName[bulletin.SubscriberDelivery]); err != nil {
 		return nil, fmt.Errorf("subscriber deliveries: %w", err)
 	}
