@@ -9,6 +9,7 @@ import (
 	"bulletin/internal/delivery"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ClaimDeliveries takes up to limit due pending deliveries of issues that
@@ -106,15 +107,37 @@ func (db *DB) MarkSent(ctx context.Context, sent []delivery.Sent) error {
 			return fmt.Errorf("mark sent: %w", err)
 		}
 	}
-	// The function (migration 0142, after 0070 and 0140) also clears each
-	// subscriber's hard-failure count and moves the issue's kept counts; it
-	// updates each issue's rows in that issue's partition, named, so
-	// neither its planning nor its locks grow with the partitions kept.
+	// The functions also clear each subscriber's hard-failure count and
+	// move the issue's kept counts. A batch of one issue goes to that
+	// issue's own function (migration 0143), whose statements name its
+	// partition and are planned once per connection; pgx keeps the call
+	// prepared per issue. A mixed batch, or an issue without a partition,
+	// goes to the general one (0142), which plans each issue's update anew.
+	if one, ok := singleIssue(issues); ok {
+		_, err := db.Pool.Exec(ctx, `SELECT `+markSentFunc(one)+`($1::bigint[], $2::text[])`, ids, replies)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42883" { // undefined_function: no partition
+			if err != nil {
+				return fmt.Errorf("mark sent: %w", err)
+			}
+			return nil
+		}
+	}
 	_, err := db.Pool.Exec(ctx, `SELECT mark_deliveries_sent($1::bigint[], $2::bigint[], $3::text[])`, ids, issues, replies)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}
 	return nil
+}
+
+// singleIssue reports the issue when every id of a batch is of that one.
+func singleIssue(issues []int64) (int64, bool) {
+	for _, is := range issues[1:] {
+		if is != issues[0] {
+			return 0, false
+		}
+	}
+	return issues[0], len(issues) > 0
 }
 
 // deliveryIssues fills in the issue of each id whose issue is 0, looking

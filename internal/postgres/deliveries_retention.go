@@ -132,6 +132,10 @@ func dropIssueDeliveries(ctx context.Context, conn *pgx.Conn, issue int64, lockW
 	if _, err := tx.Exec(ctx, `DROP TABLE `+part); err != nil {
 		return 0, err
 	}
+	// The issue's 250s function (migration 0143) goes with its partition.
+	if _, err := tx.Exec(ctx, `DROP FUNCTION IF EXISTS `+markSentFunc(issue)+`(bigint[], text[])`); err != nil {
+		return 0, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return lockMissed(err)
 	}

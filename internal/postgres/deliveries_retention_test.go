@@ -58,6 +58,10 @@ func TestDropOldDeliveries(t *testing.T) {
 		issue, recent).Scan(&gone, &kept); err != nil || !gone || !kept {
 		t.Fatalf("old partition gone %v, recent kept %v (%v)", gone, kept, err)
 	}
+	var fnGone bool
+	if err := db.Pool.QueryRow(ctx, `SELECT to_regprocedure('mark_sent_' || $1::bigint || '(bigint[], text[])') IS NULL`, issue).Scan(&fnGone); err != nil || !fnGone {
+		t.Fatalf("the dropped issue's 250s function is still there (%v)", err)
+	}
 	var total, sent, failed int64
 	var final bool
 	if err := db.Pool.QueryRow(ctx, `SELECT total, sent, failed, final_at IS NOT NULL FROM delivery_counts WHERE issue_id = $1`,

@@ -271,3 +271,9 @@ func (db *DB) ensurePartition(ctx context.Context, issueID int64) error {
 func partitionName(issueID int64) string {
 	return "deliveries_" + strconv.FormatInt(issueID, 10)
 }
+
+// markSentFunc is the name of the function that records the 250s of
+// issueID's partition (migration 0143).
+func markSentFunc(issueID int64) string {
+	return "mark_sent_" + strconv.FormatInt(issueID, 10)
+}
