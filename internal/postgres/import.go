@@ -49,12 +49,12 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, email text, name text, status text, token text)
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, fold text COLLATE "C", email text, name text, status text, token text)
 			ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("import: staging table: %w", err)
 		}
-		src := &stageSource{cr: cr, cols: cols, res: res, opt: opt, row: make([]any, 5)}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "email", "name", "status", "token"}, src); err != nil {
+		src := &stageSource{cr: cr, cols: cols, res: res, opt: opt, row: make([]any, 6)}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "fold", "email", "name", "status", "token"}, src); err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -144,7 +144,7 @@ func (s *stageSource) Next() bool {
 			reject(s.res, first, last, bulletin.ErrorMessage(err))
 			continue
 		}
-		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4] = int32(first), row[0], row[1], row[2], newToken()
+		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4], s.row[5] = int32(first), bulletin.FoldEmail(row[0]), row[0], row[1], row[2], newToken()
 		s.good++
 		return true
 	}
@@ -264,8 +264,8 @@ const (
 		FROM ` + sortedFile + ` d`
 	matchByMergeJoin = `SELECT d.*, s.id AS old_id
 		FROM ` + sortedFile + ` d LEFT JOIN subscribers s ON lower(s.email COLLATE "C") = d.fold`
-	sortedFile = `(SELECT DISTINCT ON (lower(email COLLATE "C")) lower(email COLLATE "C") AS fold, email, name, status, token
-		FROM import_rows ORDER BY lower(email COLLATE "C"), line DESC)`
+	sortedFile = `(SELECT DISTINCT ON (fold) fold, email, name, status, token
+		FROM import_rows ORDER BY fold, line DESC)`
 )
 
 // membershipOf is the membership an imported status gives: bounced and
