@@ -53,11 +53,8 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 			ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("import: staging table: %w", err)
 		}
-		p := startParser(cr, cols)
-		src := &stageSource{p: p, res: res, opt: opt, row: make([]any, 6)}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "fold", "email", "name", "status", "token"}, src)
-		p.close()
-		if err != nil {
+		src := &stageSource{cr: cr, cols: cols, res: res, opt: opt, row: make([]any, 6)}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, []string{"line", "fold", "email", "name", "status", "token"}, src); err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -104,13 +101,13 @@ func readHeader(cr *csvReader) ([3]int, error) {
 // progressEvery is how often, in rows read, an import reports progress.
 const progressEvery = 10_000
 
-// stageSource feeds COPY the good rows as the parser hands them on, in
-// file order, and records the bad ones in res; read counts every data row
-// (records, good or bad; blank lines are not rows), good those given to
-// COPY. Progress is called every progressEvery rows; the caller reports
-// the last count.
+// stageSource feeds COPY the good rows as it reads them and records the
+// bad ones in res; read counts every data row (records, good or bad; blank
+// lines are not rows), good those given to COPY. Progress is called every
+// progressEvery rows; the caller reports the last count.
 type stageSource struct {
-	p          *parser
+	cr         *csvReader
+	cols       [3]int
 	res        *bulletin.ImportResult
 	opt        bulletin.ImportOptions
 	row        []any
@@ -120,20 +117,34 @@ type stageSource struct {
 
 func (s *stageSource) Next() bool {
 	for {
-		r, ok, err := s.p.next()
-		if !ok {
-			s.err = err
+		first, last, rec, err := s.cr.Read()
+		if errors.Is(err, io.EOF) {
+			return false
+		}
+		var bad *recordError
+		var tooLong *lineTooLongError
+		if errors.As(err, &tooLong) {
+			s.err = bulletin.Errorf(bulletin.EINVALID, "after %d rows: %v", s.read, err)
+			return false
+		} else if err != nil && !errors.As(err, &bad) {
+			// Not a malformed line but an unreadable stream: nothing is kept.
+			s.err = fmt.Errorf("import: read after %d rows: %w", s.read, err)
 			return false
 		}
 		s.read++
 		if s.opt.Progress != nil && s.read%progressEvery == 0 {
 			s.opt.Progress(s.read)
 		}
-		if r.reason != "" {
-			reject(s.res, r.first, r.last, r.reason)
+		if bad != nil {
+			reject(s.res, bad.First, 0, bad.Reason)
 			continue
 		}
-		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4], s.row[5] = int32(r.first), r.fold, r.email, r.name, r.status, r.token
+		row, err := parseRow(rec, s.cols)
+		if err != nil {
+			reject(s.res, first, last, bulletin.ErrorMessage(err))
+			continue
+		}
+		s.row[0], s.row[1], s.row[2], s.row[3], s.row[4], s.row[5] = int32(first), bulletin.FoldEmail(row[0]), row[0], row[1], row[2], newToken()
 		s.good++
 		return true
 	}

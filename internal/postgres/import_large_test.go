@@ -13,12 +13,11 @@ import (
 	"bulletin/internal/pgtest"
 )
 
-// The records are validated on several goroutines, a batch of 1,024 at a
-// time; what comes out is what one goroutine reading the file would give:
-// every bad line reported, in file order, the last line winning for an
-// address given twice in different batches, progress counting each row
-// once, in order.
-func TestImportManyBatchesKeepFileOrder(t *testing.T) {
+// A larger file with bad lines spread through it: every bad line is
+// reported, in file order, the last line wins for an address given twice
+// far apart (with its case differing), and progress counts each row once,
+// in order.
+func TestImportLargeFileKeepsFileOrder(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	mustList(t, db, "weekly", true, true)
@@ -36,7 +35,7 @@ func TestImportManyBatchesKeepFileOrder(t *testing.T) {
 			wantBad = append(wantBad, i+1)
 		case i == 3:
 			b.WriteString("first@example.org,First Spelling,active\n")
-		case i == 24_500: // the same address, case aside, many batches later
+		case i == 24_500: // the same address, case aside, far later
 			b.WriteString("First@Example.org,Last Spelling,unsubscribed\n")
 		default:
 			fmt.Fprintf(&b, "r%d@example.org,Reader %d,active\n", i, i)
@@ -64,7 +63,7 @@ func TestImportManyBatchesKeepFileOrder(t *testing.T) {
 	}
 	found, err := db.FindSubscribers(ctx, "first@example.org", 0, 2)
 	if err != nil || len(found) != 1 || found[0].Name != "Last Spelling" || found[0].Email != "First@example.org" {
-		t.Fatalf("the last line did not win across batches: %+v %v", found, err)
+		t.Fatalf("the last line did not win: %+v %v", found, err)
 	}
 	if got := receivers(t, db, "weekly"); slices.Contains(got, "First@example.org") || len(got) != res.Imported-1 {
 		t.Fatalf("%d receivers (first@ among them: %v); want %d, without the one the last line unsubscribed",
@@ -86,9 +85,9 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// A stream that breaks, or a line too long, after several batches have
-// been validated and staged: the import fails whole and keeps nothing.
-func TestImportFailsWholeAfterManyBatches(t *testing.T) {
+// A stream that breaks, or a line too long, after thousands of rows have
+// been staged: the import fails whole and keeps nothing.
+func TestImportFailsWholeAfterManyRows(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	mustList(t, db, "weekly", true, true)
