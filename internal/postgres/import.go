@@ -26,8 +26,8 @@ const statusRank = `ARRAY['pending','active','unsubscribed','bounced','blocklist
 // ImportSubscribers reads CSV with the header email,name[,status] from r
 // and merges the good lines into the list; each bad line is reported with
 // its line number and reason. The file is streamed through one COPY into a
-// temporary staging table (pgx encodes the rows as they are read, holding
-// one buffer, so memory stays flat), then merged set-wise (mergeImport),
+// temporary staging table (stageReader encodes the rows as they are read,
+// 32 KiB at a time, so memory stays flat), then merged set-wise (mergeImport),
 // all in one transaction. A missing or wrong header is EINVALID and
 // changes nothing.
 func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, opt bulletin.ImportOptions) (*bulletin.ImportResult, error) {

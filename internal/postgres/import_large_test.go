@@ -112,3 +112,50 @@ func TestImportFailsWholeAfterManyRows(t *testing.T) {
 		t.Fatalf("%d subscribers after failed imports (%v)", n, err)
 	}
 }
+
+// The folded address is made in Go while the rows are staged; it must fold
+// exactly as the unique index's lower(email COLLATE "C") does: ASCII
+// capitals only, so that a non-ASCII local part keeping its case is
+// another subscriber. And each imported row gets a token of its own.
+func TestImportFoldsAsTheIndexAndTokensDiffer(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "weekly", true, true)
+	res := importCSV(t, db, "weekly", "email,name\n"+
+		"Ärger@example.org,A\n"+
+		"ärger@example.org,B\n"+
+		"ÄRGER@Example.ORG,C\n")
+	if res.Imported != 2 || res.Created != 2 || res.Skipped != 1 || len(res.Errors) != 0 {
+		t.Fatalf("result %+v; want 2 subscribers (Ä and ä differ, A-Z fold)", res)
+	}
+	var got []string
+	rows, err := db.Pool.Query(ctx, `SELECT email || ' ' || name FROM subscribers ORDER BY email COLLATE "C"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		got = append(got, s)
+	}
+	if want := []string{"ÄRGER@example.org C", "ärger@example.org B"}; !slices.Equal(got, want) {
+		t.Fatalf("subscribers %q, want %q", got, want)
+	}
+	// A later import in other ASCII cases matches both, creating nothing.
+	res = importCSV(t, db, "weekly", "email,name\närGER@example.org,B2\nÄrger@EXAMPLE.org,C2\n")
+	if res.Imported != 2 || res.Created != 0 {
+		t.Fatalf("re-import in other cases: %+v", res)
+	}
+
+	var b strings.Builder
+	b.WriteString("email,name\n")
+	for i := range 3_000 {
+		fmt.Fprintf(&b, "t%d@example.org,T\n", i)
+	}
+	importCSV(t, db, "weekly", b.String())
+	var n, distinct, randomParts int
+	err = db.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT token), count(DISTINCT substr(token, 13)) FROM subscribers`).Scan(&n, &distinct, &randomParts)
+	if err != nil || n != 3_002 || distinct != n || randomParts != n {
+		t.Fatalf("%d subscribers, %d distinct tokens, %d distinct random parts (%v)", n, distinct, randomParts, err)
+	}
+}
