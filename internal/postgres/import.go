@@ -48,8 +48,11 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 			return fmt.Errorf("import: lock list: %w", err)
 		}
 		// The merge sorts the whole file once: give it memory rather than
-		// temporary files.
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
+		// temporary files. 256 MB holds a million rows' sort (128 MB
+		// spilled 107 MB to disk), for 4-6 % less server CPU; it is the
+		// backend's memory for this transaction's sort and CTE, never the
+		// Go process's, and a larger file spills rather than grows it.
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_rows (line int, fold text COLLATE "C", email text, name text, status text, token text)
