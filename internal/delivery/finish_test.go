@@ -1,11 +1,14 @@
 package delivery_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
 
 	"github.com/emersion/go-smtp"
 )
@@ -30,7 +33,7 @@ func TestLastDeliveryFinishesIssue(t *testing.T) {
 	_, svc := startPool(t, db, s, cfg)
 	sendAndWait(t, db, svc, issue)
 	if got := s.count(); got != 5 {
-		t.Errorf("sink received %d messages, want 5", got)
+		t.Errorf("sink received %d messages, want 5; deliveries:\n%s", got, deliveryTable(t, db, issue))
 	}
 	var sentAt, last time.Time
 	if err := db.Pool.QueryRow(t.Context(), `SELECT i.sent_at, max(d.sent_at) FROM issues i JOIN deliveries d ON d.issue_id = i.id
@@ -43,4 +46,26 @@ func TestLastDeliveryFinishesIssue(t *testing.T) {
 	if st := issueStatus(t, db, issue); st != bulletin.IssueSent {
 		t.Errorf("issue is %s, want sent", st)
 	}
+}
+
+// deliveryTable lists an issue's deliveries for a failure message.
+func deliveryTable(t *testing.T, db *postgres.DB, issue int64) string {
+	t.Helper()
+	rows, err := db.Pool.Query(t.Context(), `SELECT id, status, attempts, coalesce(last_code, 0), coalesce(last_reply, '')
+		FROM deliveries WHERE issue_id = $1 ORDER BY id`, issue)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id int64
+		var status, reply string
+		var attempts, code int
+		if err := rows.Scan(&id, &status, &attempts, &code, &reply); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "  %d %s attempts=%d code=%d %q\n", id, status, attempts, code, reply)
+	}
+	return b.String()
 }
