@@ -36,16 +36,7 @@ import (
 // request queries PostgreSQL and renders). It prints every figure beside
 // nginx's, the ratio and the load average. Without wrk or nginx it fails; it never skips.
 func BenchmarkArchiveAgainstNginx(b *testing.B) {
-	wrk, err := exec.LookPath("wrk")
-	if err != nil {
-		b.Fatalf("wrk is needed (apt-get install wrk): %v", err)
-	}
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			b.Fatalf("nginx is needed (apt-get install nginx-light): %v", err)
-		}
-	}
+	wrk, nginx := benchTools(b)
 	f := seedBenchArchive(b, 23_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -193,6 +184,22 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	fmt.Print("\n", summary.String())
 	st := cache.Stats()
 	fmt.Printf("\ncache: %d entries, %d bytes, %d misses\n", st.Entries, st.Bytes, st.Misses)
+}
+
+// benchTools finds wrk and Debian's nginx; without either the benchmark
+// fails rather than skips.
+func benchTools(b *testing.B) (wrk, nginx string) {
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		b.Fatalf("wrk is needed (apt-get install wrk): %v", err)
+	}
+	nginx, err = exec.LookPath("nginx")
+	if err != nil {
+		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
+			b.Fatalf("nginx is needed (apt-get install nginx-light): %v", err)
+		}
+	}
+	return wrk, nginx
 }
 
 // benchListen serves h on a loopback port like serve does and returns its URL.

@@ -38,16 +38,7 @@ import (
 // BULLETIN_BENCH_ROUNDS and BULLETIN_BENCH_DURATION work as in
 // BenchmarkArchiveAgainstNginx. Without wrk or nginx it fails; it never skips.
 func BenchmarkArchiveSearchAgainstNginx(b *testing.B) {
-	wrk, err := exec.LookPath("wrk")
-	if err != nil {
-		b.Fatalf("wrk is needed (apt-get install wrk): %v", err)
-	}
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			b.Fatalf("nginx is needed (apt-get install nginx-light): %v", err)
-		}
-	}
+	wrk, nginx := benchTools(b)
 	f := seedBenchArchive(b, 23_000)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
