@@ -77,7 +77,7 @@ func benchDetached(b *testing.B, n int) detachedRun {
 	p := startSender(b, url, s, env...)
 	waitListening(b, db)
 	s.expect(n)
-	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.port(), TLS: config.TLSNone}}
+	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.Port(), TLS: config.TLSNone}}
 	svc := &delivery.Service{Store: db, Transport: tr, Config: delivery.Config{BaseURL: "https://news.example.org"}, Log: testLog(b)}
 	b.StartTimer()
 	cpu0 := readCPU()

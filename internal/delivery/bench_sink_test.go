@@ -47,7 +47,7 @@ func (s *fastSink) expect(n int) {
 	s.once = sync.Once{}
 }
 
-func (s *fastSink) port() int {
+func (s *fastSink) Port() int {
 	_, p, _ := net.SplitHostPort(s.Addr)
 	n, _ := strconv.Atoi(p)
 	return n

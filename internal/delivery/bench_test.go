@@ -111,7 +111,7 @@ func benchThroughput(b *testing.B, n int) {
 	// this same process get the same setting.
 	defer debug.SetGCPercent(debug.SetGCPercent(delivery.GCPercent))
 	s := newFastSink(b)
-	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.port(), TLS: config.TLSNone}}
+	tr := &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.Port(), TLS: config.TLSNone}}
 
 	// The limits: go-mail alone with pre-built messages, and their bytes
 	// through go-mail's SMTP client; same connections, same sink. Each is

@@ -36,9 +36,7 @@ func TestSentMessageHasCountedLinks(t *testing.T) {
 	if _, err := svc.SendTest(ctx, "weekly", 1, "editor@example.net"); err != nil {
 		t.Fatal(err)
 	}
-	s.mu.Lock()
-	raw := s.data["editor@example.net"]
-	s.mu.Unlock()
+	raw := s.Last("editor@example.net")
 	data := readable(t, raw)
 	link := fmt.Sprintf("https://news.example.org/r/%d/1", issue)
 	for _, want := range []string{`href="` + link + `"`, "Story: " + link, fmt.Sprintf(`src="https://news.example.org/o/%d.gif"`, issue),

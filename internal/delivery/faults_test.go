@@ -15,7 +15,7 @@ func TestTemporaryFailureIsRetriedAndDeliveredOnce(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 5)
 	s := newSink(t)
-	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+	s.Refuse = func(rcpt string, n int) *smtp.SMTPError {
 		if rcpt == email(3) && n == 1 {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 		}
@@ -24,7 +24,7 @@ func TestTemporaryFailureIsRetriedAndDeliveredOnce(t *testing.T) {
 	_, svc := startPool(t, db, s, fastConfig())
 	sendAndWait(t, db, svc, issue)
 	for i := 1; i <= 5; i++ {
-		if got := s.received(email(i)); got != 1 {
+		if got := s.Received(email(i)); got != 1 {
 			t.Errorf("%s received %d messages, want 1", email(i), got)
 		}
 	}
@@ -38,7 +38,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 5)
 	s := newSink(t)
-	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+	s.Refuse = func(rcpt string, n int) *smtp.SMTPError {
 		if rcpt == email(2) {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 		}
@@ -52,14 +52,12 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	if status != bulletin.DeliveryFailed || attempts != 1 || code != 550 {
 		t.Errorf("delivery after 550: status %s, attempts %d, code %d; want failed, 1, 550", status, attempts, code)
 	}
-	s.mu.Lock()
-	tries := s.rcpts[email(2)]
-	s.mu.Unlock()
+	tries := s.Tries(email(2))
 	if tries != 1 {
 		t.Errorf("server saw %d RCPTs for the refused address, want 1", tries)
 	}
 	for _, i := range []int{1, 3, 4, 5} {
-		if got := s.received(email(i)); got != 1 {
+		if got := s.Received(email(i)); got != 1 {
 			t.Errorf("%s received %d, want 1: one bad address must not stop the issue", email(i), got)
 		}
 	}
@@ -77,11 +75,11 @@ func TestConnectionDroppedMidDataIsRetried(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 6)
 	s := newSink(t)
-	s.dropData = func(rcpt string, n int) bool { return rcpt == email(4) && n == 1 }
+	s.DropData = func(rcpt string, n int) bool { return rcpt == email(4) && n == 1 }
 	_, svc := startPool(t, db, s, fastConfig())
 	sendAndWait(t, db, svc, issue)
 	for i := 1; i <= 6; i++ {
-		if got := s.received(email(i)); got != 1 {
+		if got := s.Received(email(i)); got != 1 {
 			t.Errorf("%s received %d messages, want 1", email(i), got)
 		}
 	}
@@ -97,7 +95,7 @@ func TestRefusalAfterDataIsFinalAndTheConnectionGoesOn(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 6)
 	s := newSink(t)
-	s.dataErr = func(rcpt string) *smtp.SMTPError {
+	s.DataErr = func(rcpt string) *smtp.SMTPError {
 		if rcpt == email(3) {
 			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "message content rejected"}
 		}
@@ -111,13 +109,11 @@ func TestRefusalAfterDataIsFinalAndTheConnectionGoesOn(t *testing.T) {
 		t.Errorf("delivery refused after DATA: %s, %d attempts, code %d; want failed, 1, 554", status, attempts, code)
 	}
 	for _, i := range []int{1, 2, 4, 5, 6} {
-		if got := s.received(email(i)); got != 1 {
+		if got := s.Received(email(i)); got != 1 {
 			t.Errorf("%s received %d, want 1", email(i), got)
 		}
 	}
-	s.mu.Lock()
-	conns := s.conns
-	s.mu.Unlock()
+	conns := s.Conns()
 	if conns != 1 {
 		t.Errorf("the sender opened %d connections, want the one it kept using", conns)
 	}
@@ -130,7 +126,7 @@ func TestServiceClosing421IsRetriedOnANewConnection(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 5)
 	s := newSink(t)
-	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+	s.Refuse = func(rcpt string, n int) *smtp.SMTPError {
 		if rcpt == email(2) && n == 1 {
 			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "shutting down, try later"}
 		}
@@ -149,9 +145,7 @@ func TestServiceClosing421IsRetriedOnANewConnection(t *testing.T) {
 			t.Errorf("%s took %d attempts, want 1: no message may pay for the closed connection", email(i), attempts)
 		}
 	}
-	s.mu.Lock()
-	conns := s.conns
-	s.mu.Unlock()
+	conns := s.Conns()
 	if conns < 2 {
 		t.Errorf("the sender used %d connection(s); after a 421 it must open a new one", conns)
 	}
@@ -161,7 +155,7 @@ func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 	db := pgtest.New(t)
 	issue := seed(t, db, 20)
 	s := newSink(t)
-	s.rcptErr = func(string, int) *smtp.SMTPError {
+	s.Refuse = func(string, int) *smtp.SMTPError {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 515}, Message: "sending domain does not meet the required authentication level"}
 	}
 	cfg := fastConfig()
@@ -186,9 +180,7 @@ func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 	}
 
 	// The operator fixes the sender and sends again: the issue resumes.
-	s.mu.Lock()
-	s.rcptErr = nil
-	s.mu.Unlock()
+	s.Change(func() { s.Refuse = nil })
 	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET next_attempt_at = now() WHERE issue_id = $1`, issue); err != nil {
 		t.Fatal(err)
 	}
@@ -196,8 +188,8 @@ func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
-	if s.count() != 20 {
-		t.Errorf("after resume the server received %d messages, want 20", s.count())
+	if s.Count() != 20 {
+		t.Errorf("after resume the server received %d messages, want 20", s.Count())
 	}
 }
 
@@ -210,13 +202,13 @@ func TestPostgresRestartMidSend(t *testing.T) {
 	const n = 600
 	issue := seed(t, db, n)
 	s := newSink(t)
-	s.delay = time.Millisecond
+	s.Delay = time.Millisecond
 	cfg := fastConfig()
 	_, svc := startPool(t, db, s, cfg)
 	if _, err := svc.Send(context.Background(), "weekly", 1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "sending under way", func() bool { return s.count() >= 100 })
+	waitFor(t, 30*time.Second, "sending under way", func() bool { return s.Count() >= 100 })
 	if err := srv.Restart(context.Background()); err != nil {
 		t.Fatalf("restart PostgreSQL: %v", err)
 	}
@@ -232,7 +224,7 @@ func TestPostgresRestartMidSend(t *testing.T) {
 // most inFlight got it twice.
 func checkDelivered(t *testing.T, s *sink, n, inFlight int) {
 	t.Helper()
-	got := s.snapshot()
+	got := s.Recipients()
 	dups := 0
 	for i := 1; i <= n; i++ {
 		switch c := got[email(i)]; {
@@ -273,11 +265,11 @@ func TestExpiredLeaseOnTheLastAttemptFails(t *testing.T) {
 	if status, attempts, _ := deliveryOf(t, db, issue, email(2)); status != bulletin.DeliveryFailed || attempts != 3 {
 		t.Errorf("delivery after its lease expired on the last attempt: %s after %d claims, want failed after 3", status, attempts)
 	}
-	if got := s.received(email(2)); got != 0 {
+	if got := s.Received(email(2)); got != 0 {
 		t.Errorf("%s received %d copies, want none", email(2), got)
 	}
 	for _, i := range []int{1, 3} {
-		if got := s.received(email(i)); got != 1 {
+		if got := s.Received(email(i)); got != 1 {
 			t.Errorf("%s received %d, want 1", email(i), got)
 		}
 	}

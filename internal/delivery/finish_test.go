@@ -21,7 +21,7 @@ func TestLastDeliveryFinishesIssue(t *testing.T) {
 	issue := seed(t, db, 6)
 	s := newSink(t)
 	// One address is refused for good: its final failure is a last mark too.
-	s.rcptErr = func(rcpt string, n int) *smtp.SMTPError {
+	s.Refuse = func(rcpt string, n int) *smtp.SMTPError {
 		if rcpt == email(6) {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 		}
@@ -32,7 +32,7 @@ func TestLastDeliveryFinishesIssue(t *testing.T) {
 	cfg.MaxAttempts = 1
 	_, svc := startPool(t, db, s, cfg)
 	sendAndWait(t, db, svc, issue)
-	if got := s.count(); got != 5 {
+	if got := s.Count(); got != 5 {
 		t.Errorf("sink received %d messages, want 5; deliveries:\n%s", got, deliveryTable(t, db, issue))
 	}
 	var sentAt, last time.Time

@@ -74,7 +74,7 @@ func testLog(t testing.TB) *slog.Logger {
 }
 
 func transport(s *sink) *smtp.Transport {
-	return &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.port(), TLS: config.TLSNone},
+	return &smtp.Transport{SMTP: config.SMTP{Host: "127.0.0.1", Port: s.Port(), TLS: config.TLSNone},
 		Envelope: "bounces@example.org"}
 }
 

@@ -100,10 +100,10 @@ type senderProc struct {
 	out bytes.Buffer
 }
 
-func startSender(t testing.TB, dbURL string, s interface{ port() int }, env ...string) *senderProc {
+func startSender(t testing.TB, dbURL string, s interface{ Port() int }, env ...string) *senderProc {
 	t.Helper()
 	p := &senderProc{cmd: exec.Command(os.Args[0], "-test.run=^$")}
-	p.cmd.Env = append(os.Environ(), senderEnv+"=1", "DATABASE_URL="+dbURL, "SMTP_PORT="+strconv.Itoa(s.port()))
+	p.cmd.Env = append(os.Environ(), senderEnv+"=1", "DATABASE_URL="+dbURL, "SMTP_PORT="+strconv.Itoa(s.Port()))
 	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
@@ -170,13 +170,13 @@ func TestKill9MidSendThenRestart(t *testing.T) {
 	const n = 1500
 	url, db, issue := processDB(t, n)
 	s := newSink(t)
-	s.delay = time.Millisecond
+	s.Delay = time.Millisecond
 	startIssue(t, db, issue)
 
 	a := startSender(t, url, s)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.count() >= 300 })
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
 	_ = a.stop(t, syscall.SIGKILL)
-	t.Logf("killed the sender after %d messages", s.count())
+	t.Logf("killed the sender after %d messages", s.Count())
 
 	var leased int
 	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM deliveries
@@ -206,11 +206,11 @@ func TestKill9WithTheBulkWindow(t *testing.T) {
 	const n = 1500
 	url, db, issue := processDB(t, n)
 	s := newSink(t)
-	s.delay = time.Millisecond
+	s.Delay = time.Millisecond
 	startIssue(t, db, issue)
 	window := "SENDER_MARK_WINDOW=" + strconv.Itoa(delivery.BulkMarkWindow)
 	a := startSender(t, url, s, window)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.count() >= 300 })
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
 	_ = a.stop(t, syscall.SIGKILL)
 	b := startSender(t, url, s, window)
 	waitSentWithin(t, db, issue, delivery.DefaultLease+40*time.Second)
@@ -222,11 +222,11 @@ func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
 	const n = 1500
 	url, db, issue := processDB(t, n)
 	s := newSink(t)
-	s.delay = time.Millisecond
+	s.Delay = time.Millisecond
 	startIssue(t, db, issue)
 
 	a := startSender(t, url, s)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.count() >= 300 })
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
 	if err := a.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("sender did not exit cleanly on SIGTERM: %v", err)
 	}
@@ -235,8 +235,8 @@ func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
 		count(*) FILTER (WHERE status = 'pending' AND locked_until IS NOT NULL) FROM deliveries`).Scan(&sent, &leased); err != nil {
 		t.Fatal(err)
 	}
-	if sent != s.count() {
-		t.Errorf("after SIGTERM %d deliveries are marked sent but the server received %d: in-flight messages must finish and be recorded", sent, s.count())
+	if sent != s.Count() {
+		t.Errorf("after SIGTERM %d deliveries are marked sent but the server received %d: in-flight messages must finish and be recorded", sent, s.Count())
 	}
 	if leased != 0 {
 		t.Errorf("after SIGTERM %d deliveries are still claimed; unsent claims must be released", leased)
@@ -268,8 +268,8 @@ func TestThreeSenderProcessesShareTheQueue(t *testing.T) {
 	}
 	wg.Wait()
 	checkDelivered(t, s, n, 0)
-	if s.count() != n {
-		t.Errorf("server received %d messages, want exactly %d", s.count(), n)
+	if s.Count() != n {
+		t.Errorf("server received %d messages, want exactly %d", s.Count(), n)
 	}
 	// Each process must have done part of the work, or the test shows nothing.
 	total := 0

@@ -102,8 +102,8 @@ func TestSendRejectsHeaderInjectionAndChangesNothing(t *testing.T) {
 	if _, err := svc.SendTest(ctx, "weekly", 1, "ann@example.net"); bulletin.ErrorCode(err) != bulletin.EINVALID {
 		t.Errorf("test send with CR/LF in the subject: %v, want EINVALID", err)
 	}
-	if s.count() != 0 {
-		t.Errorf("the server received %d messages", s.count())
+	if s.Count() != 0 {
+		t.Errorf("the server received %d messages", s.Count())
 	}
 }
 
@@ -140,9 +140,7 @@ func TestDueScheduledIssueIsSentAndPersonalised(t *testing.T) {
 	waitFor(t, 30*time.Second, "due issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
 	var token string
 	_ = db.Pool.QueryRow(ctx, `SELECT token FROM subscribers WHERE email = $1`, email(2)).Scan(&token)
-	s.mu.Lock()
-	raw := s.data[email(2)]
-	s.mu.Unlock()
+	raw := s.Last(email(2))
 	data := readable(t, raw)
 	for _, want := range []string{"Hi User 2,", "https://news.example.org/unsubscribe/" + token, "List-Unsubscribe: <https://news.example.org/unsubscribe/" + token + ">"} {
 		if !strings.Contains(data, want) {
@@ -168,8 +166,8 @@ func TestSendTestSendsOneCopyAndRecordsNothing(t *testing.T) {
 	if err != nil || !strings.HasPrefix(reply, "250") {
 		t.Fatalf("test send: %q, %v", reply, err)
 	}
-	if s.received("editor@example.net") != 1 || s.count() != 1 {
-		t.Errorf("server received %d messages (%d to the editor), want 1", s.count(), s.received("editor@example.net"))
+	if s.Received("editor@example.net") != 1 || s.Count() != 1 {
+		t.Errorf("server received %d messages (%d to the editor), want 1", s.Count(), s.Received("editor@example.net"))
 	}
 	var n int
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM deliveries`).Scan(&n)
@@ -200,7 +198,7 @@ func TestNotifyWakesAnIdleSender(t *testing.T) {
 	if _, err := db.StartIssue(ctx, issue, []string{bulletin.IssueScheduled}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "all five delivered without a poll", func() bool { return s.count() == 5 })
+	waitFor(t, 30*time.Second, "all five delivered without a poll", func() bool { return s.Count() == 5 })
 }
 
 // A fan-out cut off after its first chunk (its process died) is continued

@@ -22,7 +22,7 @@ import (
 // do after 60-300 s: go-smtp answers "421 4.4.2 Idle timeout" and hangs up.
 func idleSink(t *testing.T, d time.Duration) *sink {
 	s := newSink(t)
-	s.srv.ReadTimeout = d
+	s.SetIdleTimeout(d)
 	return s
 }
 
@@ -83,11 +83,11 @@ func TestConnectionsDroppedWhileIdleCostNoAttempt(t *testing.T) {
 	svc, stale := stalePool(t, db, s, cfg)
 	sendNumber(t, db, svc, 1, first)
 	// The server times out every connection the pool keeps.
-	waitFor(t, 30*time.Second, "the server closing the idle connections", func() bool { return s.openConns() == 0 })
+	waitFor(t, 30*time.Second, "the server closing the idle connections", func() bool { return s.OpenConns() == 0 })
 
 	sendNumber(t, db, svc, 2, second)
 	for i := 1; i <= n; i++ {
-		if got := s.received(email(i)); got != 2 {
+		if got := s.Received(email(i)); got != 2 {
 			t.Errorf("%s received %d messages, want 2 (one per issue)", email(i), got)
 		}
 		if status, attempts, _ := deliveryOf(t, db, second, email(i)); status != bulletin.DeliverySent || attempts != 1 {
@@ -110,13 +110,13 @@ func TestRetriesAfter451AndDropAreNotSpentOnDeadConnections(t *testing.T) {
 	issue := seed(t, db, n)
 	s := idleSink(t, 200*time.Millisecond)
 	good := email(2)
-	s.rcptErr = func(rcpt string, k int) *smtp.SMTPError {
+	s.Refuse = func(rcpt string, k int) *smtp.SMTPError {
 		if rcpt == good && k == 1 {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 		}
 		return nil
 	}
-	s.dropData = func(rcpt string, k int) bool { return rcpt == good && k == 2 }
+	s.DropData = func(rcpt string, k int) bool { return rcpt == good && k == 2 }
 	cfg := fastConfig()
 	cfg.IdleClose = -1
 	cfg.MaxAttempts = 3
@@ -130,9 +130,7 @@ func TestRetriesAfter451AndDropAreNotSpentOnDeadConnections(t *testing.T) {
 		t.Errorf("the good address: %s after %d attempts (last code %d), want sent after 3 (451, dropped, delivered)", status, attempts, code)
 	}
 	checkDelivered(t, s, n, 0)
-	s.mu.Lock()
-	rcpts := s.rcpts[good]
-	s.mu.Unlock()
+	rcpts := s.Tries(good)
 	if rcpts != 3 {
 		t.Errorf("the server saw %d RCPTs for %s, want 3: one per counted attempt", rcpts, good)
 	}
@@ -149,7 +147,7 @@ func TestAServerThatAlwaysAnswers421StillFailsDeliveries(t *testing.T) {
 	const n = 3
 	issue := seed(t, db, n)
 	s := newSink(t)
-	s.mailErr = func() *smtp.SMTPError {
+	s.MailErr = func() *smtp.SMTPError {
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "service not available"}
 	}
 	cfg := fastConfig()
@@ -161,8 +159,8 @@ func TestAServerThatAlwaysAnswers421StillFailsDeliveries(t *testing.T) {
 			t.Errorf("%s: %s after %d attempts (code %d), want failed after 2 with 421", email(i), status, attempts, code)
 		}
 	}
-	if s.count() != 0 {
-		t.Errorf("the server received %d messages, want none", s.count())
+	if s.Count() != 0 {
+		t.Errorf("the server received %d messages, want none", s.Count())
 	}
 }
 
@@ -176,7 +174,7 @@ func TestIdleConnectionsAreClosedByThePool(t *testing.T) {
 	cfg.IdleClose = 100 * time.Millisecond
 	svc, _ := stalePool(t, db, s, cfg)
 	sendNumber(t, db, svc, 1, issue)
-	waitFor(t, 30*time.Second, "the pool closing its idle connections", func() bool { return s.openConns() == 0 })
+	waitFor(t, 30*time.Second, "the pool closing its idle connections", func() bool { return s.OpenConns() == 0 })
 	checkDelivered(t, s, 5, 0)
 }
 
@@ -188,7 +186,7 @@ func TestLeasesAreRenewedWhileThePoolLives(t *testing.T) {
 	const n = 60
 	issue := seed(t, db, n)
 	s := newSink(t)
-	s.delay = 40 * time.Millisecond // 60 messages on one connection: 2.4 s
+	s.Delay = 40 * time.Millisecond // 60 messages on one connection: 2.4 s
 	cfg := fastConfig()
 	cfg.Conns, cfg.Batch, cfg.Lease = 1, 30, 400*time.Millisecond
 	_, svc := startPool(t, db, s, cfg)
