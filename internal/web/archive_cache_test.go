@@ -89,16 +89,24 @@ func archiveSynced(t *testing.T, db *postgres.DB, ps ...archiveProcess) {
 	}
 }
 
-func TestArchiveCacheTwoProcesses(t *testing.T) {
-	t.Parallel()
+// seededArchiveDB makes a database with the seeded archive that the
+// processes of a test share, and returns its URL and a connection to it.
+func seededArchiveDB(t *testing.T) (string, *postgres.DB) {
+	t.Helper()
 	dsn := pgtest.NewURL(t)
 	setup, err := postgres.Open(context.Background(), dsn, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(setup.Close)
+	seedArchive(archiveFixture{t: t, db: setup}, "http://127.0.0.1:9")
+	return dsn, setup
+}
+
+func TestArchiveCacheTwoProcesses(t *testing.T) {
+	t.Parallel()
+	dsn, setup := seededArchiveDB(t)
 	f := archiveFixture{t: t, db: setup}
-	seedArchive(f, "http://127.0.0.1:9")
 	a := startArchiveProcess(t, dsn, "", nil, time.Hour)
 	b := startArchiveProcess(t, dsn, "", nil, time.Hour)
 	procs := []archiveProcess{a, b}
@@ -187,14 +195,7 @@ func (s silentSource) ListenArchive(ctx context.Context, _ func()) error {
 
 func TestArchiveCacheVersionPollCatchesMissedNotifications(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.NewURL(t)
-	setup, err := postgres.Open(context.Background(), dsn, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(setup.Close)
-	f := archiveFixture{t: t, db: setup}
-	seedArchive(f, "http://127.0.0.1:9")
+	dsn, setup := seededArchiveDB(t)
 	p := startArchiveProcess(t, dsn, "", func(db *postgres.DB) archivecache.Source { return silentSource{db} }, 20*time.Millisecond)
 	archiveLacks(t, "issue 5", archiveFetch(t, "GET", p.url+"/archive/weekly/5").body, `rel="next"`)
 	if _, err := setup.FinishIssues(context.Background()); err != nil {
@@ -210,13 +211,7 @@ func TestArchiveCacheVersionPollCatchesMissedNotifications(t *testing.T) {
 // no longer matches.
 func TestArchiveCacheTemplateChange(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.NewURL(t)
-	setup, err := postgres.Open(context.Background(), dsn, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(setup.Close)
-	seedArchive(archiveFixture{t: t, db: setup}, "http://127.0.0.1:9")
+	dsn, _ := seededArchiveDB(t)
 	dir := t.TempDir()
 	page, err := os.ReadFile("../../templates/web/archive/issue.html")
 	if err != nil {
@@ -252,13 +247,7 @@ func TestArchiveCacheTemplateChange(t *testing.T) {
 // plain and gzip, GET and HEAD.
 func TestArchiveCacheHitSameAsMiss(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.NewURL(t)
-	setup, err := postgres.Open(context.Background(), dsn, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(setup.Close)
-	seedArchive(archiveFixture{t: t, db: setup}, "http://127.0.0.1:9")
+	dsn, _ := seededArchiveDB(t)
 	p := startArchiveProcess(t, dsn, "", nil, time.Hour)
 	for _, path := range []string{"/archive/weekly/5", "/archive/weekly/5/email", "/archive/weekly/", "/archive/weekly/2026/11/",
 		"/archive/weekly/feed.atom", "/archive/weekly/search?q=budget", "/archive/weekly/search"} {

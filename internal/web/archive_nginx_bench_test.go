@@ -139,12 +139,7 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	// measures nginx and then each Go server right after it (in turns, which
 	// goes first), and the share is taken within the round; the summary is
 	// the median over rounds.
-	rounds := 1
-	if v := os.Getenv("BULLETIN_BENCH_ROUNDS"); v != "" {
-		if rounds, err = strconv.Atoi(v); err != nil || rounds < 1 {
-			b.Fatalf("BULLETIN_BENCH_ROUNDS=%q: want a whole number ≥ 1", v)
-		}
-	}
+	rounds := benchRounds(b)
 	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %s\n", "request", "round", "server", "req/s", "p99", "share", "load average")
 	var summary strings.Builder
 	for _, t := range targets {
@@ -152,7 +147,7 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 		rps := map[string][]float64{}
 		var hdrs []string
 		if t.gzip {
-			hdrs = []string{"Accept-Encoding: gzip"}
+			hdrs = []string{"-H", "Accept-Encoding: gzip"}
 		}
 		for round := 1; round <= rounds; round++ {
 			limit := benchWrk(b, wrk, nginxURL+"/"+t.file, hdrs...)
@@ -292,17 +287,32 @@ type wrkResult struct {
 	load string
 }
 
-// benchWrk runs wrk -t2 -c16 -d10s --latency on url, with request headers.
-func benchWrk(b *testing.B, bin, url string, headers ...string) wrkResult {
-	d := os.Getenv("BULLETIN_BENCH_DURATION")
-	if d == "" {
-		d = "10s"
+// benchRounds is BULLETIN_BENCH_ROUNDS, the number of rounds to run (1).
+func benchRounds(b *testing.B) int {
+	v := os.Getenv("BULLETIN_BENCH_ROUNDS")
+	if v == "" {
+		return 1
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("BULLETIN_BENCH_ROUNDS=%q: want a whole number ≥ 1", v)
+	}
+	return n
+}
+
+// benchDuration is BULLETIN_BENCH_DURATION, the length of each wrk run (10s).
+func benchDuration() string {
+	if d := os.Getenv("BULLETIN_BENCH_DURATION"); d != "" {
+		return d
+	}
+	return "10s"
+}
+
+// benchWrk runs wrk -t2 -c16 --latency on url for benchDuration, with
+// extra wrk arguments (-H for a header, -s for a script).
+func benchWrk(b *testing.B, bin, url string, extra ...string) wrkResult {
 	load, _ := os.ReadFile("/proc/loadavg")
-	args := []string{"-t2", "-c16", "-d" + d, "--latency"}
-	for _, h := range headers {
-		args = append(args, "-H", h)
-	}
+	args := append([]string{"-t2", "-c16", "-d" + benchDuration(), "--latency"}, extra...)
 	out, err := exec.Command(bin, append(args, url)...).CombinedOutput()
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", url, err, out)

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bufio"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -85,12 +81,7 @@ func BenchmarkArchiveSearchAgainstNginx(b *testing.B) {
 	}
 	fmt.Printf("%d distinct queries, %d with hits, pages of %d bytes on average\n", len(queries), hits, size)
 
-	rounds := 1
-	if v := os.Getenv("BULLETIN_BENCH_ROUNDS"); v != "" {
-		if rounds, err = strconv.Atoi(v); err != nil || rounds < 1 {
-			b.Fatalf("BULLETIN_BENCH_ROUNDS=%q: want a whole number ≥ 1", v)
-		}
-	}
+	rounds := benchRounds(b)
 	fmt.Printf("\n%-5s %-30s %10s %10s %8s  %s\n", "round", "server", "req/s", "p99", "share", "load average")
 	var ourRPS, shares []float64
 	for round := 1; round <= rounds; round++ {
@@ -159,49 +150,19 @@ end
 	return b.String()
 }
 
-// benchWrkScript runs wrk -t2 -c16 --latency on url, with a Lua script if
-// one is given.
+// benchWrkScript runs benchWrk on target, with a Lua script if one is
+// given, and notes the run's length.
 func benchWrkScript(b *testing.B, bin, target, script string) wrkSearchResult {
-	d := os.Getenv("BULLETIN_BENCH_DURATION")
-	if d == "" {
-		d = "10s"
-	}
-	args := []string{"-t2", "-c16", "-d" + d, "--latency"}
+	var extra []string
 	if script != "" {
-		args = append(args, "-s", script)
+		extra = []string{"-s", script}
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
-	ctx := context.Background()
-	out, err := exec.CommandContext(ctx, bin, append(args, target)...).CombinedOutput()
+	r := wrkSearchResult{wrkResult: benchWrk(b, bin, target, extra...)}
+	dur, err := time.ParseDuration(benchDuration())
 	if err != nil {
-		b.Fatalf("wrk %s: %v\n%s", target, err, out)
-	}
-	r := wrkSearchResult{wrkResult: wrkResult{load: strings.Join(strings.Fields(string(load))[:3], " ")}}
-	dur, err := time.ParseDuration(d)
-	if err != nil {
-		b.Fatalf("BULLETIN_BENCH_DURATION=%q: %v", d, err)
+		b.Fatalf("BULLETIN_BENCH_DURATION=%q: %v", benchDuration(), err)
 	}
 	r.secs = dur.Seconds()
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		switch {
-		case len(fs) == 2 && fs[0] == "Requests/sec:":
-			r.rps, err = strconv.ParseFloat(fs[1], 64)
-		case len(fs) == 2 && fs[0] == "99%":
-			r.p99 = fs[1]
-		case len(fs) > 0 && fs[0] == "Non-2xx":
-			err = errors.New(sc.Text())
-		case len(fs) > 0 && fs[0] == "Socket":
-			r.load += " [" + strings.TrimSpace(sc.Text()) + "]"
-		}
-		if err != nil {
-			b.Fatalf("wrk %s: %v\n%s", target, err, out)
-		}
-	}
-	if r.rps == 0 || r.p99 == "" {
-		b.Fatalf("wrk %s: no figures in\n%s", target, out)
-	}
 	return r
 }
 
