@@ -241,12 +241,30 @@ func (db *DB) ResumeIssue(ctx context.Context, issueID int64) error {
 // FinishIssues marks sending issues, fanned out, with nothing pending (rows in flight
 // are pending under a lease) as sent. The probe uses the partial pending
 // index, so a finished issue of a million rows costs no scan.
+//
+// The probe must see every issue's partition. PostgreSQL plans a
+// statement on the partitions attached when it plans it, ignores any
+// attached later, and in READ COMMITTED takes the statement's snapshot
+// only after planning: a probe planned just before StartIssue attached the
+// issue's partition, and run just after the issue started, saw it sending
+// with no deliveries and finished it unsent. ATTACH PARTITION takes SHARE
+// UPDATE EXCLUSIVE on deliveries, so the same lock, taken first, makes any
+// attach wait for the probe or the probe be planned after it; it does not
+// conflict with the claims, 250s and failures (ROW EXCLUSIVE).
 func (db *DB) FinishIssues(ctx context.Context) ([]int64, error) {
-	rows, _ := db.Pool.Query(ctx, `UPDATE issues i SET status = 'sent', sent_at = now(), updated_at = now()
-		WHERE i.status = 'sending' AND i.fanout_after IS NULL
-		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'pending')
-		RETURNING i.id`)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	var ids []int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE ONLY deliveries IN SHARE UPDATE EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, `UPDATE issues i SET status = 'sent', sent_at = now(), updated_at = now()
+			WHERE i.status = 'sending' AND i.fanout_after IS NULL
+			AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = i.id AND d.status = 'pending')
+			RETURNING i.id`)
+		var err error
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("finish issues: %w", err)
 	}
