@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 
 	"github.com/emersion/go-smtp"
@@ -187,7 +188,7 @@ func TestPolicyRejectionsPauseTheIssue(t *testing.T) {
 	if _, err := svc.Send(ctx, "weekly", 1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, fixture.WaitTimeout)
 	if s.Count() != 20 {
 		t.Errorf("after resume the server received %d messages, want 20", s.Count())
 	}
@@ -260,7 +261,7 @@ func TestExpiredLeaseOnTheLastAttemptFails(t *testing.T) {
 	}
 	s := newSink(t)
 	startPool(t, db, s, cfg)
-	waitFor(t, 30*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, fixture.WaitTimeout)
 	checkCounts(t, db, issue)
 	if status, attempts, _ := deliveryOf(t, db, issue, email(2)); status != bulletin.DeliveryFailed || attempts != 3 {
 		t.Errorf("delivery after its lease expired on the last attempt: %s after %d claims, want failed after 3", status, attempts)

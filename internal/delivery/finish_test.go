@@ -1,6 +1,7 @@
 package delivery_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,9 +50,9 @@ func TestLastDeliveryFinishesIssue(t *testing.T) {
 }
 
 // deliveryTable lists an issue's deliveries for a failure message.
-func deliveryTable(t *testing.T, db *postgres.DB, issue int64) string {
+func deliveryTable(t testing.TB, db *postgres.DB, issue int64) string {
 	t.Helper()
-	rows, err := db.Pool.Query(t.Context(), `SELECT id, status, attempts, coalesce(last_code, 0), coalesce(last_reply, '')
+	rows, err := db.Pool.Query(context.Background(), `SELECT id, status, attempts, coalesce(last_code, 0), coalesce(last_reply, '')
 		FROM deliveries WHERE issue_id = $1 ORDER BY id`, issue)
 	if err != nil {
 		return err.Error()

@@ -162,7 +162,7 @@ func waitSent(t *testing.T, db *postgres.DB, issue int64) {
 
 func waitSentWithin(t *testing.T, db *postgres.DB, issue int64, d time.Duration) {
 	t.Helper()
-	waitFor(t, d, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, d)
 	checkCounts(t, db, issue)
 }
 

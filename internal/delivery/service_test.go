@@ -8,6 +8,7 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/delivery"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 )
 
@@ -137,7 +138,7 @@ func TestDueScheduledIssueIsSentAndPersonalised(t *testing.T) {
 	}
 	s := newSink(t)
 	_, svc := startPool(t, db, s, fastConfig())
-	waitFor(t, 30*time.Second, "due issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, fixture.WaitTimeout)
 	var token string
 	_ = db.Pool.QueryRow(ctx, `SELECT token FROM subscribers WHERE email = $1`, email(2)).Scan(&token)
 	raw := s.Last(email(2))
@@ -218,7 +219,7 @@ func TestInterruptedFanOutIsContinuedBySenders(t *testing.T) {
 	}
 	s := newSink(t)
 	startPool(t, db, s, fastConfig())
-	waitFor(t, 60*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, fixture.WaitTimeout)
 	checkDelivered(t, s, n, 0)
 	checkCounts(t, db, issue)
 }

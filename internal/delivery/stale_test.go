@@ -7,6 +7,7 @@ import (
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/delivery"
+	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 
@@ -66,7 +67,7 @@ func sendNumber(t *testing.T, db *postgres.DB, svc *delivery.Service, number int
 	if _, err := svc.Send(context.Background(), "weekly", number); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 60*time.Second, "issue sent", func() bool { return issueStatus(t, db, issue) == bulletin.IssueSent })
+	waitFinished(t, db, issue, fixture.WaitTimeout)
 	checkCounts(t, db, issue)
 }
 
