@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/poll"
 )
 
 // Store is the queue and the import as the service needs them.
@@ -58,31 +59,17 @@ type Service struct {
 	Log    *slog.Logger
 }
 
-// Run works the queue until ctx is done.
+// Run works the queue until ctx is done; between jobs, while idle, it
+// purges finished jobs older than Keep.
 func (s *Service) Run(ctx context.Context) error {
 	cfg := s.Config.withDefaults()
-	for {
-		ran, err := s.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.Log.Warn("import jobs", "err", err)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		if ran {
-			continue
-		}
+	purge := func(ctx context.Context) {
 		if err := s.Store.PurgeImportJobs(ctx, cfg.Keep); err != nil && ctx.Err() == nil {
 			s.Log.Warn("import jobs: purge", "err", err)
 		}
-		t := time.NewTimer(cfg.Poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
 	}
+	poll.Loop(ctx, cfg.Poll, s.RunOnce, purge, func(err error) { s.Log.Warn("import jobs", "err", err) })
+	return nil
 }
 
 // RunOnce claims one job and runs it to its end (or, when ctx ends, back

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"bulletin/internal/bulletin"
+	"bulletin/internal/poll"
 
 	"github.com/wneessen/go-mail"
 )
@@ -93,25 +94,12 @@ type Service struct {
 // tried go back to the queue.
 func (s *Service) Run(ctx context.Context) error {
 	cfg := s.Config.withDefaults()
-	for {
+	round := func(ctx context.Context) (bool, error) {
 		n, err := s.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.Log.Warn("mail queue", "err", err)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		if n == cfg.Batch {
-			continue // more may be due
-		}
-		t := time.NewTimer(cfg.Poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
+		return n == cfg.Batch, err // a full batch: more may be due
 	}
+	poll.Loop(ctx, cfg.Poll, round, nil, func(err error) { s.Log.Warn("mail queue", "err", err) })
+	return nil
 }
 
 // RunOnce claims one batch of due messages and sends it; it returns how
