@@ -7,13 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"bulletin/internal/fixture"
 	"bulletin/internal/inbound"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
@@ -79,33 +77,11 @@ func BenchmarkInboundServe10000Bounces(b *testing.B) {
 			b.Fatal(err)
 		}
 		a := inbound.Addresses{Domain: "in.example.test", Secret: secret}
-		base := procKB(cmd.Process.Pid, "VmRSS")
-		ids := make(chan int64)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var failed error
+		base := fixture.ProcKB(cmd.Process.Pid, "VmRSS")
 		b.StartTimer()
-		for range conns {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for id := range ids {
-					to := a.Bounce(1, id) // issue 1, as inserted above
-					if err := send(addr, "", to, inbound.SampleDSN(to, fmt.Sprintf("r%d@example.com", id), "failed", "5.1.1", "smtp; 550 5.1.1 unknown")); err != nil {
-						mu.Lock()
-						failed = err
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		for id := int64(1); id <= n; id++ {
-			ids <- id
-		}
-		close(ids)
-		wg.Wait()
+		failed := fixture.SendBounces(addr, a, 1, n, conns) // issue 1, as inserted above
 		b.StopTimer()
-		peak, after := procKB(cmd.Process.Pid, "VmHWM"), procKB(cmd.Process.Pid, "VmRSS")
+		peak, after := fixture.ProcKB(cmd.Process.Pid, "VmHWM"), fixture.ProcKB(cmd.Process.Pid, "VmRSS")
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			b.Errorf("serve after SIGTERM: %v", err)
@@ -123,19 +99,4 @@ func BenchmarkInboundServe10000Bounces(b *testing.B) {
 		b.ReportMetric(float64(base)/1024, "rss_listening_MB")
 		b.ReportMetric(float64(after)/1024, "rss_after_MB")
 	}
-}
-
-// procKB reads a field of /proc/PID/status, in kB.
-func procKB(pid int, field string) int {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(l, field+":"); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
-		}
-	}
-	return 0
 }

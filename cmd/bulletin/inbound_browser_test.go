@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"io"
@@ -10,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"bulletin/internal/fixture"
 	"bulletin/internal/inbound"
 	"bulletin/internal/pgtest"
 
 	"github.com/chromedp/chromedp"
-	"github.com/emersion/go-smtp"
 )
 
 // The Inbound page in a real browser: an editor sees the messages by kind
@@ -82,7 +81,7 @@ func TestInboundPageInBrowser(t *testing.T) {
 		{inbound.Envelope{MailFrom: "stranger@example.net", RcptTo: "contribute@in.example.test"},
 			inbound.SampleMail("stranger@example.net", "contribute@in.example.test", "Street party on Sunday", "Everyone is welcome.")},
 	} {
-		if err := send(m.InboundAddr, s.env.MailFrom, s.env.RcptTo, s.raw); err != nil {
+		if err := fixture.SendMail(m.InboundAddr, s.env.MailFrom, s.env.RcptTo, s.raw); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,17 +149,4 @@ func (subjectParser) ParseContribution(raw []byte) (inbound.Contribution, error)
 	}
 	c.Body = strings.TrimSpace(body)
 	return c, nil
-}
-
-// send delivers raw over plain SMTP to the inbound listener.
-func send(addr, from, to string, raw []byte) error {
-	c, err := smtp.Dial(addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.SendMail(from, []string{to}, bytes.NewReader(raw)); err != nil {
-		return err
-	}
-	return c.Quit()
 }

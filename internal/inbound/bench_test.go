@@ -1,17 +1,13 @@
 package inbound_test
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"net/mail"
-	"os"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
+	"bulletin/internal/fixture"
 	"bulletin/internal/inbound"
 )
 
@@ -80,32 +76,10 @@ func BenchmarkListener10000Bounces(b *testing.B) {
 		exec(b, w.db, `INSERT INTO deliveries (issue_id, subscriber_id, status) SELECT $1, id, 'sent' FROM subscribers`, issue)
 		exec(b, w.db, `INSERT INTO delivery_counts (issue_id, total, sent) VALUES ($1, $2, $2)`, issue, n)
 		addr := startListener(b, w, 0)
-		base := vmKB("VmRSS")
+		base := fixture.ProcKB(0, "VmRSS")
 		a := addrs()
-		ids := make(chan int64)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var failed error
 		b.StartTimer()
-		for range conns {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for id := range ids {
-					to := a.Bounce(issue, id)
-					if err := send(addr, "", to, inbound.SampleDSN(to, fmt.Sprintf("r%d@example.com", id), "failed", "5.1.1", "smtp; 550 5.1.1 unknown")); err != nil {
-						mu.Lock()
-						failed = err
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		for id := int64(1); id <= n; id++ {
-			ids <- id
-		}
-		close(ids)
-		wg.Wait()
+		failed := fixture.SendBounces(addr, a, issue, n, conns)
 		b.StopTimer()
 		if failed != nil {
 			b.Fatal(failed)
@@ -114,25 +88,8 @@ func BenchmarkListener10000Bounces(b *testing.B) {
 			b.Fatalf("%d of %d deliveries failed", got, n)
 		}
 		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "msgs/s")
-		b.ReportMetric(float64(vmKB("VmHWM"))/1024, "peak_rss_MB")
+		b.ReportMetric(float64(fixture.ProcKB(0, "VmHWM"))/1024, "peak_rss_MB")
 		b.ReportMetric(float64(base)/1024, "rss_before_MB")
-		b.ReportMetric(float64(vmKB("VmRSS"))/1024, "rss_after_MB")
+		b.ReportMetric(float64(fixture.ProcKB(0, "VmRSS"))/1024, "rss_after_MB")
 	}
-}
-
-// vmKB reads a field of /proc/self/status, in kB.
-func vmKB(field string) int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
-		}
-	}
-	return 0
 }

@@ -1,7 +1,6 @@
 package inbound_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"bulletin/internal/fixture"
 	"bulletin/internal/inbound"
 
 	"github.com/emersion/go-smtp"
@@ -37,19 +37,6 @@ func startListener(t testing.TB, w *world, maxBytes int) string {
 	return ln.Addr().String()
 }
 
-// send delivers raw over plain SMTP, as a relay on loopback would.
-func send(addr, from, to string, raw []byte) error {
-	c, err := smtp.Dial(addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.SendMail(from, []string{to}, bytes.NewReader(raw)); err != nil {
-		return err
-	}
-	return c.Quit()
-}
-
 func smtpCode(err error) int {
 	var se *smtp.SMTPError
 	if errors.As(err, &se) {
@@ -64,18 +51,18 @@ func smtpCode(err error) int {
 func TestListenerRefusals(t *testing.T) {
 	w := newWorld(t)
 	addr := startListener(t, w, 4096)
-	err := send(addr, "a@example.com", "someone@elsewhere.example", plainMessage("a@example.com", "x", "hi", "", "x"))
+	err := fixture.SendMail(addr, "a@example.com", "someone@elsewhere.example", plainMessage("a@example.com", "x", "hi", "", "x"))
 	if smtpCode(err) != 550 {
 		t.Errorf("other domain: %v, want 550", err)
 	}
 	big := plainMessage("a@example.com", "contribute@"+domain, "big", "", strings.Repeat(strings.Repeat("x", 70)+"\n", 120))
-	if err := send(addr, "a@example.com", "contribute@"+domain, big); smtpCode(err) != 552 {
+	if err := fixture.SendMail(addr, "a@example.com", "contribute@"+domain, big); smtpCode(err) != 552 {
 		t.Errorf("over the cap: %v, want 552", err)
 	}
 	if n := w.count(`SELECT count(*) FROM inbound_messages`); n != 0 {
 		t.Fatalf("%d messages stored from refused mail", n)
 	}
-	if err := send(addr, "a@example.com", "Hello@"+strings.ToUpper(domain), plainMessage("a@example.com", "x", "hi", "", "x")); err != nil {
+	if err := fixture.SendMail(addr, "a@example.com", "Hello@"+strings.ToUpper(domain), plainMessage("a@example.com", "x", "hi", "", "x")); err != nil {
 		t.Fatal(err)
 	}
 	if n := w.count(`SELECT count(*) FROM inbound_messages WHERE rcpt_to = $1 AND processed_at IS NOT NULL`, "hello@"+domain); n != 1 {
@@ -83,7 +70,7 @@ func TestListenerRefusals(t *testing.T) {
 	}
 	// Lines longer than RFC 5322's 998 characters are common in real mail.
 	long := plainMessage("a@example.com", "x", "long line", "", strings.Repeat("y", 3000))
-	if err := send(addr, "a@example.com", "long@"+domain, long); err != nil {
+	if err := fixture.SendMail(addr, "a@example.com", "long@"+domain, long); err != nil {
 		t.Errorf("a 3,000-character line: %v", err)
 	}
 }
@@ -124,7 +111,7 @@ func TestListenerThousandAtOnce(t *testing.T) {
 			defer wg.Done()
 			for j := range ch {
 				to := a.Bounce(issue, j.id)
-				if err := send(addr, "", to, dsnMessage(to, j.email, "failed", "5.1.1", "smtp; 550 5.1.1 unknown", fmt.Sprintf("<%d@x>", j.id))); err != nil {
+				if err := fixture.SendMail(addr, "", to, dsnMessage(to, j.email, "failed", "5.1.1", "smtp; 550 5.1.1 unknown", fmt.Sprintf("<%d@x>", j.id))); err != nil {
 					errs <- err
 				}
 			}
