@@ -25,14 +25,7 @@ func (db *DB) SearchSubscribers(ctx context.Context, q string, limit int) ([]bul
 	if err != nil {
 		return nil, fmt.Errorf("search subscribers: %w", err)
 	}
-	out := make([]bulletin.SubscriberDetail, len(subs))
-	for i, s := range subs {
-		out[i].Subscriber = s
-		if out[i].Lists, err = memberships(ctx, db.Pool, s.ID, false); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return db.withMemberships(ctx, subs)
 }
 
 // SubscriberRecord returns one subscriber with their consent per list,

@@ -80,9 +80,15 @@ func (db *DB) FindSubscribers(ctx context.Context, email string, after int64, li
 	if err != nil {
 		return nil, fmt.Errorf("find subscribers: %w", err)
 	}
+	return db.withMemberships(ctx, subs)
+}
+
+// withMemberships returns each subscriber with their lists.
+func (db *DB) withMemberships(ctx context.Context, subs []bulletin.Subscriber) ([]bulletin.SubscriberDetail, error) {
 	out := make([]bulletin.SubscriberDetail, len(subs))
 	for i, s := range subs {
 		out[i].Subscriber = s
+		var err error
 		if out[i].Lists, err = memberships(ctx, db.Pool, s.ID, false); err != nil {
 			return nil, err
 		}
