@@ -7,25 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"bulletin/internal/bulletin"
-	"bulletin/internal/pgtest"
-	"bulletin/internal/postgres"
 )
 
 // An unclosed quote costs one line; the command's progress counts every
 // row, logs each count once, and its totals add up to the file.
 func TestSubscribersImportCLIResyncsAndCountsEveryRow(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dsn, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.CreateList(ctx, &bulletin.List{Slug: "weekly", Name: "Weekly"}); err != nil {
-		t.Fatal(err)
-	}
+	dsn := weeklyListURL(t)
 	var b strings.Builder
 	b.WriteString("email,name\nx,\"Open quote\n")
 	for i := 0; i < 50_003; i++ {
@@ -36,7 +24,7 @@ func TestSubscribersImportCLIResyncsAndCountsEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	env, out, errb := testEnv(map[string]string{"DATABASE_URL": dsn})
-	err = run(ctx, env, []string{"subscribers", "import", "--list", "weekly", file})
+	err := run(ctx, env, []string{"subscribers", "import", "--list", "weekly", file})
 	if err == nil || !strings.Contains(err.Error(), "1 bad lines") {
 		t.Fatalf("import err = %v", err)
 	}

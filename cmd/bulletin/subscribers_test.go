@@ -15,23 +15,31 @@ import (
 	"bulletin/internal/postgres"
 )
 
-func TestSubscribersImportExportCLI(t *testing.T) {
-	ctx := context.Background()
+// weeklyListURL returns the URL of a fresh database holding one list,
+// "weekly", for the subscriber commands to import into.
+func weeklyListURL(t *testing.T) string {
+	t.Helper()
 	dsn := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dsn, 2)
+	db, err := postgres.Open(context.Background(), dsn, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.CreateList(ctx, &bulletin.List{Slug: "weekly", Name: "Weekly"}); err != nil {
+	if err := db.CreateList(context.Background(), &bulletin.List{Slug: "weekly", Name: "Weekly"}); err != nil {
 		t.Fatal(err)
 	}
+	return dsn
+}
+
+func TestSubscribersImportExportCLI(t *testing.T) {
+	ctx := context.Background()
+	dsn := weeklyListURL(t)
 	file := filepath.Join(t.TempDir(), "in.csv")
 	os.WriteFile(file, []byte("email,name,status\nann@example.org,Ann,\nnope,X,\nbob@example.org,Bob,unsubscribed\n"), 0o644)
 	vars := map[string]string{"DATABASE_URL": dsn}
 
 	env, out, errb := testEnv(vars)
-	err = run(ctx, env, []string{"subscribers", "import", "--list", "weekly", file})
+	err := run(ctx, env, []string{"subscribers", "import", "--list", "weekly", file})
 	if err == nil || !strings.Contains(err.Error(), "1 bad lines") {
 		t.Fatalf("import err = %v", err)
 	}
