@@ -155,6 +155,20 @@ func processDB(t *testing.T, n int) (string, *postgres.DB, int64) {
 	return url, db, seed(t, db, n)
 }
 
+// sendingUnderWay starts issue 1 to n subscribers, then a sender process
+// (with env) towards a sink that takes a millisecond a message, and
+// returns once 300 messages are through: a sender in the middle of a send.
+func sendingUnderWay(t *testing.T, n int, env ...string) (url string, db *postgres.DB, issue int64, s *sink, p *senderProc) {
+	t.Helper()
+	url, db, issue = processDB(t, n)
+	s = newSink(t)
+	s.Delay = time.Millisecond
+	startIssue(t, db, issue)
+	p = startSender(t, url, s, env...)
+	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
+	return url, db, issue, s, p
+}
+
 func waitSent(t *testing.T, db *postgres.DB, issue int64) {
 	t.Helper()
 	waitSentWithin(t, db, issue, 90*time.Second)
@@ -168,13 +182,7 @@ func waitSentWithin(t *testing.T, db *postgres.DB, issue int64, d time.Duration)
 
 func TestKill9MidSendThenRestart(t *testing.T) {
 	const n = 1500
-	url, db, issue := processDB(t, n)
-	s := newSink(t)
-	s.Delay = time.Millisecond
-	startIssue(t, db, issue)
-
-	a := startSender(t, url, s)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
+	url, db, issue, s, a := sendingUnderWay(t, n)
 	_ = a.stop(t, syscall.SIGKILL)
 	t.Logf("killed the sender after %d messages", s.Count())
 
@@ -204,13 +212,8 @@ func TestKill9MidSendThenRestart(t *testing.T) {
 // The opt-in bulk window re-sends at most BulkMarkWindow+1 per connection.
 func TestKill9WithTheBulkWindow(t *testing.T) {
 	const n = 1500
-	url, db, issue := processDB(t, n)
-	s := newSink(t)
-	s.Delay = time.Millisecond
-	startIssue(t, db, issue)
 	window := "SENDER_MARK_WINDOW=" + strconv.Itoa(delivery.BulkMarkWindow)
-	a := startSender(t, url, s, window)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
+	url, db, issue, s, a := sendingUnderWay(t, n, window)
 	_ = a.stop(t, syscall.SIGKILL)
 	b := startSender(t, url, s, window)
 	waitSentWithin(t, db, issue, delivery.DefaultLease+40*time.Second)
@@ -220,13 +223,7 @@ func TestKill9WithTheBulkWindow(t *testing.T) {
 
 func TestSIGTERMFinishesInFlightAndLosesNothing(t *testing.T) {
 	const n = 1500
-	url, db, issue := processDB(t, n)
-	s := newSink(t)
-	s.Delay = time.Millisecond
-	startIssue(t, db, issue)
-
-	a := startSender(t, url, s)
-	waitFor(t, 60*time.Second, "sending under way", func() bool { return s.Count() >= 300 })
+	url, db, issue, s, a := sendingUnderWay(t, n)
 	if err := a.stop(t, syscall.SIGTERM); err != nil {
 		t.Fatalf("sender did not exit cleanly on SIGTERM: %v", err)
 	}
