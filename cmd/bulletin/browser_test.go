@@ -50,21 +50,8 @@ func startFull(t *testing.T) (*Main, string) {
 	}
 	cfg.SMTP = config.PlainSMTP(sink.Addr)
 	cfg.SMTPURL = cfg.SMTP.URL()
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		sink.Close()
-		m.Close()
-	})
-	select {
-	case <-m.ready:
-	case err := <-done:
-		t.Fatalf("Run ended early: %v", err)
-	}
+	t.Cleanup(func() { _ = sink.Close() }) // after Main has stopped and closed
+	t.Cleanup(runMain(t, ctx, cancel, m, m.ready))
 	return m, base
 }
 

@@ -70,15 +70,7 @@ func TestWeeklyCycleThroughPostfix(t *testing.T) {
 	if err := m.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE status = 'active'`).Scan(&readers); err != nil || readers == 0 {
 		t.Fatalf("demo seeded %d active readers (err %v)", readers, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	}()
+	defer runMain(t, runCtx, cancel, m)()
 
 	// Wait until the issue is sent and the sink holds every copy.
 	t.Cleanup(func() {

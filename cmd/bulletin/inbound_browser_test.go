@@ -55,22 +55,7 @@ func TestInboundPageInBrowser(t *testing.T) {
 	addUser(t, m.DB, "ed@example.org", "editor", "ed-password-12")
 
 	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	})
-	for _, c := range []chan struct{}{m.inboundUp, m.ready} {
-		select {
-		case <-c:
-		case err := <-done:
-			t.Fatalf("Run ended early: %v", err)
-		}
-	}
+	t.Cleanup(runMain(t, runCtx, cancel, m, m.inboundUp, m.ready))
 	a := m.inbound.addrs
 	for _, s := range []struct {
 		env inbound.Envelope

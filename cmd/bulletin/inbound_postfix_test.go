@@ -57,20 +57,7 @@ func TestBounceLoopThroughPostfix(t *testing.T) {
 	exec(`INSERT INTO subscribers (email, token) VALUES ('gone@example.com', 'tokGone0123456789abcdef'), ('ok@example.com', 'tokOk0123456789abcdef')`)
 	exec(`INSERT INTO subscriptions (list_id, subscriber_id, status) SELECT l.id, s.id, 'active' FROM lists l, subscribers s`)
 
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	}()
-	select {
-	case <-m.inboundUp:
-	case err := <-done:
-		t.Fatalf("Run: %v", err)
-	}
+	defer runMain(t, runCtx, cancel, m, m.inboundUp)()
 
 	for n := 1; n <= 3; n++ {
 		exec(`INSERT INTO issues (newsletter_id, number, status, subject, html, text_body, scheduled_at)

@@ -50,21 +50,34 @@ func startWith(t *testing.T, args ...string) (*Main, string) {
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(runMain(t, ctx, cancel, m, m.ready))
+	return m, "http://" + m.Addr
+}
+
+// runMain runs m (opened with ctx) and returns once each of up (m.ready,
+// m.inboundUp) is closed, failing the test should Run end first. The stop
+// it returns, for the test's end, cancels ctx, checks what Run returned
+// and closes m.
+func runMain(t *testing.T, ctx context.Context, cancel context.CancelFunc, m *Main, up ...chan struct{}) (stop func()) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
+	for _, c := range up {
+		select {
+		case <-c:
+		case err := <-done:
+			cancel()
+			m.Close()
+			t.Fatalf("Run ended early: %v", err)
+		}
+	}
+	return func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Run: %v", err)
 		}
 		m.Close()
-	})
-	select {
-	case <-m.ready:
-	case err := <-done:
-		t.Fatalf("Run ended early: %v", err)
 	}
-	return m, "http://" + m.Addr
 }
 
 func TestServeHealthz(t *testing.T) {
