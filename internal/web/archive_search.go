@@ -71,20 +71,7 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 	if err == nil {
 		err = archiveCheckQuery(q)
 	}
-	data := struct {
-		Nav        archiveNav
-		Query      string
-		Error      string
-		Searched   bool
-		Total      int
-		Page       int
-		First      int
-		Hits       template.HTML // archiveHitsHTML
-		PrevURL    string
-		NextURL    string
-		FirstURL   string
-		ResultWord string
-	}{Nav: archiveNavFor(nl), Query: q, Page: page}
+	data := archiveSearchData{Nav: archiveNavFor(nl), Query: q, Page: page}
 	data.Nav.Query = q
 	data.Nav.Current = "search"
 	if err != nil {
@@ -123,12 +110,33 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 			data.NextURL = archiveSearchURL(data.Nav.SearchURL, q, page+1)
 		}
 	}
-	title := "Search " + nl.Name
 	if q != "" {
-		title = q + " – " + title
+		out, err := a.searchResultPage(nl, &data)
+		return out, err == nil, err
 	}
-	out, err := a.pageResponse(http.StatusOK, "archive/search.html", title, data, archivePageCache, time.Time{})
+	out, err := a.pageResponse(http.StatusOK, "archive/search.html", "Search "+nl.Name, data, archivePageCache, time.Time{})
 	return out, err == nil, err
+}
+
+// archiveSearchData is what the search template shows.
+type archiveSearchData struct {
+	Nav        archiveNav
+	Query      string
+	Error      string
+	Searched   bool
+	Total      int
+	Page       int
+	First      int
+	Hits       template.HTML // archiveHitsHTML
+	PrevURL    string
+	NextURL    string
+	FirstURL   string
+	ResultWord string
+}
+
+// archiveSearchTitle is the title of the result page of q.
+func archiveSearchTitle(nl *bulletin.ArchiveNewsletter, q string) string {
+	return q + " – Search " + nl.Name
 }
 
 func archiveSearchPage(s string) (int, error) {

@@ -15,6 +15,7 @@ import (
 
 	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
+	"bulletin/templates"
 )
 
 // archiveHitsTemplate is the list of hits as the search template wrote it
@@ -263,4 +264,78 @@ func TestArchiveSearchFollowingTheWatch(t *testing.T) {
 	f.exec(`UPDATE issues SET status = 'cancelled' WHERE newsletter_id = $1 AND number = 9`, nl)
 	archiveContains(t, "cancelled", search("orchard"), "Nothing in the archive matches “orchard”.")
 	archiveContains(t, "others stay", search("budget"), "2 results for “budget”")
+}
+
+// TestArchiveSearchFrames: a result page written from its frame is the
+// template's page, byte for byte, for every shape of page and for queries
+// and links holding whatever the escapers treat specially; and frames are
+// used (none fell back to the template).
+func TestArchiveSearchFrames(t *testing.T) {
+	t.Parallel()
+	f := newArchiveFixture(t)
+	seedArchive(f, "http://127.0.0.1:9")
+	f.exec(`UPDATE newsletters SET name = 'Tom & Jerry''s "news" <weekly> + more' WHERE slug = 'weekly'`)
+	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if _, err := srv.Handler(); err != nil {
+		t.Fatal(err)
+	}
+	a := srv.newArchive()
+	nl, err := f.db.ArchiveNewsletter(context.Background(), "weekly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{"budget", `"a phrase" or -not`, `<script>alert('x')</script> & + %41 é` + "\u2028", "zqBulletinQueryQz", "918273641", "x"}
+	n := 0
+	for _, total := range []int{0, 1, 7, 25, 2000} {
+		for _, page := range []int{1, 2, 3, 100} {
+			for _, hits := range []bool{false, true} {
+				q := queries[n%len(queries)]
+				n++
+				nav := archiveNavFor(nl)
+				nav.Query, nav.Current = q, "search"
+				d := archiveSearchData{Nav: nav, Query: q, Searched: true, Total: total, Page: page, First: (page-1)*10 + 1, ResultWord: "results"}
+				if total == 1 {
+					d.ResultWord = "result"
+				}
+				if hits {
+					d.Hits = archiveHitsHTML([]archiveHit{{Title: "T & " + q, Snippet: "S < " + q, URL: "/archive/weekly/1#item-1",
+						Issue: archiveIssueView{Number: 1, Subject: q, Date: "1 May 2026", ISODate: "2026-05-01T09:00:00Z", URL: "/archive/weekly/1"}}})
+				}
+				d.FirstURL = archiveSearchURL(nav.SearchURL, q, 1)
+				if page > 1 && hits {
+					d.PrevURL = archiveSearchURL(nav.SearchURL, q, page-1)
+				}
+				if page*10 < total && page < 100 {
+					d.NextURL = archiveSearchURL(nav.SearchURL, q, page+1)
+				}
+				for range 2 { // the first makes the frame, the second uses it
+					got, err := a.searchResultPage(nl, &d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := a.pageResponse(200, "archive/search.html", archiveSearchTitle(nl, q), d, archivePageCache, time.Time{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if string(got.Body) != string(want.Body) || got.Status != want.Status || got.Header.Get("Cache-Control") != want.Header.Get("Cache-Control") {
+						t.Fatalf("total %d page %d hits %v q %q: the frame's page differs:\n%s\n---- template:\n%s", total, page, hits, q, got.Body, want.Body)
+					}
+					// The next round asks another query through the same frame.
+					q = queries[(n+3)%len(queries)]
+					d.Query, d.Nav.Query = q, q
+					d.FirstURL = archiveSearchURL(nav.SearchURL, q, 1)
+					if d.PrevURL != "" {
+						d.PrevURL = archiveSearchURL(nav.SearchURL, q, page-1)
+					}
+					if d.NextURL != "" {
+						d.NextURL = archiveSearchURL(nav.SearchURL, q, page+1)
+					}
+				}
+				if fr := a.searchFrames.frames[frameKeyOf(nl, &d)]; fr == nil {
+					t.Errorf("total %d page %d hits %v: no frame; the template ran", total, page, hits)
+				}
+			}
+		}
+	}
 }
