@@ -54,11 +54,14 @@ func (a *archive) searchNewsletter(r *http.Request) (*bulletin.ArchiveNewsletter
 	return a.loadNewsletter(r)
 }
 
-func (a *archive) search(ctx context.Context, newsletterID int64, q string, limit, offset int) (*bulletin.SearchResult, error) {
+// search runs q; flat says the snippets' white space is collapsed.
+func (a *archive) search(ctx context.Context, newsletterID int64, q string, limit, offset int) (res *bulletin.SearchResult, flat bool, err error) {
 	if m, ok := a.store.(archiveSearchMemory); ok {
-		return m.ArchiveSearchFlat(ctx, newsletterID, q, limit, offset)
+		res, err = m.ArchiveSearchFlat(ctx, newsletterID, q, limit, offset)
+		return res, true, err
 	}
-	return a.store.ArchiveSearch(ctx, newsletterID, q, limit, offset)
+	res, err = a.store.ArchiveSearch(ctx, newsletterID, q, limit, offset)
+	return res, false, err
 }
 
 func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, error) {
@@ -80,7 +83,7 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 		return page, false, err
 	}
 	if q != "" {
-		res, err := a.search(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
+		res, flat, err := a.search(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
 		if err != nil {
 			return archivecache.Response{}, false, err
 		}
@@ -89,15 +92,17 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 		hits := make([]archiveHit, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
-			hv := archiveHit{Title: h.Title, Snippet: archiveSnippet(h.Snippet), Issue: iv, URL: iv.URL}
+			snippet := h.Snippet
+			if !flat {
+				snippet = archiveCollapseSpace(snippet)
+			}
+			hv := archiveHit{Title: h.Title, Snippet: archiveSnippetFlat(snippet), Issue: iv, URL: iv.URL}
 			if h.Ordinal > 0 {
 				hv.URL += "#item-" + strconv.Itoa(h.Ordinal)
 			}
 			hits = append(hits, hv)
 		}
-		if len(hits) > 0 {
-			data.Hits = archiveHitsHTML(hits)
-		}
+		data.hits = hits
 		data.ResultWord = "results"
 		if res.Total == 1 {
 			data.ResultWord = "result"
@@ -127,11 +132,20 @@ type archiveSearchData struct {
 	Total      int
 	Page       int
 	First      int
-	Hits       template.HTML // archiveHitsHTML
+	Hits       template.HTML // archiveHitsHTML of hits, for the template
 	PrevURL    string
 	NextURL    string
 	FirstURL   string
 	ResultWord string
+	hits       []archiveHit // written straight into a frame's page
+}
+
+// withHits returns d with Hits written, for the template.
+func (d archiveSearchData) withHits() archiveSearchData {
+	if d.Hits == "" && len(d.hits) > 0 {
+		d.Hits = archiveHitsHTML(d.hits)
+	}
+	return d
 }
 
 // archiveSearchTitle is the title of the result page of q.

@@ -72,12 +72,13 @@ type archiveFrameKey struct {
 type archiveFrame struct {
 	pieces []string
 	slots  []frameSlot
+	size   int // of the pieces
 }
 
 const archiveMaxFrames = 256
 
 func frameKeyOf(nl *bulletin.ArchiveNewsletter, d *archiveSearchData) archiveFrameKey {
-	return archiveFrameKey{nl: *nl, hits: d.Hits != "", later: d.Page > 1, one: d.Total == 1, prev: d.PrevURL != "", next: d.NextURL != ""}
+	return archiveFrameKey{nl: *nl, hits: d.Hits != "" || len(d.hits) > 0, later: d.Page > 1, one: d.Total == 1, prev: d.PrevURL != "", next: d.NextURL != ""}
 }
 
 // searchResultPage renders the result page of d (a search that ran).
@@ -100,7 +101,7 @@ func (a *archive) searchResultPage(nl *bulletin.ArchiveNewsletter, d *archiveSea
 		f.mu.Unlock()
 	}
 	if fr == nil {
-		return a.pageResponse(http.StatusOK, "archive/search.html", archiveSearchTitle(nl, d.Query), d, archivePageCache, time.Time{})
+		return a.pageResponse(http.StatusOK, "archive/search.html", archiveSearchTitle(nl, d.Query), d.withHits(), archivePageCache, time.Time{})
 	}
 	return archivecache.Response{Status: http.StatusOK, ContentType: "text/html; charset=utf-8",
 		Header: archivePublicHeader(archivePageCache), Body: fr.write(d)}, nil
@@ -110,8 +111,8 @@ func (a *archive) searchResultPage(nl *bulletin.ArchiveNewsletter, d *archiveSea
 // against the template's page of d and of a probe; nil when it differs.
 func (a *archive) makeFrame(nl *bulletin.ArchiveNewsletter, d *archiveSearchData) (*archiveFrame, error) {
 	ph := *d
-	ph.Query, ph.Nav.Query = frameQuery, frameQuery
-	if d.Hits != "" {
+	ph.Query, ph.Nav.Query, ph.hits = frameQuery, frameQuery, nil
+	if d.Hits != "" || len(d.hits) > 0 {
 		ph.Hits = frameHits
 	}
 	ph.Total, ph.First = frameTotal, frameFirst
@@ -151,7 +152,7 @@ func (a *archive) makeFrame(nl *bulletin.ArchiveNewsletter, d *archiveSearchData
 		probe.NextURL = archiveSearchURL(d.Nav.SearchURL, q, 3)
 	}
 	for _, c := range []*archiveSearchData{d, &probe} {
-		want, err := a.pageResponse(http.StatusOK, "archive/search.html", archiveSearchTitle(nl, c.Query), c, archivePageCache, time.Time{})
+		want, err := a.pageResponse(http.StatusOK, "archive/search.html", archiveSearchTitle(nl, c.Query), c.withHits(), archivePageCache, time.Time{})
 		if err != nil {
 			return nil, err
 		}
@@ -180,13 +181,16 @@ func splitFrame(page string) *archiveFrame {
 		page = page[at+len(frameMarks[slot]):]
 	}
 	fr.pieces = append(fr.pieces, page)
+	for _, p := range fr.pieces {
+		fr.size += len(p)
+	}
 	return fr
 }
 
 // write is the page of d.
 func (fr *archiveFrame) write(d *archiveSearchData) []byte {
 	var b bytes.Buffer
-	b.Grow(len(d.Hits) + 4096)
+	b.Grow(fr.size + len(d.Hits) + 1000*len(d.hits))
 	for i, s := range fr.slots {
 		b.WriteString(fr.pieces[i])
 		switch s {
@@ -194,6 +198,7 @@ func (fr *archiveFrame) write(d *archiveSearchData) []byte {
 			archiveWriteTemplateText(&b, d.Query)
 		case slotHits:
 			b.WriteString(string(d.Hits))
+			archiveWriteHits(&b, d.hits)
 		case slotPrevURL:
 			archiveWriteURLAttr(&b, d.PrevURL)
 		case slotNextURL:

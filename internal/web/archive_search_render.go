@@ -28,27 +28,32 @@ type archiveHit struct {
 // the search template's list shows them.
 func archiveHitsHTML(hits []archiveHit) template.HTML {
 	var b bytes.Buffer
-	b.Grow(len(hits) * 900)
+	b.Grow(len(hits) * 1000)
+	archiveWriteHits(&b, hits)
+	return template.HTML(b.String())
+}
+
+// archiveWriteHits writes archiveHitsHTML of hits to b.
+func archiveWriteHits(b *bytes.Buffer, hits []archiveHit) {
 	for _, h := range hits {
 		b.WriteString("\n<li>\n<h2><a href=\"")
-		archiveWriteURLAttr(&b, h.URL)
+		archiveWriteURLAttr(b, h.URL)
 		b.WriteString("\">")
-		archiveWriteMarked(&b, h.Title)
+		archiveWriteMarked(b, h.Title)
 		b.WriteString("</a></h2>\n<p class=\"snippet\">")
-		archiveWriteMarked(&b, h.Snippet)
+		archiveWriteMarked(b, h.Snippet)
 		b.WriteString("</p>\n<p class=\"meta\">In <a href=\"")
-		archiveWriteURLAttr(&b, h.Issue.URL)
+		archiveWriteURLAttr(b, h.Issue.URL)
 		b.WriteString("\">")
-		archiveWriteTemplateText(&b, h.Issue.Subject)
+		archiveWriteTemplateText(b, h.Issue.Subject)
 		b.WriteString("</a> · Issue ")
 		b.WriteString(strconv.Itoa(h.Issue.Number))
 		b.WriteString(" · <time datetime=\"")
-		archiveWriteTemplateText(&b, h.Issue.ISODate)
+		archiveWriteTemplateText(b, h.Issue.ISODate)
 		b.WriteString("\">")
-		archiveWriteTemplateText(&b, h.Issue.Date)
+		archiveWriteTemplateText(b, h.Issue.Date)
 		b.WriteString("</time></p>\n</li>")
 	}
-	return template.HTML(b.String())
 }
 
 // archiveWriteTemplateText writes s escaped as html/template escapes text

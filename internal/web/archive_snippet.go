@@ -17,7 +17,12 @@ const archiveSnippetLen = 240
 // too long on its own. It runs for every hit shown, so it works on spans of
 // one copy of the text.
 func archiveSnippet(s string) string {
-	s = archiveCollapseSpace(s)
+	return archiveSnippetFlat(archiveCollapseSpace(s))
+}
+
+// archiveSnippetFlat is archiveSnippet of a text whose white space is
+// collapsed already (the store's ArchiveSearchFlat).
+func archiveSnippetFlat(s string) string {
 	sents := archiveSentences(s)
 	if len(sents) == 0 {
 		return ""
