@@ -121,6 +121,7 @@ func (m *Main) wire() error {
 		srv.Archive = m.DB
 		if m.Config.ArchiveCacheMB > 0 { // archive pages from memory, kept in step by LISTEN and a 5 s version poll
 			srv.ArchiveCache = archivecache.New(int64(m.Config.ArchiveCacheMB) << 20)
+			m.DB.FollowArchiveVersion(srv.ArchiveCache.Version) // search's index and newsletter row follow the same watch
 			m.add("archive-cache", func(ctx context.Context) error {
 				return archivecache.Watch(ctx, m.DB, srv.ArchiveCache, 5*time.Second, m.Log)
 			})

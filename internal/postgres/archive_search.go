@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -20,36 +19,45 @@ var titleOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, HighlightAll=true", bullet
 
 // ArchiveSearch runs q (web search syntax: words, "phrases", or, -not) over
 // the items of the newsletter's sent issues, best match first. Title and
-// Snippet of each hit carry the snippet markers.
+// Snippet of each hit carry the snippet markers; Snippet is the item's
+// whole text.
 //
-// PostgreSQL parses q (websearch_to_tsquery) in the same round trip that
-// reads the archive version; the matching, ts_rank ranking, counting and
-// marking then run over the newsletter's in-process index of that version
-// (archive_search_index.go). A query form the index does not evaluate goes
-// to SQL instead.
+// PostgreSQL parses q (websearch_to_tsquery), once per distinct query, and
+// the archive version comes from the followed watch or is read with the
+// parse (archive_search_follow.go); the matching, ts_rank ranking, counting
+// and marking then run over the newsletter's in-process index of that
+// version (archive_search_index.go). A query form the index does not
+// evaluate goes to SQL instead.
 func (db *DB) ArchiveSearch(ctx context.Context, newsletterID int64, q string, limit, offset int) (*bulletin.SearchResult, error) {
-	var version int64
-	var tsq string
-	err := db.Pool.QueryRow(ctx, `SELECT (SELECT version FROM archive_version), websearch_to_tsquery('english', $1)::text`, q).
-		Scan(&version, &tsq)
+	return db.archiveSearch(ctx, newsletterID, q, limit, offset, false)
+}
+
+// ArchiveSearchFlat is ArchiveSearch with each Snippet's white space
+// collapsed (runs of it one space, none at the ends), as a result page
+// shows it: from the index, that copy is made once per item, not per hit.
+func (db *DB) ArchiveSearchFlat(ctx context.Context, newsletterID int64, q string, limit, offset int) (*bulletin.SearchResult, error) {
+	return db.archiveSearch(ctx, newsletterID, q, limit, offset, true)
+}
+
+func (db *DB) archiveSearch(ctx context.Context, newsletterID int64, q string, limit, offset int, flat bool) (*bulletin.SearchResult, error) {
+	p, version, err := db.searchQuery(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("archive search: %w", mapErr(err, "search"))
+		return nil, err
 	}
-	parsed, err := parseTSQuery(tsq)
-	if err == nil {
-		err = checkEvaluable(parsed.root, false)
-	}
-	if errors.Is(err, errQueryUnsupported) {
-		return db.archiveSearchSQL(ctx, newsletterID, q, limit, offset)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("archive search: %q: %w", tsq, err)
+	if p.unsupported {
+		res, err := db.archiveSearchSQL(ctx, newsletterID, q, limit, offset)
+		if err == nil && flat {
+			for i := range res.Hits {
+				res.Hits[i].Snippet = collapseSpace(res.Hits[i].Snippet)
+			}
+		}
+		return res, err
 	}
 	ix, err := db.searchIndex(ctx, newsletterID, version)
 	if err != nil {
 		return nil, err
 	}
-	return ix.search(parsed, limit, offset), nil
+	return ix.search(p.q, limit, offset, flat), nil
 }
 
 type scoredItem struct {
@@ -58,7 +66,7 @@ type scoredItem struct {
 }
 
 // search matches, ranks and pages q over the index.
-func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchResult {
+func (ix *searchIndex) search(q *tsQuery, limit, offset int, flat bool) *bulletin.SearchResult {
 	res := &bulletin.SearchResult{Hits: []bulletin.SearchHit{}}
 	if q.root == nil {
 		return res
@@ -145,7 +153,11 @@ func (ix *searchIndex) search(q *tsQuery, limit, offset int) *bulletin.SearchRes
 	}
 	for _, h := range hits {
 		it := &ix.items[h.item]
-		res.Hits = append(res.Hits, bulletin.SearchHit{ItemID: it.ID, Title: mark(it.Title, it.titleWords, want), Snippet: mark(it.Text, it.textWords, want),
+		text, words := it.Text, it.textWords
+		if flat {
+			text, words = it.Flat, it.flatWords
+		}
+		res.Hits = append(res.Hits, bulletin.SearchHit{ItemID: it.ID, Title: mark(it.Title, it.titleWords, want), Snippet: mark(text, words, want),
 			Number: it.Number, Subject: it.Subject, SentAt: it.SentAt, Rank: h.rank, Ordinal: it.Ordinal})
 	}
 	return res

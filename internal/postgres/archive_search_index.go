@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"bulletin/internal/bulletin"
 
@@ -18,14 +19,18 @@ import (
 )
 
 // searchIndexes keeps one in-process search index per newsletter, each
-// tagged with the archive_version it was read at. Every search reads the
-// current version together with its parsed query, so an index is never
-// used after a change committed before the search began, in this process
-// or any other; the first search after a change rebuilds it (one build per
-// newsletter at a time, the others wait for it). The zero value is ready.
+// tagged with the archive_version it was read at. Every search knows the
+// current version (read with its parsed query, or from the followed
+// archive watch), so an index is never used after a change that version
+// counts, in this process or any other; the first search after a change
+// rebuilds it (one build per newsletter at a time, the others wait for
+// it). The zero value is ready.
 type searchIndexes struct {
 	mu    sync.Mutex
 	slots map[int64]*searchSlot
+	// follow is the version source and what is kept per version
+	// (archive_search_follow.go).
+	follow searchFollow
 }
 
 type searchSlot struct {
@@ -60,11 +65,13 @@ type searchIndex struct {
 }
 
 // searchItem is one sent item as search shows it. Title and Text are
-// plain text without snippet markers.
+// plain text without snippet markers; Flat is Text with its white space
+// collapsed (collapseSpace), once here rather than in every snippet shown.
 type searchItem struct {
 	ID       int64     `db:"id"`
 	Title    string    `db:"title"`
 	Text     string    `db:"text"`
+	Flat     string    `db:"-"`
 	Vector   string    `db:"vector"`
 	Position int       `db:"issue_position"`
 	Ordinal  int       `db:"ordinal"`
@@ -73,7 +80,7 @@ type searchItem struct {
 	SentAt   time.Time `db:"sent_at"`
 	lexemes  int       // how many lexemes the item's tsvector holds
 	// The spans of the words of Title and Text that have lexemes.
-	titleWords, textWords []wordSpan
+	titleWords, textWords, flatWords []wordSpan
 }
 
 // wordSpan is a word at s[start:end] whose number is word.
@@ -150,11 +157,15 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 			return nil, fmt.Errorf("archive search index: item %d: %w", it.ID, err)
 		}
 		it.Vector = ""
+		it.Flat = collapseSpace(it.Text)
 		eachWord(it.Title, func(start, end int) {
 			it.titleWords = append(it.titleWords, wordSpan{uint32(start), uint32(end), number(it.Title[start:end])})
 		})
 		eachWord(it.Text, func(start, end int) {
 			it.textWords = append(it.textWords, wordSpan{uint32(start), uint32(end), number(it.Text[start:end])})
+		})
+		eachWord(it.Flat, func(start, end int) {
+			it.flatWords = append(it.flatWords, wordSpan{uint32(start), uint32(end), number(it.Flat[start:end])})
 		})
 	}
 	// Each word's lexemes, as PostgreSQL makes them; stop words have none.
@@ -178,6 +189,7 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 		it := &ix.items[i]
 		it.titleWords = slices.DeleteFunc(it.titleWords, func(w wordSpan) bool { return !hasLex[w.word] })
 		it.textWords = slices.Clip(slices.DeleteFunc(it.textWords, func(w wordSpan) bool { return !hasLex[w.word] }))
+		it.flatWords = slices.Clip(slices.DeleteFunc(it.flatWords, func(w wordSpan) bool { return !hasLex[w.word] }))
 	}
 	return ix, nil
 }
@@ -271,5 +283,28 @@ func mark(s string, spans []wordSpan, want []int32) string {
 		return s
 	}
 	b.WriteString(s[last:])
+	return b.String()
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass: runs
+// of white space become one space, none at the ends. A search's snippet
+// shows the text so; the web layer cuts it at sentences and words.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+		} else {
+			if pending {
+				b.WriteByte(' ')
+				pending = false
+			}
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
 	return b.String()
 }

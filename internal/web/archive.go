@@ -32,6 +32,9 @@ type archive struct {
 	// the cache lives in the process: a deployment with new ones starts
 	// with an empty cache, and the ETags (hashes of the bytes) change.
 	cache *archivecache.Cache
+	// searchFrames are result pages with their per-search parts left out
+	// (archive_search_frame.go).
+	searchFrames archiveSearchFrames
 }
 
 const (

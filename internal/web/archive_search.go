@@ -1,7 +1,8 @@
 package web
 
 import (
-	"html"
+	"bytes"
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -14,13 +15,6 @@ import (
 	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 )
-
-type archiveHitView struct {
-	Title   template.HTML // escaped text with <mark>s
-	Snippet template.HTML
-	Issue   archiveIssueView
-	URL     string // the issue page at the item's anchor
-}
 
 // handleSearch runs ?q= over the items of sent issues, ten hits a page.
 // Result pages are cached like the other pages, under the path and raw
@@ -38,8 +32,40 @@ func (a *archive) handleSearch(w http.ResponseWriter, r *http.Request) {
 	a.missKey(w, r, r.URL.Path+"?"+r.URL.RawQuery, a.buildSearch)
 }
 
+// archiveSearchMemory is what a store with an in-process search index
+// offers beyond ArchiveStore: the newsletter row kept while the archive is
+// unchanged, and hits whose snippets have their white space collapsed
+// already, as archiveSnippet wants them. Search uses it when the store
+// has it.
+type archiveSearchMemory interface {
+	ArchiveSearchNewsletter(ctx context.Context, slug string) (*bulletin.ArchiveNewsletter, error)
+	ArchiveSearchFlat(ctx context.Context, newsletterID int64, q string, limit, offset int) (*bulletin.SearchResult, error)
+}
+
+// searchNewsletter is loadNewsletter from the store's search memory when
+// it has one; an unknown newsletter, or an error, takes loadNewsletter's
+// way (its 404 page, or a logged failure).
+func (a *archive) searchNewsletter(r *http.Request) (*bulletin.ArchiveNewsletter, *archivecache.Response, error) {
+	if m, ok := a.store.(archiveSearchMemory); ok {
+		if nl, err := m.ArchiveSearchNewsletter(r.Context(), r.PathValue("nl")); err == nil {
+			return nl, nil, nil
+		}
+	}
+	return a.loadNewsletter(r)
+}
+
+// search runs q; flat says the snippets' white space is collapsed.
+func (a *archive) search(ctx context.Context, newsletterID int64, q string, limit, offset int) (res *bulletin.SearchResult, flat bool, err error) {
+	if m, ok := a.store.(archiveSearchMemory); ok {
+		res, err = m.ArchiveSearchFlat(ctx, newsletterID, q, limit, offset)
+		return res, true, err
+	}
+	res, err = a.store.ArchiveSearch(ctx, newsletterID, q, limit, offset)
+	return res, false, err
+}
+
 func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, error) {
-	nl, res, err := a.loadNewsletter(r)
+	nl, res, err := a.searchNewsletter(r)
 	if res != nil || err != nil {
 		return archiveAnswer(res), false, err
 	}
@@ -48,20 +74,7 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 	if err == nil {
 		err = archiveCheckQuery(q)
 	}
-	data := struct {
-		Nav        archiveNav
-		Query      string
-		Error      string
-		Searched   bool
-		Total      int
-		Page       int
-		First      int
-		Hits       []archiveHitView
-		PrevURL    string
-		NextURL    string
-		FirstURL   string
-		ResultWord string
-	}{Nav: archiveNavFor(nl), Query: q, Page: page}
+	data := archiveSearchData{Nav: archiveNavFor(nl), Query: q, Page: page}
 	data.Nav.Query = q
 	data.Nav.Current = "search"
 	if err != nil {
@@ -70,20 +83,26 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 		return page, false, err
 	}
 	if q != "" {
-		res, err := a.store.ArchiveSearch(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
+		res, flat, err := a.search(r.Context(), nl.ID, q, archiveSearchN, (page-1)*archiveSearchN)
 		if err != nil {
 			return archivecache.Response{}, false, err
 		}
 		data.Searched, data.Total, data.First = true, res.Total, (page-1)*archiveSearchN+1
 		loc := archiveLocation(nl)
+		hits := make([]archiveHit, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
-			hv := archiveHitView{Title: archiveMarked(h.Title), Snippet: archiveMarked(archiveSnippet(h.Snippet)), Issue: iv, URL: iv.URL}
+			snippet := h.Snippet
+			if !flat {
+				snippet = archiveCollapseSpace(snippet)
+			}
+			hv := archiveHit{Title: h.Title, Snippet: archiveSnippetFlat(snippet), Issue: iv, URL: iv.URL}
 			if h.Ordinal > 0 {
 				hv.URL += "#item-" + strconv.Itoa(h.Ordinal)
 			}
-			data.Hits = append(data.Hits, hv)
+			hits = append(hits, hv)
 		}
+		data.hits = hits
 		data.ResultWord = "results"
 		if res.Total == 1 {
 			data.ResultWord = "result"
@@ -96,12 +115,42 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 			data.NextURL = archiveSearchURL(data.Nav.SearchURL, q, page+1)
 		}
 	}
-	title := "Search " + nl.Name
 	if q != "" {
-		title = q + " – " + title
+		out, err := a.searchResultPage(nl, &data)
+		return out, err == nil, err
 	}
-	out, err := a.pageResponse(http.StatusOK, "archive/search.html", title, data, archivePageCache, time.Time{})
+	out, err := a.pageResponse(http.StatusOK, "archive/search.html", "Search "+nl.Name, data, archivePageCache, time.Time{})
 	return out, err == nil, err
+}
+
+// archiveSearchData is what the search template shows.
+type archiveSearchData struct {
+	Nav        archiveNav
+	Query      string
+	Error      string
+	Searched   bool
+	Total      int
+	Page       int
+	First      int
+	Hits       template.HTML // archiveHitsHTML of hits, for the template
+	PrevURL    string
+	NextURL    string
+	FirstURL   string
+	ResultWord string
+	hits       []archiveHit // written straight into a frame's page
+}
+
+// withHits returns d with Hits written, for the template.
+func (d archiveSearchData) withHits() archiveSearchData {
+	if d.Hits == "" && len(d.hits) > 0 {
+		d.Hits = archiveHitsHTML(d.hits)
+	}
+	return d
+}
+
+// archiveSearchTitle is the title of the result page of q.
+func archiveSearchTitle(nl *bulletin.ArchiveNewsletter, q string) string {
+	return q + " – Search " + nl.Name
 }
 
 func archiveSearchPage(s string) (int, error) {
@@ -146,28 +195,7 @@ func archiveSearchURL(base, q string, page int) string {
 // the snippet markers become <mark> elements, balanced whatever the markers
 // in the text were.
 func archiveMarked(s string) template.HTML {
-	var b strings.Builder
-	open := false
-	for {
-		i := strings.IndexAny(s, bulletin.SnippetStart+bulletin.SnippetStop)
-		if i < 0 {
-			break
-		}
-		b.WriteString(html.EscapeString(s[:i]))
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case string(r) == bulletin.SnippetStart && !open:
-			b.WriteString("<mark>")
-			open = true
-		case string(r) == bulletin.SnippetStop && open:
-			b.WriteString("</mark>")
-			open = false
-		}
-		s = s[i+size:]
-	}
-	b.WriteString(html.EscapeString(s))
-	if open {
-		b.WriteString("</mark>")
-	}
+	var b bytes.Buffer
+	archiveWriteMarked(&b, s)
 	return template.HTML(b.String())
 }
