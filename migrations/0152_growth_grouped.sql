@@ -1,10 +1,10 @@
 -- Import speed: the growth statement trigger of 0115 (subscriptions_growth)
 -- worked out the week and ten FILTER tests for every row of its transition
 -- table: for a million imported memberships about 0.55 s of backend CPU
--- with the capture of the rows, 0.3 s after this. The rows of one statement share a handful of (list, status, how,
--- time) values (an import stamps every row with the same now()), so the
--- rows are first counted by those, and the week and the counts are worked
--- out per group. Same results: the counts of each (list, week) are the
+-- with the capture of the rows, 0.3 s after this. The rows of one
+-- statement share a handful of (list, status, how, time) values (an
+-- import stamps every row with the same now()), so the rows are first
+-- counted by those, and the week and the counts are worked out per group. Same results: the counts of each (list, week) are the
 -- same sums, only added up in two steps.
 CREATE OR REPLACE FUNCTION subscriptions_growth() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE ev jsonb;
