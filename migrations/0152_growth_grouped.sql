@@ -4,8 +4,9 @@
 -- with the capture of the rows, 0.3 s after this. The rows of one
 -- statement share a handful of (list, status, how, time) values (an
 -- import stamps every row with the same now()), so the rows are first
--- counted by those, and the week and the counts are worked out per group. Same results: the counts of each (list, week) are the
--- same sums, only added up in two steps.
+-- counted by those, and the week and the counts are worked out per group.
+-- Same results: the counts of each (list, week) are the same sums, only
+-- added up in two steps.
 CREATE OR REPLACE FUNCTION subscriptions_growth() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE ev jsonb;
 BEGIN
