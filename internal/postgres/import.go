@@ -265,7 +265,7 @@ func parseRow(rec []string, cols [3]int) ([3]string, error) {
 			return out, bulletin.Errorf(bulletin.EINVALID, "not valid UTF-8")
 		}
 	}
-	email, err := bulletin.NormalizeEmail(bulletin.UnCSVCell(rec[cols[0]]))
+	email, err := normalizeEmail(bulletin.UnCSVCell(rec[cols[0]]))
 	if err != nil {
 		return out, err
 	}
