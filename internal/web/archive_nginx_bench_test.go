@@ -197,13 +197,15 @@ func benchTools(b *testing.B) (wrk, nginx string) {
 	return wrk, nginx
 }
 
-// benchListen serves h on a loopback port like serve does and returns its URL.
+// benchListen serves h on a loopback port like serve does (ConnContext
+// included: it changes nothing for a handler that doesn't use it, such as
+// the minimal server's) and returns its URL.
 func benchListen(b *testing.B, h http.Handler) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: ConnContext}
 	go func() { _ = srv.Serve(ln) }()
 	b.Cleanup(func() { _ = srv.Close() })
 	return "http://" + ln.Addr().String()
