@@ -13,14 +13,8 @@ import (
 // twice per response. Serve corks the socket around such a body (TCP_CORK
 // on Linux) so that both writes leave as one segment when it is uncorked.
 
-// corker sets and clears the cork of one connection. It is made once per
-// connection, closures included, so that a request allocates nothing for
-// it.
-type corker struct {
-	raw     syscall.RawConn
-	on, off func(fd uintptr)
-}
-
+// connKey keys the context value WithConn stores: the syscall.RawConn of
+// the connection, made once per connection.
 type connKey struct{}
 
 // WithConn returns ctx carrying c for Serve to cork. It has the signature
@@ -36,8 +30,7 @@ func WithConn(ctx context.Context, c net.Conn) context.Context {
 	if err != nil {
 		return ctx
 	}
-	k := &corker{raw: raw, on: func(fd uintptr) { setCork(fd, 1) }, off: func(fd uintptr) { setCork(fd, 0) }}
-	return context.WithValue(ctx, connKey{}, k)
+	return context.WithValue(ctx, connKey{}, raw)
 }
 
 // writeCorked writes body with the connection of r corked, when there is
@@ -49,8 +42,8 @@ func writeCorked(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	if r.ProtoMajor != 1 {
 		return false
 	}
-	k, _ := r.Context().Value(connKey{}).(*corker)
-	if k == nil || k.raw.Control(k.on) != nil {
+	raw, _ := r.Context().Value(connKey{}).(syscall.RawConn)
+	if raw == nil || raw.Control(corkOn) != nil {
 		return false
 	}
 	_, _ = w.Write(body)
@@ -61,6 +54,9 @@ func writeCorked(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	_ = http.NewResponseController(w).Flush()
 	// Clearing the cork sends what is queued. Should it fail (the
 	// connection is gone), the kernel sends the queue within 200 ms anyway.
-	_ = k.raw.Control(k.off)
+	_ = raw.Control(corkOff)
 	return true
 }
+
+func corkOn(fd uintptr)  { setCork(fd, 1) }
+func corkOff(fd uintptr) { setCork(fd, 0) }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,8 @@ import (
 
 	"bulletin/internal/archivecache"
 	"bulletin/templates"
+
+	"golang.org/x/sys/unix"
 )
 
 // BenchmarkArchiveAgainstNginx measures the archive served from memory
@@ -134,6 +137,18 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	}
 	goURL := benchListen(b, minimal)
 	nginxURL := benchNginx(b, nginx, dir, locations.String())
+
+	// How many TCP segments with data carry one response, as the client
+	// counts them: a wake-up of the reader each.
+	fmt.Printf("\n%-18s %s\n", "request", "data segments per response (200 requests on one connection)")
+	for _, t := range targets {
+		var hdr []string
+		if t.gzip {
+			hdr = []string{"Accept-Encoding", "gzip"}
+		}
+		fmt.Printf("%-18s nginx %.2f, bulletin %.2f, minimal Go %.2f\n", t.name,
+			benchSegments(b, nginxURL+"/"+t.file, hdr...), benchSegments(b, ours+t.path, hdr...), benchSegments(b, goURL+"/"+t.file, hdr...))
+	}
 
 	// The machine is shared, so its load moves under a run: each round
 	// measures nginx and then each Go server right after it (in turns, which
@@ -281,6 +296,56 @@ http {
 			b.Fatalf("nginx does not answer on %s", addr)
 		}
 	}
+}
+
+// benchSegments sends 200 GETs for url one after another on one
+// connection and returns the TCP segments with data that the client
+// received per response (tcpi_data_segs_in), with header: name, value….
+func benchSegments(b *testing.B, url string, header ...string) float64 {
+	const n = 200
+	u, err := neturl.Parse(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	req := "GET " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\n"
+	for i := 0; i+1 < len(header); i += 2 {
+		req += header[i] + ": " + header[i+1] + "\r\n"
+	}
+	req += "\r\n"
+	br := bufio.NewReader(c)
+	segs := func() uint32 {
+		raw, err := c.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var info *unix.TCPInfo
+		var ierr error
+		if err := raw.Control(func(fd uintptr) { info, ierr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO) }); err != nil || ierr != nil {
+			b.Fatalf("TCP_INFO: %v %v", err, ierr)
+		}
+		return info.Data_segs_in
+	}
+	before := segs()
+	for range n {
+		if _, err := io.WriteString(c, req); err != nil {
+			b.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %v", url, resp.StatusCode, err)
+		}
+	}
+	return float64(segs()-before) / n
 }
 
 type wrkResult struct {
