@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -155,19 +156,32 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	// goes first), and the share is taken within the round; the summary is
 	// the median over rounds.
 	rounds := benchRounds(b)
-	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %s\n", "request", "round", "server", "req/s", "p99", "share", "load average")
+	// CPU per response, of the server and of wrk: steadier than req/s on
+	// a shared machine. The Go servers share this process, but only one
+	// is under load at a time.
+	selfCPU := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	nginxCPU := func() time.Duration { return benchNginxCPU(b, dir) }
+	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %-16s %s\n", "request", "round", "server", "req/s", "p99", "share", "µs/resp srv+wrk", "load average")
 	var summary strings.Builder
 	for _, t := range targets {
 		shares := map[string][]float64{}
+		cpus := map[string][]respCPU{}
 		rps := map[string][]float64{}
 		var hdrs []string
 		if t.gzip {
 			hdrs = []string{"-H", "Accept-Encoding: gzip"}
 		}
 		for round := 1; round <= rounds; round++ {
-			limit := benchWrk(b, wrk, nginxURL+"/"+t.file, hdrs...)
-			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", limit.load)
+			limit, cpu := benchWrkCPU(b, nginxCPU, wrk, nginxURL+"/"+t.file, hdrs...)
+			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %-16s %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", cpu, limit.load)
 			rps["nginx"] = append(rps["nginx"], limit.rps)
+			cpus["nginx"] = append(cpus["nginx"], cpu)
 			servers := []struct{ name, url string }{{"bulletin", ours + t.path}, {"minimal Go", goURL + "/" + t.file}}
 			if round%2 == 0 { // neither Go server always runs first after nginx
 				servers[0], servers[1] = servers[1], servers[0]
@@ -176,8 +190,9 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 				servers = append(servers, struct{ name, url string }{"no cache", uncached + t.path})
 			}
 			for _, s := range servers {
-				r := benchWrk(b, wrk, s.url, hdrs...)
-				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, r.load)
+				r, cpu := benchWrkCPU(b, selfCPU, wrk, s.url, hdrs...)
+				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %-16s %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, cpu, r.load)
+				cpus[s.name] = append(cpus[s.name], cpu)
 				shares[s.name] = append(shares[s.name], r.rps/limit.rps)
 				rps[s.name] = append(rps[s.name], r.rps)
 			}
@@ -188,6 +203,8 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 		fmt.Fprintf(&summary, "%-18s median of %d: nginx %.0f req/s; bulletin %.0f req/s, %.0f%% of nginx, %.0f%% of minimal Go; minimal Go %.0f req/s, %.0f%% of nginx; no cache %.0f req/s\n",
 			t.name, rounds, benchMedian(rps["nginx"]), benchMedian(rps["bulletin"]), 100*benchMedian(shares["bulletin"]), 100*benchMedian(shares["of Go"]),
 			benchMedian(rps["minimal Go"]), 100*benchMedian(shares["minimal Go"]), benchMedian(rps["no cache"]))
+		fmt.Fprintf(&summary, "%-18s CPU µs per response, server+wrk, median: nginx %s, bulletin %s, minimal Go %s\n", "",
+			medianCPU(cpus["nginx"]), medianCPU(cpus["bulletin"]), medianCPU(cpus["minimal Go"]))
 		b.ReportMetric(benchMedian(shares["bulletin"]), t.file+"-of-nginx")
 		b.ReportMetric(benchMedian(rps["bulletin"]), t.file+"-req/s")
 	}
@@ -349,9 +366,62 @@ func benchSegments(b *testing.B, url string, header ...string) float64 {
 }
 
 type wrkResult struct {
-	rps  float64
-	p99  string
-	load string
+	rps      float64
+	p99      string
+	load     string
+	requests float64       // answered in the run
+	wrkCPU   time.Duration // wrk's own CPU time
+}
+
+// respCPU is the CPU time per response of a server and of wrk, in µs.
+type respCPU struct{ server, wrk float64 }
+
+func (c respCPU) String() string { return fmt.Sprintf("%.1f+%.1f", c.server, c.wrk) }
+
+func medianCPU(cs []respCPU) respCPU {
+	var srv, w []float64
+	for _, c := range cs {
+		srv, w = append(srv, c.server), append(w, c.wrk)
+	}
+	return respCPU{benchMedian(srv), benchMedian(w)}
+}
+
+// benchWrkCPU runs benchWrk and returns with it the CPU per response of
+// the server, as cpu counts it, and of wrk.
+func benchWrkCPU(b *testing.B, cpu func() time.Duration, bin, url string, extra ...string) (wrkResult, respCPU) {
+	before := cpu()
+	r := benchWrk(b, bin, url, extra...)
+	used := cpu() - before
+	if r.requests == 0 {
+		return r, respCPU{}
+	}
+	return r, respCPU{float64(used.Microseconds()) / r.requests, float64(r.wrkCPU.Microseconds()) / r.requests}
+}
+
+// benchNginxCPU is the CPU time used so far by the workers of the nginx
+// that benchNginx started with its prefix in dir.
+func benchNginxCPU(b *testing.B, dir string) time.Duration {
+	pid, err := os.ReadFile(filepath.Join(dir, "nginx.pid"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := strings.TrimSpace(string(pid))
+	children, err := os.ReadFile("/proc/" + p + "/task/" + p + "/children")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ticks int64
+	for _, c := range strings.Fields(string(children)) {
+		stat, err := os.ReadFile("/proc/" + c + "/stat")
+		if err != nil {
+			b.Fatal(err)
+		}
+		fs := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		u, _ := strconv.ParseInt(fs[11], 10, 64) // utime and stime, fields 14 and 15
+		s, _ := strconv.ParseInt(fs[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
 // benchRounds is BULLETIN_BENCH_ROUNDS, the number of rounds to run (1).
@@ -380,11 +450,12 @@ func benchDuration() string {
 func benchWrk(b *testing.B, bin, url string, extra ...string) wrkResult {
 	load, _ := os.ReadFile("/proc/loadavg")
 	args := append([]string{"-t2", "-c16", "-d" + benchDuration(), "--latency"}, extra...)
-	out, err := exec.Command(bin, append(args, url)...).CombinedOutput()
+	cmd := exec.Command(bin, append(args, url)...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", url, err, out)
 	}
-	var r wrkResult
+	r := wrkResult{wrkCPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	r.load = strings.Join(strings.Fields(string(load))[:3], " ")
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
@@ -392,6 +463,8 @@ func benchWrk(b *testing.B, bin, url string, extra ...string) wrkResult {
 		switch {
 		case len(fs) == 2 && fs[0] == "Requests/sec:":
 			r.rps, err = strconv.ParseFloat(fs[1], 64)
+		case len(fs) > 2 && fs[1] == "requests" && fs[2] == "in":
+			r.requests, err = strconv.ParseFloat(fs[0], 64)
 		case len(fs) == 2 && fs[0] == "99%":
 			r.p99 = fs[1]
 		case len(fs) > 0 && fs[0] == "Non-2xx":
