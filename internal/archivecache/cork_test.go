@@ -92,11 +92,22 @@ func (p *probeWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }
 // returns each raw response, its Date line blanked.
 func rawExchange(t *testing.T, addr string, cases []corkCase) []string {
 	t.Helper()
+	return rawExchangeOn(t, addr, cases, nil)
+}
+
+// rawExchangeOn is rawExchange calling around, when set, with the
+// connection before the first request and after the last response.
+func rawExchangeOn(t *testing.T, addr string, cases []corkCase, around func(*net.TCPConn)) []string {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if around != nil {
+		around(c.(*net.TCPConn))
+		defer around(c.(*net.TCPConn))
+	}
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second)) // a hung server fails the test, not the run
 	br := bufio.NewReader(c)
 	var out []string
