@@ -223,7 +223,8 @@ func (m *Main) serveHTTP(ctx context.Context, h http.Handler) error {
 		}
 	}
 	m.Addr = ln.Addr().String()
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+		ConnContext: web.ConnContext}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	m.Log.Info("http listening", "addr", m.Addr, "base_url", m.Config.BaseURL)

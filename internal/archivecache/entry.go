@@ -40,6 +40,7 @@ type variant struct {
 	etag   string   // quoted; "" when the status is not 200
 	etagV  []string // {etag}
 	length []string // {len(body)}
+	cork   bool     // header and body outgrow net/http's buffer: see cork.go
 }
 
 var (
@@ -86,6 +87,8 @@ func NewEntry(r Response, compress bool) *Entry {
 		body = bytes.Clone(body)
 	}
 	e.plain = newVariant(body, tag, "")
+	head := e.headerBytes()
+	e.plain.cork = len(body)+head > connBuffer
 	if compress && len(r.Body) >= minGzip {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // the level is valid
@@ -93,6 +96,7 @@ func NewEntry(r Response, compress bool) *Entry {
 		_ = zw.Close()
 		if b.Len() < len(r.Body)-len(r.Body)/10 {
 			v := newVariant(bytes.Clone(b.Bytes()), tag, "-gz")
+			v.cork = len(v.body)+head > connBuffer
 			e.gz = &v
 		}
 	}
@@ -108,6 +112,25 @@ func NewEntry(r Response, compress bool) *Entry {
 		}
 	}
 	return e
+}
+
+// connBuffer is the size of net/http's buffer on each connection (4 KiB):
+// a response larger than that leaves in two writes.
+const connBuffer = 4 << 10
+
+// headerBytes estimates the size of the response header: the entry's
+// fields, the ones Serve adds, and 1 KB for the status line, Date and the
+// headers set before Serve (the security policy). An estimate on the large
+// side costs a needless cork, two system calls; one on the small side
+// leaves a response just over the buffer uncorked.
+func (e *Entry) headerBytes() int {
+	n := 1024 + len("Content-Type: \r\n") + len(e.ctype[0]) + len("Content-Length: 000000\r\nEtag: \"\"\r\nContent-Encoding: gzip\r\n") + 40
+	for _, f := range e.fixed {
+		for _, v := range f.vals {
+			n += len(f.key) + len(v) + 4
+		}
+	}
+	return n
 }
 
 func newVariant(body []byte, tag, suffix string) variant {
@@ -149,7 +172,7 @@ func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
 	h["Content-Type"] = e.ctype
 	h["Content-Length"] = v.length
 	w.WriteHeader(e.status)
-	if r.Method != http.MethodHead {
+	if r.Method != http.MethodHead && (!v.cork || !writeCorked(w, r, v.body)) {
 		_, _ = w.Write(v.body)
 	}
 }

@@ -9,17 +9,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"bulletin/internal/archivecache"
 	"bulletin/templates"
+
+	"golang.org/x/sys/unix"
 )
 
 // BenchmarkArchiveAgainstNginx measures the archive served from memory
@@ -135,24 +139,49 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 	goURL := benchListen(b, minimal)
 	nginxURL := benchNginx(b, nginx, dir, locations.String())
 
+	// How many TCP segments with data carry one response, as the client
+	// counts them: a wake-up of the reader each.
+	fmt.Printf("\n%-18s %s\n", "request", "data segments per response (200 requests on one connection)")
+	for _, t := range targets {
+		var hdr []string
+		if t.gzip {
+			hdr = []string{"Accept-Encoding", "gzip"}
+		}
+		fmt.Printf("%-18s nginx %.2f, bulletin %.2f, minimal Go %.2f\n", t.name,
+			benchSegments(b, nginxURL+"/"+t.file, hdr...), benchSegments(b, ours+t.path, hdr...), benchSegments(b, goURL+"/"+t.file, hdr...))
+	}
+
 	// The machine is shared, so its load moves under a run: each round
 	// measures nginx and then each Go server right after it (in turns, which
 	// goes first), and the share is taken within the round; the summary is
 	// the median over rounds.
 	rounds := benchRounds(b)
-	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %s\n", "request", "round", "server", "req/s", "p99", "share", "load average")
+	// CPU per response, of the server and of wrk: steadier than req/s on
+	// a shared machine. The Go servers share this process, but only one
+	// is under load at a time.
+	selfCPU := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	nginxCPU := func() time.Duration { return benchNginxCPU(b, dir) }
+	fmt.Printf("\n%-18s %-5s %-12s %12s %10s %8s  %-16s %s\n", "request", "round", "server", "req/s", "p99", "share", "µs/resp srv+wrk", "load average")
 	var summary strings.Builder
 	for _, t := range targets {
 		shares := map[string][]float64{}
+		cpus := map[string][]respCPU{}
 		rps := map[string][]float64{}
 		var hdrs []string
 		if t.gzip {
 			hdrs = []string{"-H", "Accept-Encoding: gzip"}
 		}
 		for round := 1; round <= rounds; round++ {
-			limit := benchWrk(b, wrk, nginxURL+"/"+t.file, hdrs...)
-			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", limit.load)
+			limit, cpu := benchWrkCPU(b, nginxCPU, wrk, nginxURL+"/"+t.file, hdrs...)
+			fmt.Printf("%-18s %-5d %-12s %12.0f %10s %8s  %-16s %s\n", t.name, round, "nginx", limit.rps, limit.p99, "", cpu, limit.load)
 			rps["nginx"] = append(rps["nginx"], limit.rps)
+			cpus["nginx"] = append(cpus["nginx"], cpu)
 			servers := []struct{ name, url string }{{"bulletin", ours + t.path}, {"minimal Go", goURL + "/" + t.file}}
 			if round%2 == 0 { // neither Go server always runs first after nginx
 				servers[0], servers[1] = servers[1], servers[0]
@@ -161,8 +190,9 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 				servers = append(servers, struct{ name, url string }{"no cache", uncached + t.path})
 			}
 			for _, s := range servers {
-				r := benchWrk(b, wrk, s.url, hdrs...)
-				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, r.load)
+				r, cpu := benchWrkCPU(b, selfCPU, wrk, s.url, hdrs...)
+				fmt.Printf("%-18s %-5d %-12s %12.0f %10s %7.0f%%  %-16s %s\n", t.name, round, s.name, r.rps, r.p99, 100*r.rps/limit.rps, cpu, r.load)
+				cpus[s.name] = append(cpus[s.name], cpu)
 				shares[s.name] = append(shares[s.name], r.rps/limit.rps)
 				rps[s.name] = append(rps[s.name], r.rps)
 			}
@@ -173,6 +203,8 @@ func BenchmarkArchiveAgainstNginx(b *testing.B) {
 		fmt.Fprintf(&summary, "%-18s median of %d: nginx %.0f req/s; bulletin %.0f req/s, %.0f%% of nginx, %.0f%% of minimal Go; minimal Go %.0f req/s, %.0f%% of nginx; no cache %.0f req/s\n",
 			t.name, rounds, benchMedian(rps["nginx"]), benchMedian(rps["bulletin"]), 100*benchMedian(shares["bulletin"]), 100*benchMedian(shares["of Go"]),
 			benchMedian(rps["minimal Go"]), 100*benchMedian(shares["minimal Go"]), benchMedian(rps["no cache"]))
+		fmt.Fprintf(&summary, "%-18s CPU µs per response, server+wrk, median: nginx %s, bulletin %s, minimal Go %s\n", "",
+			medianCPU(cpus["nginx"]), medianCPU(cpus["bulletin"]), medianCPU(cpus["minimal Go"]))
 		b.ReportMetric(benchMedian(shares["bulletin"]), t.file+"-of-nginx")
 		b.ReportMetric(benchMedian(rps["bulletin"]), t.file+"-req/s")
 	}
@@ -197,13 +229,15 @@ func benchTools(b *testing.B) (wrk, nginx string) {
 	return wrk, nginx
 }
 
-// benchListen serves h on a loopback port like serve does and returns its URL.
+// benchListen serves h on a loopback port like serve does (ConnContext
+// included: it changes nothing for a handler that doesn't use it, such as
+// the minimal server's) and returns its URL.
 func benchListen(b *testing.B, h http.Handler) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: ConnContext}
 	go func() { _ = srv.Serve(ln) }()
 	b.Cleanup(func() { _ = srv.Close() })
 	return "http://" + ln.Addr().String()
@@ -281,10 +315,113 @@ http {
 	}
 }
 
+// benchSegments sends 200 GETs for url one after another on one
+// connection and returns the TCP segments with data that the client
+// received per response (tcpi_data_segs_in), with header: name, value….
+func benchSegments(b *testing.B, url string, header ...string) float64 {
+	const n = 200
+	u, err := neturl.Parse(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	req := "GET " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\n"
+	for i := 0; i+1 < len(header); i += 2 {
+		req += header[i] + ": " + header[i+1] + "\r\n"
+	}
+	req += "\r\n"
+	br := bufio.NewReader(c)
+	segs := func() uint32 {
+		raw, err := c.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var info *unix.TCPInfo
+		var ierr error
+		if err := raw.Control(func(fd uintptr) { info, ierr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO) }); err != nil || ierr != nil {
+			b.Fatalf("TCP_INFO: %v %v", err, ierr)
+		}
+		return info.Data_segs_in
+	}
+	before := segs()
+	for range n {
+		if _, err := io.WriteString(c, req); err != nil {
+			b.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %v", url, resp.StatusCode, err)
+		}
+	}
+	return float64(segs()-before) / n
+}
+
 type wrkResult struct {
-	rps  float64
-	p99  string
-	load string
+	rps      float64
+	p99      string
+	load     string
+	requests float64       // answered in the run
+	wrkCPU   time.Duration // wrk's own CPU time
+}
+
+// respCPU is the CPU time per response of a server and of wrk, in µs.
+type respCPU struct{ server, wrk float64 }
+
+func (c respCPU) String() string { return fmt.Sprintf("%.1f+%.1f", c.server, c.wrk) }
+
+func medianCPU(cs []respCPU) respCPU {
+	var srv, w []float64
+	for _, c := range cs {
+		srv, w = append(srv, c.server), append(w, c.wrk)
+	}
+	return respCPU{benchMedian(srv), benchMedian(w)}
+}
+
+// benchWrkCPU runs benchWrk and returns with it the CPU per response of
+// the server, as cpu counts it, and of wrk.
+func benchWrkCPU(b *testing.B, cpu func() time.Duration, bin, url string, extra ...string) (wrkResult, respCPU) {
+	before := cpu()
+	r := benchWrk(b, bin, url, extra...)
+	used := cpu() - before
+	if r.requests == 0 {
+		return r, respCPU{}
+	}
+	return r, respCPU{float64(used.Microseconds()) / r.requests, float64(r.wrkCPU.Microseconds()) / r.requests}
+}
+
+// benchNginxCPU is the CPU time used so far by the workers of the nginx
+// that benchNginx started with its prefix in dir.
+func benchNginxCPU(b *testing.B, dir string) time.Duration {
+	pid, err := os.ReadFile(filepath.Join(dir, "nginx.pid"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := strings.TrimSpace(string(pid))
+	children, err := os.ReadFile("/proc/" + p + "/task/" + p + "/children")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ticks int64
+	for _, c := range strings.Fields(string(children)) {
+		stat, err := os.ReadFile("/proc/" + c + "/stat")
+		if err != nil {
+			b.Fatal(err)
+		}
+		fs := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		u, _ := strconv.ParseInt(fs[11], 10, 64) // utime and stime, fields 14 and 15
+		s, _ := strconv.ParseInt(fs[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
 // benchRounds is BULLETIN_BENCH_ROUNDS, the number of rounds to run (1).
@@ -313,11 +450,12 @@ func benchDuration() string {
 func benchWrk(b *testing.B, bin, url string, extra ...string) wrkResult {
 	load, _ := os.ReadFile("/proc/loadavg")
 	args := append([]string{"-t2", "-c16", "-d" + benchDuration(), "--latency"}, extra...)
-	out, err := exec.Command(bin, append(args, url)...).CombinedOutput()
+	cmd := exec.Command(bin, append(args, url)...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", url, err, out)
 	}
-	var r wrkResult
+	r := wrkResult{wrkCPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	r.load = strings.Join(strings.Fields(string(load))[:3], " ")
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
@@ -325,6 +463,8 @@ func benchWrk(b *testing.B, bin, url string, extra ...string) wrkResult {
 		switch {
 		case len(fs) == 2 && fs[0] == "Requests/sec:":
 			r.rps, err = strconv.ParseFloat(fs[1], 64)
+		case len(fs) > 2 && fs[1] == "requests" && fs[2] == "in":
+			r.requests, err = strconv.ParseFloat(fs[0], 64)
 		case len(fs) == 2 && fs[0] == "99%":
 			r.p99 = fs[1]
 		case len(fs) > 0 && fs[0] == "Non-2xx":
