@@ -48,7 +48,7 @@ func (db *DB) archiveSearch(ctx context.Context, newsletterID int64, q string, l
 		res, err := db.archiveSearchSQL(ctx, newsletterID, q, limit, offset)
 		if err == nil && flat {
 			for i := range res.Hits {
-				res.Hits[i].Snippet = collapseSpace(res.Hits[i].Snippet)
+				res.Hits[i].Snippet = bulletin.CollapseSpace(res.Hits[i].Snippet)
 			}
 		}
 		return res, err

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"bulletin/internal/bulletin"
 
@@ -157,7 +156,7 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 			return nil, fmt.Errorf("archive search index: item %d: %w", it.ID, err)
 		}
 		it.Vector = ""
-		it.Flat = collapseSpace(it.Text)
+		it.Flat = bulletin.CollapseSpace(it.Text)
 		eachWord(it.Title, func(start, end int) {
 			it.titleWords = append(it.titleWords, wordSpan{uint32(start), uint32(end), number(it.Title[start:end])})
 		})
@@ -283,28 +282,5 @@ func mark(s string, spans []wordSpan, want []int32) string {
 		return s
 	}
 	b.WriteString(s[last:])
-	return b.String()
-}
-
-// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass: runs
-// of white space become one space, none at the ends. A search's snippet
-// shows the text so; the web layer cuts it at sentences and words.
-func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	pending := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			pending = b.Len() > 0
-		} else {
-			if pending {
-				b.WriteByte(' ')
-				pending = false
-			}
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
 	return b.String()
 }

@@ -94,7 +94,7 @@ func (a *archive) buildSearch(r *http.Request) (archivecache.Response, bool, err
 			iv := archiveIssueViewOf(nl, loc, bulletin.ArchiveIssue{Number: h.Number, Subject: h.Subject, SentAt: h.SentAt})
 			snippet := h.Snippet
 			if !flat {
-				snippet = archiveCollapseSpace(snippet)
+				snippet = bulletin.CollapseSpace(snippet)
 			}
 			hv := archiveHit{Title: h.Title, Snippet: archiveSnippetFlat(snippet), Issue: iv, URL: iv.URL}
 			if h.Ordinal > 0 {

@@ -17,7 +17,7 @@ const archiveSnippetLen = 240
 // too long on its own. It runs for every hit shown, so it works on spans of
 // one copy of the text.
 func archiveSnippet(s string) string {
-	return archiveSnippetFlat(archiveCollapseSpace(s))
+	return archiveSnippetFlat(bulletin.CollapseSpace(s))
 }
 
 // archiveSnippetFlat is archiveSnippet of a text whose white space is
@@ -57,67 +57,6 @@ func archiveSnippetFlat(s string) string {
 		out += " …"
 	}
 	return out
-}
-
-// archiveCollapseSpace is strings.Join(strings.Fields(s), " ") in one pass:
-// runs of white space become one space, none at the ends. The store's
-// in-process index collapses each item's text once when it is built, so
-// then this only checks, without copying.
-func archiveCollapseSpace(s string) string {
-	if archiveCollapsed(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	pending := false
-	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if unicode.IsSpace(r) {
-			pending = b.Len() > 0
-		} else {
-			if pending {
-				b.WriteByte(' ')
-				pending = false
-			}
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// archiveCollapsed reports whether s has no white space but single spaces
-// between other characters.
-func archiveCollapsed(s string) bool {
-	prevSpace := true // no space at the start
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c == ' ':
-				if prevSpace {
-					return false
-				}
-				prevSpace = true
-			case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
-				return false
-			default:
-				prevSpace = false
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			return false
-		}
-		prevSpace = false
-		i += size
-	}
-	return !prevSpace || s == ""
 }
 
 // span is the text s[from:to] of a longer s.
