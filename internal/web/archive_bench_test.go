@@ -44,22 +44,28 @@ func benchVocabulary(rng *rand.Rand) []string {
 	return words
 }
 
-// seedBenchArchive stores 200 sent issues of 12 items, each with a stored
-// email of about emailBytes.
-func seedBenchArchive(b *testing.B, emailBytes int) archiveFixture {
-	b.Helper()
-	f := newArchiveFixture(b)
-	nl := f.newsletter("weekly", "Weekly update", true)
+// benchSentences returns a maker of n-word sentences drawn from the
+// benchmark vocabulary with Zipf frequencies, the same words on every run.
+func benchSentences() func(n int) string {
 	rng := rand.New(rand.NewPCG(1, 2))
 	vocab := benchVocabulary(rng)
 	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
-	sentence := func(n int) string {
+	return func(n int) string {
 		w := make([]string, n)
 		for i := range w {
 			w[i] = vocab[zipf.Uint64()]
 		}
 		return strings.Join(w, " ")
 	}
+}
+
+// seedBenchArchive stores 200 sent issues of 12 items, each with a stored
+// email of about emailBytes.
+func seedBenchArchive(b *testing.B, emailBytes int) archiveFixture {
+	b.Helper()
+	f := newArchiveFixture(b)
+	nl := f.newsletter("weekly", "Weekly update", true)
+	sentence := benchSentences()
 	// A stored issue of realistic size (~30 KB, like a compiled one).
 	var email strings.Builder
 	email.WriteString(archiveEmailHTML(1, "https://cdn.example"))

@@ -39,7 +39,7 @@ func BenchmarkArchiveSearchAgainstNginx(b *testing.B) {
 	wrk, nginx := benchTools(b)
 	f := seedBenchArchive(b, 23_000)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	benchFollowArchive(b, f, log)
+	followArchiveWatch(b, f, 5*time.Second, log)
 	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
 	h, err := srv.Handler()
 	if err != nil {
@@ -274,20 +274,23 @@ func benchCPU(b *testing.B) (self, pg float64) {
 	return cpu[me], pg
 }
 
-// benchFollowArchive runs the archive watch main runs (LISTEN/NOTIFY and a
-// version poll) for the benchmark's length, and has the store's search
-// follow its version as main wires it. The watch's page cache is not given
-// to the handler: every search is answered afresh.
-func benchFollowArchive(b *testing.B, f archiveFixture, log *slog.Logger) {
+// followArchiveWatch runs the archive watch main runs (LISTEN/NOTIFY and a
+// version poll every poll) until the test or benchmark ends, and has the
+// store's search follow its version as main wires it. The watch's page
+// cache is not given to the handler: every search is answered afresh. It
+// returns the cache, whose WaitVersion tells when a version has arrived.
+func followArchiveWatch(tb testing.TB, f archiveFixture, poll time.Duration, log *slog.Logger) *archivecache.Cache {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cache := archivecache.New(1 << 20)
 	watched := make(chan error, 1)
-	go func() { watched <- archivecache.Watch(ctx, f.db, cache, 5*time.Second, log) }()
-	b.Cleanup(func() { cancel(); <-watched })
+	go func() { watched <- archivecache.Watch(ctx, f.db, cache, poll, log) }()
+	tb.Cleanup(func() { cancel(); <-watched })
 	if err := cache.WaitVersion(ctx, 1); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	f.db.FollowArchiveVersion(cache.Version)
+	return cache
 }
 
 // BenchmarkArchiveSearchHandler is the CPU and allocations of one uncached
@@ -300,7 +303,7 @@ func benchFollowArchive(b *testing.B, f archiveFixture, log *slog.Logger) {
 func BenchmarkArchiveSearchHandler(b *testing.B) {
 	f := seedBenchArchive(b, 2_000)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	benchFollowArchive(b, f, log)
+	followArchiveWatch(b, f, 5*time.Second, log)
 	srv := &Server{Health: f.db, Archive: f.db, Templates: templates.Builtin(), BaseURL: "http://localhost:8080", Log: log}
 	h, err := srv.Handler()
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"bulletin/internal/archivecache"
 	"bulletin/internal/bulletin"
 	"bulletin/templates"
 )
@@ -142,16 +141,7 @@ func TestArchiveSearchPagesAsBefore(t *testing.T) {
 	t.Parallel()
 	f := newArchiveFixture(t)
 	nl := f.newsletter("weekly", "Weekly update", true)
-	rng := rand.New(rand.NewPCG(1, 2))
-	vocab := benchVocabulary(rng)
-	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
-	sentence := func(n int) string {
-		w := make([]string, n)
-		for i := range w {
-			w[i] = vocab[zipf.Uint64()]
-		}
-		return strings.Join(w, " ")
-	}
+	sentence := benchSentences()
 	start := time.Date(2023, 1, 3, 9, 0, 0, 0, time.UTC)
 	for n := 1; n <= 40; n++ {
 		items := make([]archiveItem, 12)
@@ -162,17 +152,8 @@ func TestArchiveSearchPagesAsBefore(t *testing.T) {
 		}
 		f.issue(nl, n, "sent", start.AddDate(0, 0, 7*(n-1)), "<p>issue</p>", items...)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	watch := archivecache.New(1 << 20)
-	done := make(chan error, 1)
-	go func() {
-		done <- archivecache.Watch(ctx, f.db, watch, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	if err := watch.WaitVersion(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.db.FollowArchiveVersion(watch.Version)
+	followArchiveWatch(t, f, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
 	ts := serve(t, &Server{Health: f.db, Archive: f.db})
 	archiveNL, err := f.db.ArchiveNewsletter(ctx, "weekly")
 	if err != nil {
@@ -228,17 +209,9 @@ func TestArchiveSearchFollowingTheWatch(t *testing.T) {
 	t.Parallel()
 	f := newArchiveFixture(t)
 	nl := seedArchive(f, "http://127.0.0.1:9")
-	ctx, cancel := context.WithCancel(context.Background())
-	watch := archivecache.New(1 << 20)
-	done := make(chan error, 1)
-	go func() {
-		done <- archivecache.Watch(ctx, f.db, watch, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	if err := watch.WaitVersion(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.db.FollowArchiveVersion(watch.Version)
+	// Only notifications move the version: the poll is an hour.
+	watch := followArchiveWatch(t, f, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
 	ts := serve(t, &Server{Health: f.db, Archive: f.db})
 	search := func(q string) string {
 		t.Helper()
