@@ -60,29 +60,30 @@ func archiveWriteHits(b *bytes.Buffer, hits []archiveHit) {
 // and attribute values: its htmlReplacementTable, byte for byte (every
 // character it replaces is ASCII).
 func archiveWriteTemplateText(b *bytes.Buffer, s string) {
+	archiveWriteReplaced(b, s, &templateTextReplacements)
+}
+
+// archiveWriteEscaped writes s escaped as html.EscapeString does.
+func archiveWriteEscaped(b *bytes.Buffer, s string) {
+	archiveWriteReplaced(b, s, &escapeStringReplacements)
+}
+
+var (
+	templateTextReplacements = [256]string{0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;"}
+	escapeStringReplacements = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}
+)
+
+// archiveWriteReplaced writes s with each byte that has an entry in repl
+// replaced by it.
+func archiveWriteReplaced(b *bytes.Buffer, s string, repl *[256]string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
+		r := repl[s[i]]
+		if r == "" {
 			continue
 		}
 		b.WriteString(s[last:i])
-		b.WriteString(repl)
+		b.WriteString(r)
 		last = i + 1
 	}
 	b.WriteString(s[last:])
@@ -165,30 +166,4 @@ func archiveMarker(s string) int {
 		}
 		from = at + 1
 	}
-}
-
-// archiveWriteEscaped writes s escaped as html.EscapeString does.
-func archiveWriteEscaped(b *bytes.Buffer, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		case '"':
-			repl = "&#34;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(repl)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
 }
