@@ -44,20 +44,24 @@ func (db *DB) archiveSearch(ctx context.Context, newsletterID int64, q string, l
 	if err != nil {
 		return nil, err
 	}
-	if p.unsupported {
-		res, err := db.archiveSearchSQL(ctx, newsletterID, q, limit, offset)
-		if err == nil && flat {
-			for i := range res.Hits {
-				res.Hits[i].Snippet = bulletin.CollapseSpace(res.Hits[i].Snippet)
-			}
+	if !p.unsupported {
+		ix, ok, err := db.searchIndex(ctx, newsletterID, version)
+		if err != nil {
+			return nil, err
 		}
-		return res, err
+		if ok {
+			return ix.search(p.q, limit, offset, flat), nil
+		}
 	}
-	ix, err := db.searchIndex(ctx, newsletterID, version)
-	if err != nil {
-		return nil, err
+	// A query form the index does not evaluate, or no index kept for this
+	// newsletter (over the budget, or none allowed).
+	res, err := db.archiveSearchSQL(ctx, newsletterID, q, limit, offset)
+	if err == nil && flat {
+		for i := range res.Hits {
+			res.Hits[i].Snippet = bulletin.CollapseSpace(res.Hits[i].Snippet)
+		}
 	}
-	return ix.search(p.q, limit, offset, flat), nil
+	return res, err
 }
 
 type scoredItem struct {

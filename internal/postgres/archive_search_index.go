@@ -23,10 +23,18 @@ import (
 // archive watch), so an index is never used after a change that version
 // counts, in this process or any other; the first search after a change
 // rebuilds it (one build per newsletter at a time, the others wait for
-// it). The zero value is ready.
+// it). The indexes held are bounded by a budget of estimated bytes
+// (archive_search_budget.go). The zero value is ready, and unbounded.
 type searchIndexes struct {
 	mu    sync.Mutex
 	slots map[int64]*searchSlot
+	// bounded by LimitSearchIndexes to budget bytes; held is the sum of
+	// the estimates of the indexes held. clock counts searches, for LRU.
+	bounded      bool
+	budget, held int64
+	clock        uint64
+	evictions    int64
+	builds       atomic.Int64 // indexes built, kept or not
 	// follow is the version source and what is kept per version
 	// (archive_search_follow.go).
 	follow searchFollow
@@ -35,20 +43,13 @@ type searchIndexes struct {
 type searchSlot struct {
 	build sync.Mutex
 	cur   atomic.Pointer[searchIndex]
-}
-
-func (s *searchIndexes) slot(newsletterID int64) *searchSlot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.slots == nil {
-		s.slots = map[int64]*searchSlot{}
-	}
-	sl := s.slots[newsletterID]
-	if sl == nil {
-		sl = &searchSlot{}
-		s.slots[newsletterID] = sl
-	}
-	return sl
+	// tooBig is the version of the last index built that was over the
+	// budget alone; searches at or before it go to SQL.
+	tooBig atomic.Int64
+	// Under searchIndexes.mu: the clock of the last search, the estimate
+	// of cur (0 when none is held), and of the last index too big.
+	used             uint64
+	size, tooBigSize int64
 }
 
 // searchIndex is the searchable copy of a newsletter's sent items.
@@ -61,6 +62,9 @@ type searchIndex struct {
 	// The words of the titles and texts, numbered: the words a lexeme
 	// comes from, so marking a hit's text compares numbers only.
 	lexWords map[string][]int32
+	// bytes is the estimate of the heap the index holds
+	// (archive_search_size.go), made when it is built.
+	bytes int64
 }
 
 // searchItem is one sent item as search shows it. Title and Text are
@@ -92,26 +96,6 @@ type wordSpan struct {
 type posting struct {
 	item   int32
 	off, n uint32
-}
-
-// index returns the newsletter's index as of version, building it when the
-// one held is older.
-func (db *DB) searchIndex(ctx context.Context, newsletterID, version int64) (*searchIndex, error) {
-	sl := db.search.slot(newsletterID)
-	if ix := sl.cur.Load(); ix != nil && ix.version >= version {
-		return ix, nil
-	}
-	sl.build.Lock()
-	defer sl.build.Unlock()
-	if ix := sl.cur.Load(); ix != nil && ix.version >= version {
-		return ix, nil
-	}
-	ix, err := db.buildSearchIndex(ctx, newsletterID)
-	if err != nil {
-		return nil, err
-	}
-	sl.cur.Store(ix)
-	return ix, nil
 }
 
 // buildSearchIndex reads the version and the newsletter's sent items in one
@@ -184,13 +168,36 @@ func (db *DB) buildSearchIndex(ctx context.Context, newsletterID int64) (*search
 	if err != nil {
 		return nil, fmt.Errorf("archive search index: words: %w", err)
 	}
-	for i := range ix.items { // keep the spans of words that can match
+	for i := range ix.items { // keep the spans of words that can match, in arrays of their size
 		it := &ix.items[i]
-		it.titleWords = slices.DeleteFunc(it.titleWords, func(w wordSpan) bool { return !hasLex[w.word] })
-		it.textWords = slices.Clip(slices.DeleteFunc(it.textWords, func(w wordSpan) bool { return !hasLex[w.word] }))
-		it.flatWords = slices.Clip(slices.DeleteFunc(it.flatWords, func(w wordSpan) bool { return !hasLex[w.word] }))
+		it.titleWords = matchable(it.titleWords, hasLex)
+		it.textWords = matchable(it.textWords, hasLex)
+		it.flatWords = matchable(it.flatWords, hasLex)
 	}
+	ix.positions = slices.Clip(slices.Clone(ix.positions))
+	ix.bytes = ix.estimateBytes()
 	return ix, nil
+}
+
+// matchable returns a copy of the spans whose words have lexemes, in an
+// array of its length (nil when there is none).
+func matchable(spans []wordSpan, hasLex []bool) []wordSpan {
+	n := 0
+	for _, w := range spans {
+		if hasLex[w.word] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]wordSpan, 0, n)
+	for _, w := range spans {
+		if hasLex[w.word] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // addVector parses the text form of item i's tsvector ('lexeme':1A,5 …)
@@ -234,7 +241,11 @@ func (ix *searchIndex) addVector(i int32, it *searchItem) error {
 		} else {
 			ix.positions = append(ix.positions, posMask) // no positions: PostgreSQL's POSNULL
 		}
-		ix.postings[lex] = append(ix.postings[lex], posting{item: i, off: uint32(off), n: uint32(len(ix.positions) - off)})
+		ps, seen := ix.postings[lex]
+		if !seen {
+			lex = strings.Clone(lex) // the key, in an array of its length
+		}
+		ix.postings[lex] = append(ps, posting{item: i, off: uint32(off), n: uint32(len(ix.positions) - off)})
 		it.lexemes++
 		s = strings.TrimPrefix(s, " ")
 	}

@@ -1,0 +1,119 @@
+package postgres
+
+import "context"
+
+// The search indexes held are bounded by a budget of estimated bytes
+// (BULLETIN_SEARCH_INDEX_MB; the estimate is archive_search_size.go). A
+// newly built index that would take the indexes held over the budget
+// first evicts the least recently searched indexes of other newsletters;
+// one that alone exceeds the budget is not kept: its size is remembered
+// with its version, and that newsletter's searches go to the SQL search
+// (archiveSearchSQL) until the version moves. A budget of 0 keeps no
+// index: every search is SQL. Without LimitSearchIndexes (tests, tools)
+// the indexes are unbounded, as before.
+//
+// What the budget does not count: an index being built (it is counted
+// once admitted, after the build), and an evicted index still used by a
+// search that loaded it before the eviction (freed when that search ends).
+
+// LimitSearchIndexes bounds the estimated bytes of the search indexes the
+// process holds; 0 keeps none. main calls it before serving.
+func (db *DB) LimitSearchIndexes(bytes int64) {
+	s := &db.search
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bounded, s.budget = true, max(bytes, 0)
+	s.evictOver(s.budget, nil)
+}
+
+// use returns the newsletter's slot, marked as searched now, and whether
+// an index may be kept at all.
+func (s *searchIndexes) use(newsletterID int64) (*searchSlot, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.slots == nil {
+		s.slots = map[int64]*searchSlot{}
+	}
+	sl := s.slots[newsletterID]
+	if sl == nil {
+		sl = &searchSlot{}
+		s.slots[newsletterID] = sl
+	}
+	s.clock++
+	sl.used = s.clock
+	return sl, !s.bounded || s.budget > 0
+}
+
+// admit holds ix as sl's index when it fits the budget, evicting the least
+// recently searched indexes of other newsletters to make room. An index
+// over the budget alone is dropped, with the slot's older one, and its
+// version and size remembered: admit reports false and the searches at
+// that version go to SQL.
+func (s *searchIndexes) admit(sl *searchSlot, ix *searchIndex) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held -= sl.size
+	sl.size = 0
+	if s.bounded && ix.bytes > s.budget {
+		sl.cur.Store(nil)
+		sl.tooBigSize = ix.bytes
+		sl.tooBig.Store(ix.version)
+		return false
+	}
+	s.evictOver(s.budget-ix.bytes, sl)
+	sl.cur.Store(ix)
+	sl.size = ix.bytes
+	s.held += ix.bytes
+	return true
+}
+
+// evictOver drops least recently searched indexes, other than keep's,
+// until at most limit bytes are held (unbounded: none). Callers hold mu.
+func (s *searchIndexes) evictOver(limit int64, keep *searchSlot) {
+	for s.bounded && s.held > limit {
+		var lru *searchSlot
+		for _, sl := range s.slots {
+			if sl != keep && sl.size > 0 && (lru == nil || sl.used < lru.used) {
+				lru = sl
+			}
+		}
+		if lru == nil {
+			return
+		}
+		lru.cur.Store(nil)
+		s.held -= lru.size
+		lru.size = 0
+		s.evictions++
+	}
+}
+
+// searchIndex returns the newsletter's index as of version, building it
+// when the one held is older; ok is false when its searches go to SQL: no
+// index is kept (budget 0), or the index at this version is over the
+// budget alone (built once per version to learn that).
+func (db *DB) searchIndex(ctx context.Context, newsletterID, version int64) (ix *searchIndex, ok bool, err error) {
+	sl, keep := db.search.use(newsletterID)
+	if ix := sl.cur.Load(); ix != nil && ix.version >= version {
+		return ix, true, nil
+	}
+	if !keep || sl.tooBig.Load() >= version && version > 0 {
+		return nil, false, nil
+	}
+	sl.build.Lock()
+	defer sl.build.Unlock()
+	if ix := sl.cur.Load(); ix != nil && ix.version >= version {
+		return ix, true, nil
+	}
+	if sl.tooBig.Load() >= version && version > 0 {
+		return nil, false, nil
+	}
+	ix, err = db.buildSearchIndex(ctx, newsletterID)
+	if err != nil {
+		return nil, false, err
+	}
+	db.search.builds.Add(1)
+	if !db.search.admit(sl, ix) {
+		return nil, false, nil
+	}
+	return ix, true, nil
+}
