@@ -110,6 +110,7 @@ func TestServeBadConfig(t *testing.T) {
 		{"BULLETIN_SMTP_URL", "smtp://host:25?tls=sometimes"},
 		{"BULLETIN_ADDR", "nonsense"},
 		{"BULLETIN_ROLES", "web,printer"},
+		{"BULLETIN_SEARCH_INDEX_MB", "lots"},
 	} {
 		env, _, _ := testEnv(map[string]string{tc.env: tc.value, "DATABASE_URL": "postgres://nowhere.invalid/x"})
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

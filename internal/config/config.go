@@ -52,6 +52,9 @@ type Config struct {
 	DeliveryRetention time.Duration // retention.go: a sent issue's delivery rows are dropped this long after
 
 	ArchiveCacheMB int // memory for finished archive pages per web process; 0 = no cache
+	// SearchIndexMB bounds the estimated memory of the archive search
+	// indexes per process; 0 = keep none, every search runs in SQL.
+	SearchIndexMB int
 
 	raw map[string]*string // variable name → raw value, filled by Bind
 }
@@ -101,6 +104,7 @@ var Variables = []Variable{
 	{"BULLETIN_WEBHOOK_SES_TOPICS", "webhook-ses-topics", "", "SNS topic ARNs accepted at /webhooks/ses, comma-separated, or * for any; empty: off"},
 	{"BULLETIN_TEMPLATES_DIR", "templates-dir", "", "folder whose templates override the built-in ones"},
 	{"BULLETIN_ARCHIVE_CACHE_MB", "archive-cache-mb", "64", "memory (MB) for finished archive pages per web process; 0 = render each request"},
+	{"BULLETIN_SEARCH_INDEX_MB", "search-index-mb", "64", "memory (MB) for the archive search indexes per process, least recently searched newsletter evicted first; a newsletter whose index alone is larger is searched in SQL; 0 = every search in SQL"},
 	{"BULLETIN_BOUNCE_EMAIL", "bounce-email", "", "envelope sender (MAIL FROM) for bounces; default: the From address"},
 	{"BULLETIN_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error"},
 	{"BULLETIN_NOTIFY_DIGEST", "notify-digest", "1h", "at most one email digest of new submissions per editor this often (1m–168h)"},
@@ -203,6 +207,9 @@ func (c *Config) Finish() error {
 	}
 	if c.ArchiveCacheMB, err = strconv.Atoi(get("BULLETIN_ARCHIVE_CACHE_MB")); err != nil || c.ArchiveCacheMB < 0 || c.ArchiveCacheMB > 65536 {
 		return fmt.Errorf("BULLETIN_ARCHIVE_CACHE_MB: %q is not a whole number from 0 to 65536", get("BULLETIN_ARCHIVE_CACHE_MB"))
+	}
+	if c.SearchIndexMB, err = strconv.Atoi(get("BULLETIN_SEARCH_INDEX_MB")); err != nil || c.SearchIndexMB < 0 || c.SearchIndexMB > 65536 {
+		return fmt.Errorf("BULLETIN_SEARCH_INDEX_MB: %q is not a whole number of MB from 0 to 65536", get("BULLETIN_SEARCH_INDEX_MB"))
 	}
 	if (c.DKIMEd25519Selector == "") != (c.DKIMEd25519KeyFile == "") || (c.DKIMEd25519KeyFile != "" && dkim == 0) {
 		return fmt.Errorf("BULLETIN_DKIM_ED25519_SELECTOR and BULLETIN_DKIM_ED25519_KEY_FILE: set both, with BULLETIN_DKIM_DOMAIN, or neither")

@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ShutdownGrace != 20*time.Second || c.ArchiveCacheMB != 64 {
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.SMTPConns != 4 || c.SendRate != 0 || c.ShutdownGrace != 20*time.Second || c.ArchiveCacheMB != 64 || c.SearchIndexMB != 64 {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Roles != (Roles{Web: true, Scheduler: true, Sender: true}) {
@@ -76,6 +76,10 @@ func TestBadValues(t *testing.T) {
 		{"BULLETIN_TEMPLATES_DIR", "/no/such/dir", "BULLETIN_TEMPLATES_DIR"},
 		{"BULLETIN_ARCHIVE_CACHE_MB", "-1", "BULLETIN_ARCHIVE_CACHE_MB"},
 		{"BULLETIN_ARCHIVE_CACHE_MB", "64MB", "BULLETIN_ARCHIVE_CACHE_MB"},
+		{"BULLETIN_SEARCH_INDEX_MB", "-1", "BULLETIN_SEARCH_INDEX_MB"},
+		{"BULLETIN_SEARCH_INDEX_MB", "64MB", "BULLETIN_SEARCH_INDEX_MB"},
+		{"BULLETIN_SEARCH_INDEX_MB", "0.5", "BULLETIN_SEARCH_INDEX_MB"},
+		{"BULLETIN_SEARCH_INDEX_MB", "65537", "BULLETIN_SEARCH_INDEX_MB"},
 		{"BULLETIN_NOTIFY_DIGEST", "30s", "BULLETIN_NOTIFY_DIGEST"},
 		{"BULLETIN_NOTIFY_DIGEST", "daily", "BULLETIN_NOTIFY_DIGEST"},
 	}
@@ -97,6 +101,30 @@ func TestSMTPURLRoundTrip(t *testing.T) {
 		got, err := ParseSMTPURL(c.URL())
 		if err != nil || got != c {
 			t.Errorf("ParseSMTPURL(%q) = %+v, %v; want %+v", c.URL(), got, err, c)
+		}
+	}
+}
+
+// BULLETIN_SEARCH_INDEX_MB is read from the environment or its flag (which
+// wins), and 0, which keeps no search index, is a valid value.
+func TestSearchIndexMB(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want int
+	}{
+		{"", nil, 64},
+		{"0", nil, 0},
+		{"256", nil, 256},
+		{"256", []string{"--search-index-mb", "8"}, 8},
+		{"", []string{"--search-index-mb=0"}, 0},
+	} {
+		c, err := load(t, map[string]string{"BULLETIN_SEARCH_INDEX_MB": tc.env}, tc.args...)
+		if err != nil {
+			t.Fatalf("env %q args %v: %v", tc.env, tc.args, err)
+		}
+		if c.SearchIndexMB != tc.want {
+			t.Errorf("env %q args %v: %d MB, want %d", tc.env, tc.args, c.SearchIndexMB, tc.want)
 		}
 	}
 }
