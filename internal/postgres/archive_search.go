@@ -27,7 +27,8 @@ var titleOpts = fmt.Sprintf("StartSel=%s, StopSel=%s, HighlightAll=true", bullet
 // parse (archive_search_follow.go); the matching, ts_rank ranking, counting
 // and marking then run over the newsletter's in-process index of that
 // version (archive_search_index.go). A query form the index does not
-// evaluate goes to SQL instead.
+// evaluate goes to SQL instead, as do the searches of a newsletter whose
+// index the memory budget does not hold (archive_search_budget.go).
 func (db *DB) ArchiveSearch(ctx context.Context, newsletterID int64, q string, limit, offset int) (*bulletin.SearchResult, error) {
 	return db.archiveSearch(ctx, newsletterID, q, limit, offset, false)
 }

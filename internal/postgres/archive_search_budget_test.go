@@ -251,3 +251,53 @@ func TestSearchIndexLimitLowered(t *testing.T) {
 		t.Errorf("after lowering to %d: %v held (%d), want only b", held[b], now, sum)
 	}
 }
+
+// TestSearchIndexBudgetUnderConcurrentSearches: searches of three
+// newsletters race each other (run with -race) under a budget that holds
+// two indexes, and a new issue moves the version meanwhile; every search
+// answers, and the budget holds at the end.
+func TestSearchIndexBudgetUnderConcurrentSearches(t *testing.T) {
+	t.Parallel()
+	dbs := openStores(t, 2)
+	bounded, plain := dbs[0], dbs[1]
+	f := archiveFixture{t, plain}
+	var nls []int64
+	for i, name := range []string{"a", "b", "c"} {
+		nls = append(nls, f.newsletter(name, i == 0))
+		seedVariedArchive(f, nls[i], 8)
+	}
+	ctx := context.Background()
+	if _, err := plain.ArchiveSearch(ctx, nls[0], "park", 10, 0); err != nil {
+		t.Fatal(err)
+	}
+	held, _ := plain.SearchIndexesHeld()
+	budget := 2*held[nls[0]] + held[nls[0]]/2
+	bounded.LimitSearchIndexes(budget)
+	errs := make(chan error, 6)
+	for g := range 6 {
+		go func() {
+			var err error
+			for i := 0; i < 15 && err == nil; i++ {
+				_, err = bounded.ArchiveSearch(ctx, nls[(g+i)%3], budgetQueries[i%len(budgetQueries)], 10, 0)
+			}
+			errs <- err
+		}()
+	}
+	f.issue(nls[1], 9, bulletin.IssueSent, day("2026-11-18T09:00:00Z"), "Xylophone recital")
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	now, sum := bounded.SearchIndexesHeld()
+	var total int64
+	for _, n := range now {
+		total += n
+	}
+	if sum > budget || total != sum || len(now) > 2 {
+		t.Errorf("held %v (%d counted, %d summed) over a budget of %d", now, sum, total, budget)
+	}
+	for _, nl := range nls {
+		sameSearch(t, bounded, plain, nl, "xylophone or park", 0, false)
+	}
+}
