@@ -26,6 +26,15 @@ func (db *DB) LimitSearchIndexes(bytes int64) {
 	s.evictOver(s.budget, nil)
 }
 
+// SearchIndexBudget is the budget LimitSearchIndexes set; bounded is false
+// when none was set.
+func (db *DB) SearchIndexBudget() (bytes int64, bounded bool) {
+	s := &db.search
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.budget, s.bounded
+}
+
 // use returns the newsletter's slot, marked as searched now, and whether
 // an index may be kept at all.
 func (s *searchIndexes) use(newsletterID int64) (*searchSlot, bool) {
