@@ -92,7 +92,6 @@ func (s *searchIndexes) evictOver(limit int64, keep *searchSlot) {
 		lru.cur.Store(nil)
 		s.held -= lru.size
 		lru.size = 0
-		s.evictions++
 	}
 }
 

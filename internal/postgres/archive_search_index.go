@@ -33,7 +33,6 @@ type searchIndexes struct {
 	bounded      bool
 	budget, held int64
 	clock        uint64
-	evictions    int64
 	builds       atomic.Int64 // indexes built, kept or not
 	// follow is the version source and what is kept per version
 	// (archive_search_follow.go).
