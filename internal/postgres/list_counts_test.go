@@ -1,0 +1,256 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bulletin/internal/bulletin"
+	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
+)
+
+// checkCounts compares every list's kept counts (CountList, migration
+// 0180) with a count of its memberships, and finds no kept row for a list
+// that is gone.
+func checkCounts(t *testing.T, db *postgres.DB, step string) {
+	t.Helper()
+	ctx := context.Background()
+	ls, err := db.FindLists(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		got, err := db.CountList(ctx, l.Slug)
+		if err != nil {
+			t.Fatalf("%s: count %s: %v", step, l.Slug, err)
+		}
+		var want bulletin.ListCounts
+		err = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'active'),
+			count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'unsubscribed')
+			FROM subscriptions WHERE list_id = $1`, l.ID).Scan(&want.Active, &want.Pending, &want.Unsubscribed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("%s: list %s counts %+v, its memberships %+v", step, l.Slug, got, want)
+		}
+	}
+	var orphans int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM list_counts c
+		WHERE NOT EXISTS (SELECT 1 FROM lists l WHERE l.id = c.list_id)`).Scan(&orphans); err != nil || orphans != 0 {
+		t.Fatalf("%s: %d kept rows of deleted lists (%v)", step, orphans, err)
+	}
+}
+
+// Every way a membership changes keeps the counts equal to count(*): a
+// random mix of sign-ups (pending and confirmed), confirmations,
+// unsubscribes, preference saves, imports and re-imports (whose "never
+// re-subscribe" rule leaves some rows alone), erasures, and a list
+// deleted and made again, checked after every step.
+func TestListCountsFollowEveryChange(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rnd := rand.New(rand.NewPCG(seed, 17))
+	slugs := []string{"double", "single", "other"}
+	mustList(t, db, "double", true, true)
+	mustList(t, db, "single", true, false)
+	mustList(t, db, "other", true, true)
+	statuses := []string{"active", "pending", "unsubscribed", "bounced", "blocklisted", ""}
+	var confirmTokens, subscriberTokens []string
+	email := func() string { return fmt.Sprintf("m%d@Example.org", rnd.IntN(60)) }
+	pick := func(s []string) string { return s[rnd.IntN(len(s))] }
+	checkCounts(t, db, "empty")
+	for step := range 150 {
+		var what string
+		var err error
+		switch op := rnd.IntN(9); op {
+		case 0, 1:
+			what = "subscribe"
+			req := bulletin.SubscribeRequest{List: pick(slugs), Email: email(), Method: bulletin.ConsentForm, Public: true}
+			if rnd.IntN(3) == 0 {
+				req.Method, req.Confirmed, req.Public = bulletin.ConsentAdmin, true, false
+			}
+			var res *bulletin.SubscribeResult
+			if res, err = db.Subscribe(ctx, req); err == nil {
+				if res.ConfirmToken != "" {
+					confirmTokens = append(confirmTokens, res.ConfirmToken)
+				}
+				subscriberTokens = append(subscriberTokens, res.Subscriber.Token)
+			}
+		case 2:
+			what = "confirm"
+			if len(confirmTokens) > 0 {
+				_, err = db.ConfirmSubscription(ctx, pick(confirmTokens), "192.0.2.1")
+			}
+		case 3:
+			what = "unsubscribe"
+			if len(subscriberTokens) > 0 {
+				_, err = db.Unsubscribe(ctx, pick(subscriberTokens))
+			}
+		case 4:
+			what = "preferences"
+			if len(subscriberTokens) > 0 {
+				var lists []string
+				for _, s := range slugs {
+					if rnd.IntN(2) == 0 {
+						lists = append(lists, s)
+					}
+				}
+				_, err = db.SavePreferences(ctx, pick(subscriberTokens), bulletin.PreferencesUpdate{Name: "P", Lists: lists})
+			}
+		case 5, 6:
+			what = "import"
+			var b strings.Builder
+			b.WriteString("email,name,status\n")
+			for range rnd.IntN(40) {
+				fmt.Fprintf(&b, "%s,N,%s\n", email(), pick(statuses))
+			}
+			_, err = db.ImportSubscribers(ctx, pick(slugs), strings.NewReader(b.String()), bulletin.ImportOptions{})
+		case 7:
+			what = "erase"
+			var id int64
+			if db.Pool.QueryRow(ctx, `SELECT id FROM subscribers ORDER BY random() LIMIT 1`).Scan(&id) == nil {
+				err = db.EraseSubscriber(ctx, id)
+			}
+		case 8:
+			what = "delete list"
+			if rnd.IntN(4) == 0 {
+				s := pick(slugs)
+				if err = db.DeleteList(ctx, s); err == nil {
+					mustList(t, db, s, true, s != "single")
+				}
+			}
+		}
+		// Refusals (an expired link, a comeback without confirmation, a
+		// bounced address) are part of the mix; anything else is not.
+		if err != nil && bulletin.ErrorCode(err) != bulletin.EUNPROCESSABLE && bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+			t.Fatalf("step %d %s: %v", step, what, err)
+		}
+		checkCounts(t, db, fmt.Sprintf("step %d (%s)", step, what))
+	}
+	var total int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM subscriptions`).Scan(&total)
+	if total == 0 {
+		t.Fatal("the mix left no memberships to count")
+	}
+}
+
+// Concurrent changes to one list lose no count and end in no deadlock:
+// several goroutines sign addresses up and confirm them while two imports
+// (one of them re-importing some of the same addresses) and erasures run
+// on the same list.
+func TestListCountsConcurrentSubscribes(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "busy", true, true)
+	mustList(t, db, "quiet", true, false)
+	const workers, each = 6, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, workers+3)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				res, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "busy",
+					Email: fmt.Sprintf("w%d-%d@example.org", w, i), Method: bulletin.ConsentForm, Public: true})
+				if err != nil {
+					errs <- fmt.Errorf("subscribe: %w", err)
+					return
+				}
+				if i%2 == 0 {
+					if _, err := db.ConfirmSubscription(ctx, res.ConfirmToken, ""); err != nil {
+						errs <- fmt.Errorf("confirm: %w", err)
+						return
+					}
+				}
+				// A membership of another list in the same goroutine, so
+				// that statements take both lists' rows.
+				if i%5 == 0 {
+					if _, err := db.Subscribe(ctx, bulletin.SubscribeRequest{List: "quiet",
+						Email: fmt.Sprintf("w%d-%d@example.org", w, i), Method: bulletin.ConsentForm, Public: true}); err != nil {
+						errs <- fmt.Errorf("subscribe quiet: %w", err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for imp := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b strings.Builder
+			b.WriteString("email,name,status\n")
+			for i := range 400 {
+				fmt.Fprintf(&b, "w%d-%d@example.org,I,%s\n", i%workers, i+imp*200-each, []string{"active", "unsubscribed"}[i%2])
+			}
+			if _, err := db.ImportSubscribers(ctx, "busy", strings.NewReader(b.String()), bulletin.ImportOptions{}); err != nil {
+				errs <- fmt.Errorf("import %d: %w", imp, err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 20 {
+			var id int64
+			if db.Pool.QueryRow(ctx, `SELECT id FROM subscribers ORDER BY random() LIMIT 1`).Scan(&id) != nil {
+				continue
+			}
+			if err := db.EraseSubscriber(ctx, id); err != nil && bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+				errs <- fmt.Errorf("erase: %w", err)
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	checkCounts(t, db, "after the concurrent changes")
+	c, err := db.CountList(ctx, "busy")
+	if err != nil || c.Active == 0 || c.Pending == 0 || c.Unsubscribed == 0 {
+		t.Fatalf("busy counts %+v (%v): want some of each", c, err)
+	}
+}
+
+// A TRUNCATE of the memberships (as the tests and the import benchmark
+// do) leaves every list at nought, and a deleted list's row goes with it.
+func TestListCountsTruncateAndDelete(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	mustList(t, db, "a", true, false)
+	mustList(t, db, "b", true, false)
+	importCSV(t, db, "a", "email,name\nx@example.org,X\ny@example.org,Y\n")
+	importCSV(t, db, "b", "email,name\nx@example.org,X\n")
+	if c, err := db.CountList(ctx, "a"); err != nil || c.Active != 2 {
+		t.Fatalf("a counts %+v (%v), want 2 active", c, err)
+	}
+	if err := db.DeleteList(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM list_counts`).Scan(&rows); err != nil || rows != 1 {
+		t.Fatalf("%d kept rows after deleting b (%v), want a's alone", rows, err)
+	}
+	if _, err := db.CountList(ctx, "b"); bulletin.ErrorCode(err) != bulletin.ENOTFOUND {
+		t.Fatalf("count of a deleted list: %v, want ENOTFOUND", err)
+	}
+	if _, err := db.Pool.Exec(ctx, `TRUNCATE subscribers, subscriptions CASCADE`); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := db.CountList(ctx, "a"); err != nil || c != (bulletin.ListCounts{}) {
+		t.Fatalf("a counts %+v (%v) after TRUNCATE, want none", c, err)
+	}
+	importCSV(t, db, "a", "email,name\nz@example.org,Z\n")
+	checkCounts(t, db, "after TRUNCATE and an import")
+}
