@@ -265,3 +265,60 @@ func TestListCountsTruncateAndDelete(t *testing.T) {
 		t.Fatalf("a counts %+v (%v) after TRUNCATE and an import of one, want 1 active", c, err)
 	}
 }
+
+// Statements that change several lists take the lists' count rows in list
+// order, so a preference save (one statement per list) racing
+// unsubscribes and erasures (one statement over every list) must not
+// deadlock even when the lists' names sort the other way round.
+func TestListCountsNoDeadlockAcrossLists(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	// Made in this order, "zz" has the lower id and sorts last by name.
+	mustList(t, db, "zz", true, false)
+	mustList(t, db, "aa", true, false)
+	const n = 40
+	var b strings.Builder
+	b.WriteString("email,name\n")
+	for i := range 2 * n {
+		fmt.Fprintf(&b, "d%d@example.org,D\n", i)
+	}
+	importCSV(t, db, "zz", b.String())
+	importCSV(t, db, "aa", b.String())
+	tokens := make([]string, 2*n)
+	ids := make([]int64, 2*n)
+	for i := range tokens {
+		if err := db.Pool.QueryRow(ctx, `SELECT id, token FROM subscribers WHERE email = $1`,
+			fmt.Sprintf("d%d@example.org", i)).Scan(&ids[i], &tokens[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*n)
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for _, lists := range [][]string{{}, {"aa", "zz"}, {}} {
+				if _, err := db.SavePreferences(ctx, tokens[i], bulletin.PreferencesUpdate{Name: "P", Lists: lists}); err != nil {
+					errs <- fmt.Errorf("save preferences: %w", err)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				if _, err := db.Unsubscribe(ctx, tokens[n+i]); err != nil {
+					errs <- fmt.Errorf("unsubscribe: %w", err)
+				}
+			} else if err := db.EraseSubscriber(ctx, ids[n+i]); err != nil {
+				errs <- fmt.Errorf("erase: %w", err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	checkCounts(t, db, "after the race")
+}
