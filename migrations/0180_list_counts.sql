@@ -27,8 +27,10 @@ CREATE TABLE list_counts (
 -- of trigger time for both, against 0.24 s for the growth figures alone
 -- and 0.165 s more for a trigger of the counts' own). Each statement adds
 -- to the list_counts rows of the lists it changed, in list order, so that
--- two statements never wait on each other in a cycle, and before the
--- list_growth rows, as every statement does. An update counts only the
+-- two statements never wait on each other in a cycle (a transaction of
+-- several statements over several lists must go in list order too, as
+-- SavePreferences does), and before the list_growth rows, as every
+-- statement does. An update counts only the
 -- rows whose status changed (+1 under the new status, -1 under the old);
 -- a list being deleted (its memberships go in the same transaction, after
 -- the list and its row) gets no row back. The growth figures are worked
