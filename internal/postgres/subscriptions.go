@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -291,6 +292,10 @@ func (db *DB) SavePreferences(ctx context.Context, token string, upd bulletin.Pr
 				return bulletin.Errorf(bulletin.EINVALID, "unknown list %q", slug)
 			}
 		}
+		// In list order, as every statement over several lists takes the
+		// lists' rows of list_counts and list_growth: a save racing an
+		// unsubscribe or an erasure on the same lists cannot deadlock.
+		slices.SortFunc(ms, func(a, b bulletin.Membership) int { return cmp.Compare(a.List.ID, b.List.ID) })
 		active := 0
 		for _, m := range ms {
 			want := slices.Contains(upd.Lists, m.List.Slug)
