@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"bulletin/internal/bulletin"
-	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
 	"bulletin/internal/postgres"
 )
@@ -41,12 +40,8 @@ func lastID(t *testing.T, db *postgres.DB) int64 {
 	return v
 }
 
-// formID is the id of an address put in by hand (not from the sequence),
-// which checkBlock leaves out.
-const formID = 999_999_999
-
 // checkBlock checks that the subscribers created after id `after` whose
-// address matches like (but formID) are count, with contiguous ids in folded order and
+// address matches like are count, with contiguous ids in folded order and
 // tokens led by their id, and returns their first and last id.
 func checkBlock(t *testing.T, db *postgres.DB, after int64, like string, count int) (int64, int64) {
 	t.Helper()
@@ -57,7 +52,7 @@ func checkBlock(t *testing.T, db *postgres.DB, after int64, like string, count i
 			count(*) FILTER (WHERE token LIKE lpad(to_hex(id), 12, '0') || '%' AND length(token) = 34)
 		FROM (SELECT id, token, min(id) OVER () AS min_id,
 				row_number() OVER (ORDER BY lower(email COLLATE "C")) AS r
-			FROM subscribers WHERE id > $1 AND email ILIKE $2 AND id <> $3) s`, after, like, formID).Scan(&n, &first, &last, &inOrder, &tokens)
+			FROM subscribers WHERE id > $1 AND email ILIKE $2) s`, after, like).Scan(&n, &first, &last, &inOrder, &tokens)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,61 +224,4 @@ func TestImportIDBlockFallsBackWhenSequenceBusy(t *testing.T) {
 		t.Fatalf("the sequence moved by %d, want %d (one id per new row)", got, blockRows)
 	}
 	checkBlock(t, db, held, "reader%", blockRows) // alone, the one-by-one ids are contiguous too
-}
-
-// An address that arrives between the match and the insert (here a row
-// inserted with an id of its own by a transaction that commits while the
-// merge waits on it) makes the merge run again from its savepoint; the
-// second run deals out the same block from its start.
-func TestImportIDBlockMergeRunsAgain(t *testing.T) {
-	ctx := context.Background()
-	db := pgtest.New(t)
-	mustList(t, db, "weekly", false, false)
-	importCSV(t, db, "weekly", bigCSV(100_000, 10)) // the sequence has been called
-	other, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Rollback(ctx)
-	if _, err := other.Exec(ctx, `INSERT INTO subscribers (id, email, name, status, token)
-		VALUES ($1, 'reader5@example.org', 'Form', 'active', 'form-token')`, formID); err != nil {
-		t.Fatal(err)
-	}
-	before := lastID(t, db)
-	type result struct {
-		res *bulletin.ImportResult
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := db.ImportSubscribers(ctx, "weekly", strings.NewReader(bigCSV(0, blockRows)), bulletin.ImportOptions{})
-		done <- result{res, err}
-	}()
-	// The merge waits on the uncommitted address; then it may go in.
-	fixture.WaitFor(t, "the merge to wait on the other transaction", func() bool {
-		var n int
-		db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE 'WITH src AS MATERIALIZED%'`).Scan(&n)
-		return n > 0
-	})
-	if err := other.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r := <-done
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if r.res.Imported != blockRows || r.res.Created != blockRows-1 {
-		t.Fatalf("result %+v", r.res)
-	}
-	if first, _ := checkBlock(t, db, before, "reader%", blockRows-1); first != before+1 {
-		t.Fatalf("first new id %d, want %d", first, before+1)
-	}
-	var id int64
-	var lists int
-	db.Pool.QueryRow(ctx, `SELECT s.id, count(x.list_id) FROM subscribers s LEFT JOIN subscriptions x ON x.subscriber_id = s.id
-		WHERE s.email = 'reader5@example.org' GROUP BY s.id`).Scan(&id, &lists)
-	if id != formID || lists != 1 {
-		t.Fatalf("the address from the form: id %d on %d lists", id, lists)
-	}
 }
