@@ -69,15 +69,7 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 		if opt.Progress != nil && (src.read%progressEvery != 0 || src.read == 0) {
 			opt.Progress(src.read)
 		}
-		// A large file takes its new ids as one block, reserved on
-		// another connection (reserveIDs), one id for each good row.
-		var ids idBlock
-		if src.good >= idBlockMin {
-			if ids, err = db.reserveIDs(ctx, src.good); err != nil {
-				return err
-			}
-		}
-		return mergeImport(ctx, tx, l.ID, src.good, ids, res)
+		return mergeImport(ctx, tx, l.ID, src.good, res)
 	})
 	if err != nil {
 		return nil, err
@@ -313,16 +305,10 @@ func reject(res *bulletin.ImportResult, line, last int, reason string) {
 // address given twice, in any case; a known address keeps its spelling, and
 // its status and membership only ever move towards "stop sending".
 //
-// The new subscribers take the ids of the block, in folded order from its
-// first, when there is one (reserveIDs; an import never has more new
-// addresses than good rows, and the ids left over are wasted), otherwise
-// one nextval each.
-//
 // Should an address arrive through the form between the match and the
 // insert, the insert fails on the folded unique index; the merge rolls back
-// to its savepoint and runs again, matching that address this time (with
-// the same block: the failed insert used none of it).
-func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, ids idBlock, res *bulletin.ImportResult) error {
+// to its savepoint and runs again, matching that address this time.
+func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bulletin.ImportResult) error {
 	// A large file is matched to the known subscribers by one merge join
 	// over the folded index, a small one by a probe of it per address
 	// (both keep the file's sorted order). The planner would pick a hash
@@ -345,15 +331,8 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, ids idB
 					return err
 				}
 			}
-			args := []any{listID}
-			if ids.n > 0 {
-				args = append(args, ids.base)
-			}
-			if err := sp.QueryRow(ctx, mergeSQL(match, ids.n > 0), args...).Scan(&res.Imported, &res.Created); err != nil {
+			if err := sp.QueryRow(ctx, mergeSQL(match), listID).Scan(&res.Imported, &res.Created); err != nil {
 				return err
-			}
-			if ids.n > 0 && res.Created > ids.n {
-				return fmt.Errorf("%d new subscribers for %d reserved ids", res.Created, ids.n)
 			}
 			if large {
 				_, err := sp.Exec(ctx, `RESET enable_hashjoin; RESET enable_nestloop`)
@@ -395,10 +374,8 @@ const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscrib
 // keeping each address's last line, and matches it to the known
 // subscribers (match: matchByProbe or matchByMergeJoin); it stays in
 // memory (work_mem) for the statements that read it. Then, none with a per-row conflict check:
-//   - ins puts the new addresses in, in folded order, with ids in that
-//     order (block: $2+1, $2+2, … numbered as the rows come from src, which
-//     keeps its sorted order; otherwise nextval, evaluated in the same
-//     order) and tokens led by the id in fixed-width hex
+//   - ins puts the new addresses in, in folded order, with ids from the
+//     sequence in that order and tokens led by the id in fixed-width hex
 //     (then the 128 random bits made for the row: as secret as ever), so
 //     every index of subscribers grows at its end rather than at random
 //     places; mem adds their memberships in id order (a new subscriber has
@@ -407,16 +384,12 @@ const membershipOf = `CASE status WHEN 'pending' THEN 'pending' WHEN 'unsubscrib
 //     only their memberships take the upsert (ups).
 //
 // It returns the addresses imported and created.
-func mergeSQL(match string, block bool) string {
-	id := `nextval('subscribers_id_seq')`
-	if block {
-		id = `$2::bigint + row_number() OVER ()`
-	}
+func mergeSQL(match string) string {
 	return `WITH src AS MATERIALIZED (` + match + `),
 	ins AS (
 		INSERT INTO subscribers (id, email, name, status, token)
 		SELECT id, email, name, status, lpad(to_hex(id), 12, '0') || token
-		FROM (SELECT ` + id + ` AS id, email, name, status, token
+		FROM (SELECT nextval('subscribers_id_seq') AS id, email, name, status, token
 			FROM src WHERE old_id IS NULL OFFSET 0) n
 		RETURNING id, status),
 	mem AS (
