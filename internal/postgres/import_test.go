@@ -368,9 +368,9 @@ func copyFloor(b *testing.B, db *postgres.DB, rows int, indexFirst bool) (time.D
 // files (in id order, as the import writes them), are COPY'd in binary
 // format, finished (ids, tokens, statuses, times), into empty copies of
 // the two tables made with LIKE … INCLUDING ALL (the same indexes: primary
-// keys, the folded address, the partial token and confirmation indexes,
-// list/status) and the same growth trigger on the memberships (migrations
-// 0115 and 0152; the import pays it too), in one transaction that is
+// keys, the folded address, the partial token and confirmation indexes)
+// and the same growth and counts trigger on the memberships (migrations
+// 0115, 0152 and 0180; the import pays it too), in one transaction that is
 // rolled back, as an import that fails would be. The copies are created
 // and committed before, so their rows are written to the WAL as the live
 // tables' are (a table created in the same transaction may skip it).
