@@ -127,7 +127,8 @@ func (m *Main) wire() error {
 				return archivecache.Watch(ctx, m.DB, srv.ArchiveCache, 5*time.Second, m.Log)
 			})
 		}
-		srv.Accounts = m.DB // users and tokens API
+		registerArchiveMetrics(send.registry, srv.ArchiveCache, m.DB) // archive_metrics.go: the cache's and search's memory on /metrics
+		srv.Accounts = m.DB                                           // users and tokens API
 		srv.Clicks, srv.ClickTargets, srv.Counting = &clicks.Counter{}, &clicks.Resolver{Lookup: m.DB}, m.DB
 		srv.AccountLinks = m.DB // invitations, resets, settings
 		m.wireAdmin(srv)

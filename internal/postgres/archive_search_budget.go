@@ -125,3 +125,20 @@ func (db *DB) searchIndex(ctx context.Context, newsletterID, version int64) (ix 
 	}
 	return ix, true, nil
 }
+
+// SearchIndexStats is what the process's metrics show of the search
+// indexes: the estimated bytes held (what the budget counts), how many
+// newsletters' indexes are held, and how many were built since the
+// process started, kept or not (a rise while the archive stands still
+// means newsletters evicting each other: the budget is too small).
+func (db *DB) SearchIndexStats() (held int64, indexes int, builds int64) {
+	s := &db.search
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sl := range s.slots {
+		if sl.size > 0 {
+			indexes++
+		}
+	}
+	return s.held, indexes, s.builds.Load()
+}
