@@ -340,27 +340,32 @@ func copyFloor(b *testing.B, db *postgres.DB, rows int, indexFirst bool) (time.D
 			b.Fatal(err)
 		}
 	}
-	conn, err := db.Pool.Acquire(ctx)
+	defer db.Pool.Exec(ctx, `DROP TABLE copy_floor`)
+	return timedOn(b, db, func(conn *pgx.Conn) {
+		if _, err := conn.PgConn().CopyFrom(ctx, &csvSource{n: rows}, `COPY copy_floor FROM STDIN WITH (FORMAT csv, HEADER true)`); err != nil {
+			b.Fatal(err)
+		}
+		if !indexFirst {
+			if _, err := conn.Exec(ctx, `CREATE UNIQUE INDEX copy_floor_email ON copy_floor (email)`); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// timedOn runs work on a connection of its own and returns its wall time
+// and the CPU time it took (cpuNow: the server's and this process's).
+func timedOn(b *testing.B, db *postgres.DB, work func(conn *pgx.Conn)) (time.Duration, cpuTimes) {
+	b.Helper()
+	conn, err := db.Pool.Acquire(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer conn.Release()
 	cpu := cpuNow(b, db)
 	start := time.Now()
-	if _, err := conn.Conn().PgConn().CopyFrom(ctx, &csvSource{n: rows}, `COPY copy_floor FROM STDIN WITH (FORMAT csv, HEADER true)`); err != nil {
-		b.Fatal(err)
-	}
-	if !indexFirst {
-		if _, err := conn.Exec(ctx, `CREATE UNIQUE INDEX copy_floor_email ON copy_floor (email)`); err != nil {
-			b.Fatal(err)
-		}
-	}
-	took := time.Since(start)
-	used := cpuNow(b, db).since(cpu)
-	if _, err := conn.Exec(ctx, `DROP TABLE copy_floor`); err != nil {
-		b.Fatal(err)
-	}
-	return took, used
+	work(conn.Conn())
+	return time.Since(start), cpuNow(b, db).since(cpu)
 }
 
 // rowsFloor times what writing the import's rows costs with nothing else:
@@ -415,23 +420,17 @@ func rowsFloor(b *testing.B, db *postgres.DB) (time.Duration, cpuTimes) {
 			b.Fatal(err)
 		}
 	}
-	conn, err := db.Pool.Acquire(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Release()
-	cpu := cpuNow(b, db)
-	start := time.Now()
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	load(tx.Conn(), subsFile, `rows_floor_subscribers`)
-	load(tx.Conn(), membersFile, `rows_floor_subscriptions`)
-	if err := tx.Rollback(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return time.Since(start), cpuNow(b, db).since(cpu)
+	return timedOn(b, db, func(conn *pgx.Conn) {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		load(tx.Conn(), subsFile, `rows_floor_subscribers`)
+		load(tx.Conn(), membersFile, `rows_floor_subscriptions`)
+		if err := tx.Rollback(ctx); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 // cpuTimes is CPU time used by the PostgreSQL server (all its processes:
