@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"bulletin/internal/bulletin"
@@ -60,7 +61,10 @@ func (db *DB) ImportSubscribers(ctx context.Context, slug string, r io.Reader, o
 			return fmt.Errorf("import: staging table: %w", err)
 		}
 		src := &stageReader{cr: cr, cols: cols, res: res, opt: opt}
-		if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, `COPY import_rows (`+stageColumns+`) FROM STDIN WITH (FORMAT binary)`); err != nil {
+		in := &heldReader{r: src}
+		_, err = tx.Conn().PgConn().CopyFrom(ctx, in, `COPY import_rows (`+stageColumns+`) FROM STDIN WITH (FORMAT binary)`)
+		in.stop()
+		if err != nil {
 			if src.err != nil {
 				return src.err
 			}
@@ -451,4 +455,35 @@ func clipStr(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// heldReader lets the caller wait out a Read in flight. pgconn's CopyFrom
+// reads its source on a goroutine of its own and, when the server or a
+// cancelled context ends the COPY, returns without waiting for that
+// goroutine. The source may then still be reading (an import job's file is
+// a large object on another connection) while the caller goes on to close
+// what it reads from: two goroutines on one connection, which pgx answers
+// with a panic. stop waits for the Read in flight and makes every later
+// Read fail.
+type heldReader struct {
+	mu      sync.Mutex
+	r       io.Reader
+	stopped bool
+}
+
+var errCopyEnded = errors.New("import: the copy has ended")
+
+func (h *heldReader) Read(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopped {
+		return 0, errCopyEnded
+	}
+	return h.r.Read(p)
+}
+
+func (h *heldReader) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	h.mu.Unlock()
 }
