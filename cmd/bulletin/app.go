@@ -71,8 +71,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
-	db.LinkBase = m.Config.BaseURL                             // compile numbers links and writes the copy to send (clicks)
-	db.LimitSearchIndexes(int64(m.Config.SearchIndexMB) << 20) // archive search indexes held, estimated bytes
+	db.LinkBase = m.Config.BaseURL                                  // compile numbers links and writes the copy to send (clicks)
+	db.LimitSearchIndexes(int64(m.Config.SearchIndexMB)<<20, m.Log) // archive search indexes held, estimated bytes
 	if err := db.Migrate(ctx, migrations.FS, m.Log); err != nil {
 		return err
 	}

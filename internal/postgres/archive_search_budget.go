@@ -1,6 +1,9 @@
 package postgres
 
-import "context"
+import (
+	"context"
+	"log/slog"
+)
 
 // The search indexes held are bounded by a budget of estimated bytes
 // (BULLETIN_SEARCH_INDEX_MB; the estimate is archive_search_size.go). A
@@ -17,13 +20,16 @@ import "context"
 // search that loaded it before the eviction (freed when that search ends).
 
 // LimitSearchIndexes bounds the estimated bytes of the search indexes the
-// process holds; 0 keeps none. main calls it before serving.
-func (db *DB) LimitSearchIndexes(bytes int64) {
+// process holds; 0 keeps none. main calls it before serving. Evictions and
+// indexes too big for the budget are logged to log (nil: not logged): an
+// operator seeing them often should raise the budget.
+func (db *DB) LimitSearchIndexes(bytes int64, log *slog.Logger) {
 	s := &db.search
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.bounded, s.budget = true, max(bytes, 0)
-	s.evictOver(s.budget, nil)
+	s.bounded, s.budget, s.log = true, max(bytes, 0), log
+	evicted := s.evictOver(s.budget, nil)
+	s.mu.Unlock()
+	s.logEvicted(evicted)
 }
 
 // SearchIndexBudget is the budget LimitSearchIndexes set; bounded is false
@@ -45,7 +51,7 @@ func (s *searchIndexes) use(newsletterID int64) (*searchSlot, bool) {
 	}
 	sl := s.slots[newsletterID]
 	if sl == nil {
-		sl = &searchSlot{}
+		sl = &searchSlot{newsletter: newsletterID}
 		s.slots[newsletterID] = sl
 	}
 	s.clock++
@@ -60,25 +66,34 @@ func (s *searchIndexes) use(newsletterID int64) (*searchSlot, bool) {
 // that version go to SQL.
 func (s *searchIndexes) admit(sl *searchSlot, ix *searchIndex) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.held -= sl.size
 	sl.size = 0
 	if s.bounded && ix.bytes > s.budget {
 		sl.cur.Store(nil)
 		sl.tooBigSize = ix.bytes
 		sl.tooBig.Store(ix.version)
+		budget, log := s.budget, s.log
+		s.mu.Unlock()
+		if log != nil {
+			log.Warn("search index over the budget alone; this newsletter's searches run in SQL until its archive changes",
+				"newsletter", sl.newsletter, "index_bytes", ix.bytes, "budget_bytes", budget)
+		}
 		return false
 	}
-	s.evictOver(s.budget-ix.bytes, sl)
+	evicted := s.evictOver(s.budget-ix.bytes, sl)
 	sl.cur.Store(ix)
 	sl.size = ix.bytes
 	s.held += ix.bytes
+	s.mu.Unlock()
+	s.logEvicted(evicted)
 	return true
 }
 
 // evictOver drops least recently searched indexes, other than keep's,
-// until at most limit bytes are held (unbounded: none). Callers hold mu.
-func (s *searchIndexes) evictOver(limit int64, keep *searchSlot) {
+// until at most limit bytes are held (unbounded: none), and returns what
+// it dropped, for the log. Callers hold mu.
+func (s *searchIndexes) evictOver(limit int64, keep *searchSlot) []evicted {
+	var out []evicted
 	for s.bounded && s.held > limit {
 		var lru *searchSlot
 		for _, sl := range s.slots {
@@ -87,11 +102,30 @@ func (s *searchIndexes) evictOver(limit int64, keep *searchSlot) {
 			}
 		}
 		if lru == nil {
-			return
+			break
 		}
 		lru.cur.Store(nil)
 		s.held -= lru.size
+		out = append(out, evicted{log: s.log, newsletter: lru.newsletter, bytes: lru.size, held: s.held, budget: s.budget})
 		lru.size = 0
+	}
+	return out
+}
+
+// evicted is an index evictOver dropped, with the logger of the moment.
+type evicted struct {
+	log                             *slog.Logger
+	newsletter, bytes, held, budget int64
+}
+
+// logEvicted logs evictions, outside mu. Newsletters that evict each
+// other in turn rebuild their indexes on every search; the log shows it.
+func (s *searchIndexes) logEvicted(ev []evicted) {
+	for _, e := range ev {
+		if e.log != nil {
+			e.log.Info("search index evicted to keep within the budget", "newsletter", e.newsletter,
+				"index_bytes", e.bytes, "held_bytes", e.held, "budget_bytes", e.budget)
+		}
 	}
 }
 

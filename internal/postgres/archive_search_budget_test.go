@@ -1,7 +1,10 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"fmt"
 	"maps"
 	"math"
@@ -32,6 +35,24 @@ func openStores(t *testing.T, n int) []*postgres.DB {
 		dbs = append(dbs, db)
 	}
 	return dbs
+}
+
+// logLines returns a logger writing to buf and a function counting the
+// lines that hold every one of parts.
+func logLines(buf *bytes.Buffer) (*slog.Logger, func(parts ...string) int) {
+	return slog.New(slog.NewTextHandler(buf, nil)), func(parts ...string) int {
+		n := 0
+		for _, line := range strings.Split(buf.String(), "\n") {
+			all := line != ""
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				n++
+			}
+		}
+		return n
+	}
 }
 
 // sameSearch runs q in both stores and holds got's answer to want's.
@@ -110,7 +131,9 @@ func TestSearchIndexBudgetEvictsLeastRecentlySearched(t *testing.T) {
 	if budget >= size["a"]+size["b"]+size["c"] {
 		t.Fatalf("sizes %v: no budget holds two but not three", size)
 	}
-	bounded.LimitSearchIndexes(budget)
+	var logged bytes.Buffer
+	log, lines := logLines(&logged)
+	bounded.LimitSearchIndexes(budget, log)
 	for _, step := range []struct {
 		search string
 		held   []string
@@ -145,6 +168,15 @@ func TestSearchIndexBudgetEvictsLeastRecentlySearched(t *testing.T) {
 	if n := bounded.SearchIndexBuilds(); n != 4 { // a, b, c, b again; the last c is held
 		t.Errorf("%d builds, want 4", n)
 	}
+	// Two evictions, each logged once with its newsletter: b, then a.
+	for _, name := range []string{"b", "a"} {
+		if n := lines("search index evicted", fmt.Sprintf("newsletter=%d ", nls[name]), fmt.Sprintf("index_bytes=%d ", size[name])); n != 1 {
+			t.Errorf("%d log lines for %s's eviction, want 1:\n%s", n, name, logged.String())
+		}
+	}
+	if n := lines("search index evicted"); n != 2 {
+		t.Errorf("%d evictions logged, want 2:\n%s", n, logged.String())
+	}
 }
 
 // TestSearchIndexOverBudgetSearchesInSQL: a newsletter whose index alone
@@ -166,7 +198,12 @@ func TestSearchIndexOverBudgetSearchesInSQL(t *testing.T) {
 		}
 	}
 	sizes, _ := plain.SearchIndexesHeld()
-	bounded.LimitSearchIndexes(sizes[big] / 2)
+	var logged bytes.Buffer
+	log, lines := logLines(&logged)
+	bounded.LimitSearchIndexes(sizes[big]/2, log)
+	tooBigLogged := func() int {
+		return lines("level=WARN", "over the budget alone", fmt.Sprintf("newsletter=%d ", big), fmt.Sprintf("budget_bytes=%d", sizes[big]/2))
+	}
 	if sizes[small] > sizes[big]/2 {
 		t.Fatalf("sizes %v: the small index does not fit half the big one", sizes)
 	}
@@ -183,6 +220,9 @@ func TestSearchIndexOverBudgetSearchesInSQL(t *testing.T) {
 	held, _ := bounded.SearchIndexesHeld()
 	if !maps.Equal(held, map[int64]int64{small: sizes[small]}) {
 		t.Errorf("held %v, want only the small index (%d bytes)", held, sizes[small])
+	}
+	if n := tooBigLogged(); n != 1 {
+		t.Errorf("%d warnings for the big index at one version, want 1:\n%s", n, logged.String())
 	}
 	tooBig, version := bounded.SearchIndexTooBig(big)
 	if tooBig != sizes[big] || version == 0 {
@@ -202,6 +242,9 @@ func TestSearchIndexOverBudgetSearchesInSQL(t *testing.T) {
 	if n := bounded.SearchIndexBuilds(); n != 3 {
 		t.Errorf("%d builds after the version moved, want 3", n)
 	}
+	if n := tooBigLogged(); n != 2 {
+		t.Errorf("%d warnings for the big index at two versions, want 2:\n%s", n, logged.String())
+	}
 	if _, v := bounded.SearchIndexTooBig(big); v <= version {
 		t.Errorf("too big at version %d, not past %d", v, version)
 	}
@@ -213,7 +256,7 @@ func TestSearchIndexBudgetZero(t *testing.T) {
 	t.Parallel()
 	dbs := openStores(t, 2)
 	bounded, plain := dbs[0], dbs[1]
-	bounded.LimitSearchIndexes(0)
+	bounded.LimitSearchIndexes(0, nil)
 	f := archiveFixture{t, plain}
 	nl := f.newsletter("weekly", true)
 	seedVariedArchive(f, nl, 12)
@@ -246,9 +289,14 @@ func TestSearchIndexLimitLowered(t *testing.T) {
 		}
 	}
 	held, _ := db.SearchIndexesHeld()
-	db.LimitSearchIndexes(held[b])
+	var logged bytes.Buffer
+	log, lines := logLines(&logged)
+	db.LimitSearchIndexes(held[b], log)
 	if now, sum := db.SearchIndexesHeld(); fmt.Sprint(now) != fmt.Sprint(map[int64]int64{b: held[b]}) || sum != held[b] {
 		t.Errorf("after lowering to %d: %v held (%d), want only b", held[b], now, sum)
+	}
+	if n := lines("search index evicted", fmt.Sprintf("newsletter=%d ", a), fmt.Sprintf("held_bytes=%d ", held[b])); n != 1 {
+		t.Errorf("%d log lines for a's eviction, want 1:\n%s", n, logged.String())
 	}
 }
 
@@ -272,7 +320,7 @@ func TestSearchIndexBudgetUnderConcurrentSearches(t *testing.T) {
 	}
 	held, _ := plain.SearchIndexesHeld()
 	budget := 2*held[nls[0]] + held[nls[0]]/2
-	bounded.LimitSearchIndexes(budget)
+	bounded.LimitSearchIndexes(budget, nil)
 	errs := make(chan error, 6)
 	for g := range 6 {
 		go func() {

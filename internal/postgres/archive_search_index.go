@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ type searchIndexes struct {
 	budget, held int64
 	clock        uint64
 	builds       atomic.Int64 // indexes built, kept or not
+	log          *slog.Logger // evictions and indexes over the budget; nil: not logged
 	// follow is the version source and what is kept per version
 	// (archive_search_follow.go).
 	follow searchFollow
@@ -45,8 +47,10 @@ type searchSlot struct {
 	// tooBig is the version of the last index built that was over the
 	// budget alone; searches at or before it go to SQL.
 	tooBig atomic.Int64
-	// Under searchIndexes.mu: the clock of the last search, the estimate
-	// of cur (0 when none is held), and of the last index too big.
+	// Under searchIndexes.mu: the newsletter, the clock of the last
+	// search, the estimate of cur (0 when none is held), and of the last
+	// index too big.
+	newsletter       int64
 	used             uint64
 	size, tooBigSize int64
 }
