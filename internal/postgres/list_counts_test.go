@@ -163,8 +163,7 @@ func TestListCountsConcurrentSubscribes(t *testing.T) {
 	mustList(t, db, "busy", true, true)
 	mustList(t, db, "quiet", true, false)
 	// Addresses on both lists that only the erasures touch (an erasure
-	// racing a confirmation of the same address can deadlock on the two
-	// rows themselves, whatever the counts do).
+	// racing a confirmation of the same address: confirm_erase_test.go).
 	var b strings.Builder
 	b.WriteString("email,name\n")
 	for i := range 20 {

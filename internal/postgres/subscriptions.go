@@ -166,8 +166,18 @@ func (db *DB) FindConfirmation(ctx context.Context, token string) (*bulletin.Sub
 func (db *DB) ConfirmSubscription(ctx context.Context, token, ip string) (*bulletin.SubscribeResult, error) {
 	var res *bulletin.SubscribeResult
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		// The subscriber's row first, then the membership's: the order an
+		// erasure (and an unsubscribe) takes them in, so a confirmation
+		// racing one waits for it instead of deadlocking.
+		var subID int64
+		err := tx.QueryRow(ctx, `SELECT subscriber_id FROM subscriptions WHERE confirm_token = $1`, token).Scan(&subID)
+		if err != nil {
+			return mapErr(err, "confirmation link")
+		}
+		if _, err := tx.Exec(ctx, `SELECT FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, subID); err != nil {
+			return fmt.Errorf("confirm: lock subscriber: %w", err)
+		}
 		var listID int64
-		var err error
 		if res, listID, err = findConfirmation(ctx, tx, token, "FOR UPDATE"); err != nil || res.Status == bulletin.SubscriptionActive {
 			return err
 		}
