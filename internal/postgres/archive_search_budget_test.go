@@ -3,12 +3,12 @@ package postgres_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"strings"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"bulletin/internal/bulletin"
