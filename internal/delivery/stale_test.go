@@ -21,11 +21,7 @@ import (
 
 // idleSink is a sink that closes connections idle for d, as real servers
 // do after 60-300 s: go-smtp answers "421 4.4.2 Idle timeout" and hangs up.
-func idleSink(t *testing.T, d time.Duration) *sink {
-	s := newSink(t)
-	s.SetIdleTimeout(d)
-	return s
-}
+func idleSink(t *testing.T, d time.Duration) *sink { return fixture.NewIdleSMTPSink(t, d) }
 
 // stalePool runs a pool with metrics until the test ends and returns the
 // stale-connection counter.
