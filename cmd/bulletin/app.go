@@ -114,6 +114,11 @@ func (m *Main) wire() error {
 		m.startInbound(send.registry) // inbound.go: listener, sweep, IMAP poller
 	}
 	if m.Config.Roles.Web {
+		// A send from the API or the admin UI answers once the issue is
+		// sending; the rest of its fan-out goes on here.
+		fanOuts := &delivery.FanOuts{Store: m.DB, Log: m.Log, Wake: send.svc.Wake}
+		send.svc.Continue = fanOuts.Continue
+		m.add("fan-out", fanOuts.Run)
 		srv := &web.Server{Log: m.Log, BaseURL: m.Config.BaseURL, Templates: m.Templates, Health: m.DB,
 			Issues: m.DB, Compiler: compiler,
 			Items: m.DB, Newsletters: m.DB,

@@ -8,4 +8,6 @@ type Progress struct {
 	ETA    float64 `json:"eta_seconds"`     // seconds until nothing is pending at Rate; 0 when unknown
 	Paused bool    `json:"paused"`          // stopped by the sender-configuration alarm (5.7.x rejections)
 	Alarm  string  `json:"alarm,omitempty"` // the last policy rejection, when any
+	// FanningOut: deliveries are still being created (the total grows).
+	FanningOut bool `json:"fanning_out"`
 }

@@ -16,6 +16,10 @@ type Service struct {
 	Config    Config
 	Log       *slog.Logger
 	Wake      func() // pokes a sender pool in this process; may be nil
+	// Continue, when set, takes the rest of a started fan-out into the
+	// background (FanOuts.Continue) and reports whether it did; otherwise
+	// Send fans out before it returns.
+	Continue func(issueID int64) bool
 }
 
 var (
@@ -25,9 +29,10 @@ var (
 
 // Send starts sending issue number of newsletter nl: the move to "sending"
 // commits with the first chunk of deliveries, and Send returns once the
-// fan-out is done. A sending issue is resumed: its alarm pause cleared and
-// a fan-out cut short finished. It returns the number of deliveries
-// created.
+// fan-out is done, or at once when Continue takes the rest. A sending
+// issue is resumed: its alarm pause cleared and a fan-out cut short
+// finished. It returns the number of deliveries this call created before
+// returning.
 func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error) {
 	iss, err := s.Store.FindSendIssue(ctx, nl, number)
 	if err != nil {
@@ -39,6 +44,9 @@ func (s *Service) Send(ctx context.Context, nl string, number int) (int64, error
 			return 0, err
 		}
 		s.wake()
+		if s.Continue != nil && s.Continue(iss.ID) {
+			return 0, nil
+		}
 		return s.Store.FanOut(context.WithoutCancel(ctx), iss.ID)
 	case bulletin.IssueSent, bulletin.IssueCancelled:
 		return 0, bulletin.Errorf(bulletin.EUNPROCESSABLE, "issue %d is %s and cannot be sent", number, iss.Status)
@@ -65,6 +73,10 @@ func (s *Service) start(ctx context.Context, issueID int64, from []string) (int6
 		return 0, err
 	}
 	s.wake() // senders start on the first chunk while the rest is created
+	if s.Continue != nil && s.Continue(issueID) {
+		s.Log.Info("issue sending; its fan-out goes on in the background", "issue", issueID, "number", iss.Number, "first_chunk", first)
+		return first, nil
+	}
 	// The issue is sending now: finish the fan-out even if the caller goes
 	// away (should this process die, another sender continues it).
 	rest, err := s.Store.FanOut(context.WithoutCancel(ctx), issueID)

@@ -17,9 +17,10 @@ func (db *DB) IssueProgress(ctx context.Context, issueID int64) (*bulletin.Progr
 	err := db.Pool.QueryRow(ctx, `SELECT coalesce(c.total, 0), coalesce(c.sent, 0), coalesce(c.failed, 0),
 			coalesce((c.sent - c.prev_sent) / greatest(extract(epoch FROM now() - c.prev_at), 1), 0)::float8,
 			(SELECT paused_at IS NOT NULL FROM delivery_alarms WHERE issue_id = $1),
-			(SELECT last_reply FROM delivery_alarms WHERE issue_id = $1)
+			(SELECT last_reply FROM delivery_alarms WHERE issue_id = $1),
+			coalesce((SELECT status = 'sending' AND fanout_after IS NOT NULL FROM issues WHERE id = $1), false)
 		FROM (SELECT $1::bigint AS id) i LEFT JOIN delivery_counts c ON c.issue_id = i.id`, issueID).Scan(
-		&p.Total, &p.Sent, &p.Failed, &p.Rate, &paused, &alarm)
+		&p.Total, &p.Sent, &p.Failed, &p.Rate, &paused, &alarm, &p.FanningOut)
 	if err != nil {
 		return nil, fmt.Errorf("issue progress: %w", err)
 	}

@@ -177,7 +177,8 @@ func (s *Server) handleIssueSendNow(w http.ResponseWriter, r *http.Request) {
 		s.actionError(w, r, err, issuePath(r.PathValue("nl"), n), "Back to the issue")
 		return
 	}
-	s.flash(r, "Sending issue %d to %d subscribers.", n, count)
+	// The fan-out may go on after this answer: the progress bar counts the rest.
+	s.flash(r, "Sending issue %d: %d deliveries created so far.", n, count)
 	http.Redirect(w, r, issuePath(r.PathValue("nl"), n), http.StatusSeeOther)
 }
 

@@ -49,7 +49,8 @@ func apiSchemas() obj {
 		detail[k] = v
 	}
 	counts := obj{"total": typ("integer"), "pending": typ("integer"), "sent": typ("integer"), "failed": typ("integer")}
-	progress := obj{"rate": typ("number"), "eta_seconds": typ("number"), "paused": typ("boolean"), "alarm": typ("string")}
+	progress := obj{"rate": typ("number"), "eta_seconds": typ("number"), "paused": typ("boolean"), "alarm": typ("string"),
+		"fanning_out": typ("boolean")}
 	for k, v := range counts {
 		progress[k] = v
 	}

@@ -132,6 +132,7 @@
       set("rate", isFinite(rate) && rate > 0 ? rate.toFixed(1) + " /s" : "–");
       var eta = p && p.eta_seconds > 0 ? p.eta_seconds : rate > 0 ? c.pending / rate : NaN;
       set("eta", c.pending === 0 && issue.status === "sent" ? "done" : duration(eta));
+      if (p && p.fanning_out) set("note", "Creating deliveries: the total grows until every subscriber has one.");
       if (p && p.paused) set("note", "Paused by the sender alarm: " + (p.alarm || "policy rejections") + ". Reload the page to resume it.");
     }
     return issue.status === "draft" || issue.status === "scheduled" || issue.status === "sending" ||
