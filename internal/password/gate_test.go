@@ -4,7 +4,7 @@ import "testing"
 
 func TestGateCapsAndFrees(t *testing.T) {
 	g := NewGate(2)
-	if !g.TryEnter() || !g.TryEnter() {
+	if first, second := g.TryEnter(), g.TryEnter(); !first || !second {
 		t.Fatal("a gate of 2 refused one of the first two")
 	}
 	if g.TryEnter() {

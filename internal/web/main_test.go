@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"bulletin/internal/bulletin"
 	"bulletin/internal/pgtest"
@@ -69,21 +68,5 @@ func asRole(role string) func(*http.Request) *bulletin.User {
 			return nil
 		}
 		return &bulletin.User{ID: 1, Email: role + "@example.org", Role: role}
-	}
-}
-
-// waitFor checks cond every 20 ms until it holds, failing the test after
-// 30 s with what was awaited. For work that gives no signal to wait on.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(30 * time.Second)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			t.Fatalf("gave up waiting for %s", what)
-		}
 	}
 }
