@@ -330,6 +330,16 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	}
 	for attempt := 1; ; attempt++ {
 		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			if attempt == mergeAttempts {
+				// Sign-ups have raced this merge for its new addresses
+				// each time (a sign-up's uncommitted row, then 23505):
+				// the last attempt waits for those in flight and keeps
+				// new ones waiting until the import commits, rather
+				// than fail a file for a few readers signing up.
+				if _, err := sp.Exec(ctx, `LOCK TABLE subscribers IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+					return err
+				}
+			}
 			if large {
 				if _, err := sp.Exec(ctx, `SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off`); err != nil {
 					return err
@@ -345,7 +355,7 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 			return nil
 		})
 		var pgErr *pgconn.PgError
-		if attempt < 3 && errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "subscribers_email_fold_key" {
+		if attempt < mergeAttempts && errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "subscribers_email_fold_key" {
 			continue
 		}
 		if err != nil {
@@ -356,6 +366,10 @@ func mergeImport(ctx context.Context, tx pgx.Tx, listID int64, good int, res *bu
 	res.Skipped += good - res.Imported
 	return nil
 }
+
+// mergeAttempts is how many times the merge runs when sign-ups race it
+// for its new addresses; the last takes the subscribers table's lock.
+const mergeAttempts = 3
 
 // The two ways mergeSQL's src matches the sorted file (d) to the known
 // subscribers.
