@@ -130,13 +130,5 @@ func TestStoppedBackgroundFanOutIsContinuedBySenders(t *testing.T) {
 	if fo.Continue(issue) {
 		t.Fatal("a stopped FanOuts took more work")
 	}
-	// As if the stop were a while ago.
-	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET updated_at = now() - interval '5 minutes' WHERE id = $1`, issue); err != nil {
-		t.Fatal(err)
-	}
-	s := newSink(t)
-	startPool(t, db, s, fastConfig())
-	waitFinished(t, db, issue, fixture.WaitTimeout)
-	checkDelivered(t, s, n, 0)
-	checkCounts(t, db, issue)
+	continuedBySenders(t, db, issue, n)
 }

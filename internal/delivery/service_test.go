@@ -10,6 +10,7 @@ import (
 	"bulletin/internal/delivery"
 	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
+	"bulletin/internal/postgres"
 )
 
 func TestFanOutOneDeliveryPerDistinctActiveSubscriber(t *testing.T) {
@@ -213,8 +214,15 @@ func TestInterruptedFanOutIsContinuedBySenders(t *testing.T) {
 	if err != nil || first >= n {
 		t.Fatalf("first chunk: %d, %v; want fewer than %d", first, err, n)
 	}
-	// As if the process fanning out had died a while ago.
-	if _, err := db.Pool.Exec(ctx, `UPDATE issues SET updated_at = now() - interval '5 minutes' WHERE id = $1`, issue); err != nil {
+	continuedBySenders(t, db, issue, n)
+}
+
+// continuedBySenders backdates the issue's last change, as if the process
+// fanning it out had stopped a while ago, and checks that a sender pool
+// finishes the fan-out and delivers each of its n subscribers once.
+func continuedBySenders(t *testing.T, db *postgres.DB, issue int64, n int) {
+	t.Helper()
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE issues SET updated_at = now() - interval '5 minutes' WHERE id = $1`, issue); err != nil {
 		t.Fatal(err)
 	}
 	s := newSink(t)

@@ -106,4 +106,3 @@ func commit(t *testing.T, tx pgx.Tx) {
 		t.Fatal(err)
 	}
 }
-

@@ -41,19 +41,8 @@ func (s *steppingSender) IssueProgress(ctx context.Context, id int64) (*bulletin
 // announcements are made than the page polls.
 func TestSendProgressLiveRegionInBrowser(t *testing.T) {
 	db := pgtest.New(t)
-	mustUser(t, db, "editor@example.org", bulletin.RoleEditor)
 	sender := &steppingSender{db: db}
-	s := wired(db)
-	s.Sessions, s.Compiler, s.Delivery = pgxstore.NewWithCleanupInterval(db.Pool, 0), noCompiler{}, sender
-	base := serve(t, s).URL
-	is := fixture.Issue(t, db, "")
-	if _, err := db.Pool.Exec(context.Background(), `UPDATE issues SET status = 'sending', started_at = now() WHERE id = $1`, is.ID); err != nil {
-		t.Fatal(err)
-	}
-
-	b := newA11yBrowser(t)
-	b.login(base, editor)
-	b.do("open the issue", chromedp.Navigate(base+"/admin/issues/weekly/"+itoa(int64(is.Number))), chromedp.WaitReady(chromedp.CSS("#progress-live")))
+	b := openSendingIssue(t, db, sender)
 	if role := b.eval(`document.querySelector('#progress-live').getAttribute('role')`); role != "status" {
 		t.Fatalf("the live region's role is %q", role)
 	}
@@ -112,6 +101,24 @@ func TestSendProgressLiveRegionInBrowser(t *testing.T) {
 			t.Errorf("%q then %q after %.0f ms", a.Text, b.Text, b.T-a.T)
 		}
 	}
+}
+
+// openSendingIssue serves the admin with delivery as its sending service,
+// marks a new issue sending and opens its page in a browser as an editor.
+func openSendingIssue(t *testing.T, db *postgres.DB, delivery bulletin.SendingService) *a11yBrowser {
+	t.Helper()
+	mustUser(t, db, "editor@example.org", bulletin.RoleEditor)
+	s := wired(db)
+	s.Sessions, s.Compiler, s.Delivery = pgxstore.NewWithCleanupInterval(db.Pool, 0), noCompiler{}, delivery
+	base := serve(t, s).URL
+	is := fixture.Issue(t, db, "")
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE issues SET status = 'sending', started_at = now() WHERE id = $1`, is.ID); err != nil {
+		t.Fatal(err)
+	}
+	b := newA11yBrowser(t)
+	b.login(base, editor)
+	b.do("open the issue", chromedp.Navigate(base+"/admin/issues/weekly/"+itoa(int64(is.Number))), chromedp.WaitReady(chromedp.CSS("#progress-live")))
+	return b
 }
 
 // percentOf is the first number in an announcement ("Sending: 40 % done…").

@@ -7,11 +7,7 @@ import (
 	"testing"
 
 	"bulletin/internal/bulletin"
-	"bulletin/internal/fixture"
 	"bulletin/internal/pgtest"
-
-	"github.com/alexedwards/scs/pgxstore"
-	"github.com/chromedp/chromedp"
 )
 
 // fanningSender reports a fan-out under way (the total growing by 1,000 a
@@ -33,19 +29,8 @@ func (s *fanningSender) IssueProgress(context.Context, int64) (*bulletin.Progres
 // While deliveries are still being created the issue page says so, and
 // the note goes once the fan-out is done.
 func TestIssuePageSaysWhileDeliveriesAreCreated(t *testing.T) {
-	db := pgtest.New(t)
-	mustUser(t, db, "editor@example.org", bulletin.RoleEditor)
 	sender := &fanningSender{}
-	s := wired(db)
-	s.Sessions, s.Compiler, s.Delivery = pgxstore.NewWithCleanupInterval(db.Pool, 0), noCompiler{}, sender
-	base := serve(t, s).URL
-	is := fixture.Issue(t, db, "")
-	if _, err := db.Pool.Exec(context.Background(), `UPDATE issues SET status = 'sending', started_at = now() WHERE id = $1`, is.ID); err != nil {
-		t.Fatal(err)
-	}
-	b := newA11yBrowser(t)
-	b.login(base, editor)
-	b.do("open the issue", chromedp.Navigate(base+"/admin/issues/weekly/"+itoa(int64(is.Number))), chromedp.WaitReady(chromedp.CSS("#progress")))
+	b := openSendingIssue(t, pgtest.New(t), sender)
 	note := func() string { return b.eval(`document.querySelector('#progress [data-f=note]').textContent`) }
 	archiveWaitFor(b.ctx, t, "the note while fanning out", func() bool { return strings.HasPrefix(note(), "Creating deliveries") })
 	if total := b.eval(`document.querySelector('#progress [data-f=total]').textContent`); total == "0" || total == "" {
