@@ -132,7 +132,8 @@ type TokenRequest struct {
 // SendingService starts and follows the sending of issues (delivery.Service).
 type SendingService interface {
 	// Send starts (or resumes) sending an issue; it returns the number of
-	// deliveries created.
+	// deliveries created before it returned (the rest may still be being
+	// created: Progress.FanningOut).
 	Send(ctx context.Context, newsletter string, number int) (int64, error)
 	// SendTest sends one copy to email and returns the server's reply.
 	SendTest(ctx context.Context, newsletter string, number int, email string) (string, error)
