@@ -114,6 +114,7 @@ func (m *Main) wire() error {
 		m.startInbound(send.registry) // inbound.go: listener, sweep, IMAP poller
 	}
 	if m.Config.Roles.Web {
+		m.tuneGC() // gc.go: a higher collector target, under a memory limit
 		// A send from the API or the admin UI answers once the issue is
 		// sending; the rest of its fan-out goes on here.
 		fanOuts := &delivery.FanOuts{Store: m.DB, Log: m.Log, Wake: send.svc.Wake}

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"runtime/debug"
 
 	"bulletin/internal/delivery"
 	"bulletin/internal/smtp"
@@ -77,9 +75,7 @@ func (m *Main) wireSending(withPool bool) (*sending, error) {
 		registry: reg,
 	}
 	if withPool {
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(delivery.GCPercent)
-		}
+		m.tuneGC() // gc.go
 		s.pool = &delivery.Pool{Config: m.deliveryConfig(), Store: m.DB, Transport: tr, Metrics: metrics, Log: m.Log}
 		s.svc.Wake = s.pool.Wake
 		m.add("sender", s.pool.Run) // with the fan-out continuation of interrupted sends
